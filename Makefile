@@ -1,0 +1,58 @@
+# factcheck — the commands. `make` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+REQS := $(wildcard requirements/*.txt)
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test bench lint fmt chromium clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): $(REQS)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt -r requirements/prod.txt
+	@touch $@
+
+install: $(STAMP) ## Create .venv and install the pinned requirements
+
+run: $(STAMP) ## Migrate, load demo data, serve on 127.0.0.1:8000 with a Celery worker
+	@export DEBUG=$${DEBUG:-1}; \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py seed_demo && \
+	echo "Open http://$(HOST):$(PORT)/ — Ctrl-C stops the server and the worker." && \
+	{ $(VENV)/bin/celery -A factcheck worker --loglevel=INFO --pool=threads --concurrency=8 & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT); }
+
+chromium: ## Install Debian's Chromium for the browser tests (when missing and root)
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Chromium for the browser tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium is missing and cannot be installed here (need root and apt-get): browser tests will skip (and fail under CI)."; fi
+
+test: $(STAMP) chromium ## Run the whole test suite (SQLite unless DATABASE_URL is set)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) ## Run the benchmarks; print and write bench/results.json
+	$(PY) bench/run.py
+
+lint: $(STAMP) ## ruff (lint + format check) and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy factcheck
+
+fmt: $(STAMP) ## Format and autofix with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean: ## Remove the venv and local data (var/)
+	rm -rf $(VENV) var

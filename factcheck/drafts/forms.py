@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from factcheck.analysis.loaders import SUPPORTED_EXTENSIONS
+from factcheck.newsrooms.models import Newsroom
+
+
+class DraftForm(forms.Form):
+    newsroom = forms.ModelChoiceField(queryset=Newsroom.objects.none(), empty_label=None)
+    title = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Leave empty to take the first line of the draft.",
+    )
+    deadline = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="When the draft must be cleared for publication.",
+    )
+    text = forms.CharField(
+        required=False,
+        strip=False,  # the writer's text is kept exactly as pasted
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+        label="Paste the draft",
+    )
+    file = forms.FileField(
+        required=False,
+        label="…or upload a file",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUPPORTED_EXTENSIONS)}),
+        help_text=(
+            f"{', '.join(SUPPORTED_EXTENSIONS)}; up to "
+            f"{settings.DRAFT_MAX_BYTES // (1024 * 1024)} MB."
+        ),
+    )
+
+    def __init__(self, *args: Any, newsrooms: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["newsroom"].queryset = newsrooms  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        has_text = bool((data.get("text") or "").strip())
+        has_file = data.get("file") is not None
+        if has_text and has_file:
+            raise forms.ValidationError("Paste text or upload a file, not both.")
+        if not has_text and not has_file:
+            raise forms.ValidationError("Paste the draft's text or choose a file to upload.")
+        return data

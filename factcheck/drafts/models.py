@@ -1,0 +1,87 @@
+"""Drafts, their revisions (the exact normalised text) and the units segmented from them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from factcheck.newsrooms.models import Newsroom
+
+
+class Draft(models.Model):
+    newsroom = models.ForeignKey(Newsroom, on_delete=models.PROTECT, related_name="drafts")
+    title = models.CharField(max_length=300)
+    deadline = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["newsroom", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("drafts:detail", kwargs={"pk": self.pk})
+
+
+class Revision(models.Model):
+    class Source(models.TextChoices):
+        PASTE = "paste", "Pasted"
+        UPLOAD = "upload", "Uploaded file"
+        CLI = "cli", "Command line"
+        API = "api", "API"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    text = models.TextField(help_text="The normalised text; sentence offsets index into it.")
+    source = models.CharField(max_length=16, choices=Source.choices)
+    filename = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "number"], name="revision_unique_number")
+        ]
+        ordering = ["draft", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.draft} · revision {self.number}"
+
+
+class Sentence(models.Model):
+    """A unit of a revision: ``revision.text[start:end]`` is its text."""
+
+    class Kind(models.TextChoices):
+        SENTENCE = "sentence", "Sentence"
+        HEADLINE = "headline", "Headline"
+        BOILERPLATE = "boilerplate", "Boilerplate"
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="sentences")
+    index = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    block = models.PositiveIntegerField(help_text="The paragraph (block) the unit stands in.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "index"], name="sentence_unique_index"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="sentence_span"),
+        ]
+        ordering = ["revision", "index"]
+
+    def __str__(self) -> str:
+        return f"#{self.index} ({self.kind}) {self.start}–{self.end}"
+
+    @property
+    def checkable(self) -> bool:
+        return self.kind != self.Kind.BOILERPLATE

@@ -1,0 +1,201 @@
+"""Reads for drafts: the dashboard list, the draft page's layout and the export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from factcheck.claims.models import Claim
+from factcheck.drafts.access import drafts_for
+from factcheck.drafts.models import Draft, Revision, Sentence
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+def dashboard_drafts(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Draft]:
+    """The user's drafts with their newsroom and live claim count, newest first."""
+    return (
+        drafts_for(user)
+        .select_related("newsroom")
+        .annotate(
+            claim_count=Count("claims", filter=~Q(claims__status=Claim.Status.DISMISSED)),
+            revision_number=Subquery(
+                Revision.objects.filter(draft=OuterRef("pk"))
+                .order_by("-number")
+                .values("number")[:1]
+            ),
+        )
+    )
+
+
+def latest_revision(draft: Draft) -> Revision:
+    revision = draft.revisions.order_by("-number").first()
+    if revision is None:  # drafts are created with their first revision, in one transaction
+        raise Revision.DoesNotExist(f"Draft {draft.pk} has no revision.")
+    return revision
+
+
+@dataclass
+class Piece:
+    text: str
+    marked: bool = False
+
+
+@dataclass
+class UnitView:
+    """A unit as the draft page shows it."""
+
+    index: int
+    kind: str
+    start: int
+    end: int
+    gap: str  # the text between the previous unit of the block and this one, as written
+    pieces: list[Piece]
+    claim: Claim | None = None  # the whole-sentence claim, if marked
+
+    @property
+    def checkable(self) -> bool:
+        return self.kind != Sentence.Kind.BOILERPLATE
+
+
+@dataclass
+class BlockView:
+    kind: str  # the block's kind when all its units share one, else "sentence"
+    units: list[UnitView] = field(default_factory=list)
+
+
+@dataclass
+class DraftPage:
+    revision: Revision
+    blocks: list[BlockView]
+    claims: list[Claim]
+    unit_count: int
+    boilerplate_count: int
+
+
+def draft_page(draft: Draft) -> DraftPage:
+    """Everything the draft page renders, in a fixed number of queries."""
+    revision = latest_revision(draft)
+    sentences = list(revision.sentences.all())
+    claims = active_claims(revision)
+    by_sentence: dict[int, list[Claim]] = {}
+    for claim in claims:
+        by_sentence.setdefault(claim.sentence_id, []).append(claim)
+
+    text = revision.text
+    blocks: list[BlockView] = []
+    previous_end = 0
+    current_block = -1
+    for sentence in sentences:
+        if sentence.block != current_block:
+            blocks.append(BlockView(kind=sentence.kind))
+            current_block = sentence.block
+            gap = ""
+        else:
+            gap = text[previous_end : sentence.start]
+        block = blocks[-1]
+        if block.kind != sentence.kind:
+            block.kind = Sentence.Kind.SENTENCE
+        block.units.append(_unit_view(text, sentence, gap, by_sentence.get(sentence.pk, [])))
+        previous_end = sentence.end
+    return DraftPage(
+        revision=revision,
+        blocks=blocks,
+        claims=claims,
+        unit_count=len(sentences),
+        boilerplate_count=sum(1 for s in sentences if s.kind == Sentence.Kind.BOILERPLATE),
+    )
+
+
+def active_claims(revision: Revision) -> list[Claim]:
+    """The revision's claims that are not unmarked, in text order, with their sentences."""
+    return list(
+        Claim.objects.filter(revision=revision)
+        .exclude(status=Claim.Status.DISMISSED)
+        .select_related("sentence")
+        .order_by("start", "end")
+    )
+
+
+def unit_view(sentence: Sentence) -> UnitView:
+    """One unit, for re-rendering it alone after a change (gap left empty)."""
+    claims = list(
+        Claim.objects.filter(sentence=sentence).exclude(status=Claim.Status.DISMISSED)
+    )
+    return _unit_view(sentence.revision.text, sentence, "", claims)
+
+
+def _unit_view(text: str, sentence: Sentence, gap: str, claims: list[Claim]) -> UnitView:
+    whole = next((c for c in claims if c.start == sentence.start and c.end == sentence.end), None)
+    spans = [(c.start, c.end) for c in claims if c is not whole]
+    return UnitView(
+        index=sentence.index,
+        kind=sentence.kind,
+        start=sentence.start,
+        end=sentence.end,
+        gap=gap,
+        pieces=_pieces(text, sentence.start, sentence.end, spans),
+        claim=whole,
+    )
+
+
+def _pieces(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> list[Piece]:
+    """Cut ``text[start:end]`` at span edges; a piece is marked when a span covers it."""
+    if not spans:
+        return [Piece(text[start:end])]
+    cuts = sorted({start, end, *(p for span in spans for p in span if start <= p <= end)})
+    pieces = []
+    for left, right in zip(cuts, cuts[1:]):
+        marked = any(s <= left and right <= e for s, e in spans)
+        pieces.append(Piece(text[left:right], marked))
+    return pieces
+
+
+def draft_export(draft: Draft) -> dict[str, Any]:
+    """The draft as plain data: the stable shape ``export_draft --format json`` prints."""
+    revision = latest_revision(draft)
+    text = revision.text
+    sentences = revision.sentences.all()
+    claims = Claim.objects.filter(revision=revision).order_by("start", "end", "pk")
+    return {
+        "draft": {
+            "id": draft.pk,
+            "title": draft.title,
+            "newsroom": draft.newsroom.slug,
+            "created_at": draft.created_at.isoformat(),
+            "updated_at": draft.updated_at.isoformat(),
+            "deadline": draft.deadline.isoformat() if draft.deadline else None,
+        },
+        "revision": {
+            "number": revision.number,
+            "text": text,
+            "source": revision.source,
+            "filename": revision.filename,
+            "created_at": revision.created_at.isoformat(),
+        },
+        "sentences": [
+            {
+                "index": s.index,
+                "start": s.start,
+                "end": s.end,
+                "text": text[s.start : s.end],
+                "kind": s.kind,
+                "block": s.block,
+            }
+            for s in sentences
+        ],
+        "claims": [
+            {
+                "id": c.pk,
+                "start": c.start,
+                "end": c.end,
+                "text": c.text,
+                "status": c.status,
+                "sentence": c.sentence.index,
+            }
+            for c in claims.select_related("sentence")
+        ],
+    }

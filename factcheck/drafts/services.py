@@ -1,0 +1,106 @@
+"""Writes for drafts: loading a draft (text or file) into a revision and its units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from factcheck.analysis.loaders import LoadError, decode_text, load_file
+from factcheck.analysis.normalise import normalise_text, title_from_text
+from factcheck.analysis.segment import segment
+from factcheck.drafts.models import Draft, Revision, Sentence
+from factcheck.newsrooms.access import Capability, role_can, role_in
+from factcheck.newsrooms.models import Newsroom
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+TITLE_MAX = 300
+
+
+class DraftInputError(ValueError):
+    """Input we refuse; ``str(exc)`` is a message fit to show the user."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+def draft_import(
+    *,
+    newsroom: Newsroom,
+    by: AbstractBaseUser | None,
+    text: str | bytes | None = None,
+    upload: Upload | None = None,
+    title: str = "",
+    source: str = Revision.Source.PASTE,
+    deadline: datetime | None = None,
+) -> Draft:
+    """Create a draft and its first revision from pasted ``text`` or an ``upload``.
+
+    Everything is checked and segmented before anything is written, and the writes happen in
+    one transaction: a refused input leaves nothing behind. ``by=None`` is the command line
+    acting without a user; otherwise ``by`` must be allowed to load drafts in ``newsroom``.
+    """
+    if by is not None and not role_can(role_in(by, newsroom.pk), Capability.LOAD_DRAFT):
+        raise PermissionDenied(f"You cannot load drafts in {newsroom}.")
+    raw, title_hint, filename = _read_input(text=text, upload=upload)
+    normalised = normalise_text(raw)
+    if not normalised.strip():
+        raise DraftInputError("The draft is empty: there is no text to check.")
+    units = segment(normalised)
+    chosen_title = " ".join(title.split()) or title_hint.strip() or title_from_text(normalised)
+    with transaction.atomic():
+        draft = Draft.objects.create(
+            newsroom=newsroom,
+            title=_clip(chosen_title or "Untitled draft"),
+            created_by=by,
+            deadline=deadline,
+        )
+        revision = Revision.objects.create(
+            draft=draft, number=1, text=normalised, source=source, filename=filename, created_by=by
+        )
+        Sentence.objects.bulk_create(
+            Sentence(
+                revision=revision,
+                index=unit.index,
+                start=unit.start,
+                end=unit.end,
+                kind=unit.kind,
+                block=unit.block,
+            )
+            for unit in units
+        )
+    return draft
+
+
+def _read_input(*, text: str | bytes | None, upload: Upload | None) -> tuple[str, str, str]:
+    """Return (text, title hint, file name), or raise DraftInputError."""
+    limit = settings.DRAFT_MAX_BYTES
+    if (text is None) == (upload is None):
+        raise DraftInputError("Paste the draft's text or upload a file (one of the two).")
+    try:
+        if upload is not None:
+            loaded = load_file(upload.name, upload.data, max_bytes=limit)
+            return loaded.text, loaded.title_hint, upload.name[:255]
+        assert text is not None
+        data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+        if len(data) > limit:
+            raise DraftInputError(
+                f"The text is {len(data) / 1024 / 1024:.1f} MB; the limit is "
+                f"{limit / 1024 / 1024:g} MB."
+            )
+        return decode_text(data), "", ""
+    except LoadError as exc:
+        raise DraftInputError(str(exc)) from exc
+
+
+def _clip(title: str) -> str:
+    return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1].rstrip() + "…"

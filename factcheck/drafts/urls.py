@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from factcheck.claims import views as claim_views
+from factcheck.drafts import views
+
+app_name = "drafts"
+
+urlpatterns = [
+    path("new/", views.draft_new, name="new"),
+    path("<int:pk>/", views.draft_detail, name="detail"),
+    path("<int:pk>/export.json", views.draft_export_json, name="export_json"),
+    path("<int:pk>/claims/", claim_views.claims_update, name="claims"),
+]

@@ -1,0 +1,61 @@
+"""Who may do what in a newsroom: the one table of roles and capabilities.
+
+Every view, export, command and task asks through here (or through the per-object getters built
+on it, such as ``factcheck.drafts.access``). Non-members are told nothing: callers turn "not a
+member" into 404, and "a member without the capability" into 403.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from factcheck.newsrooms.models import Membership, Newsroom, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class Capability(enum.StrEnum):
+    VIEW = "view"  # read drafts, sentences, claims
+    LOAD_DRAFT = "load_draft"  # create drafts and revisions
+    MARK_CLAIMS = "mark_claims"  # mark and unmark claims
+    MANAGE_MEMBERS = "manage_members"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.CHECKER: frozenset({Capability.VIEW}),
+    Role.EDITOR: frozenset({Capability.VIEW, Capability.LOAD_DRAFT, Capability.MARK_CLAIMS}),
+    Role.ADMIN: frozenset(Capability),
+}
+
+
+def role_can(role: str | None, capability: Capability) -> bool:
+    return role is not None and capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def newsrooms_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Newsroom]:
+    """The newsrooms ``user`` belongs to (none for anonymous or inactive users)."""
+    if not user.is_authenticated or not user.is_active:
+        return Newsroom.objects.none()
+    return Newsroom.objects.filter(memberships__user=user)
+
+
+def newsrooms_where(
+    user: AbstractBaseUser | AnonymousUser, capability: Capability
+) -> QuerySet[Newsroom]:
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+    return newsrooms_for(user).filter(memberships__role__in=roles)
+
+
+def role_in(user: AbstractBaseUser | AnonymousUser, newsroom_id: int) -> str | None:
+    """The user's role in the newsroom, or None when they are not a member."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return (
+        Membership.objects.filter(user=user, newsroom_id=newsroom_id)
+        .values_list("role", flat=True)
+        .first()
+    )

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from factcheck.newsrooms.models import Membership, Newsroom
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Newsroom)
+class NewsroomAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "newsroom", "role", "created_at"]
+    list_filter = ["role", "newsroom"]
+    search_fields = ["user__username", "user__email", "newsroom__name"]
+    list_select_related = ["user", "newsroom"]
+    autocomplete_fields = ["user", "newsroom"]

@@ -1,0 +1,108 @@
+"""Shared fixtures: the named cast (editor, checker, newsroom admin, outsider) and a draft."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from factcheck.drafts.models import Draft
+from factcheck.drafts.services import draft_import
+from factcheck.newsrooms.models import Role
+from tests.factories import MembershipFactory, NewsroomFactory, UserFactory
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+SAMPLE_TEXT = (
+    "Storm Closes Harbour Road\n\n"
+    "The harbour road closed at 6 a.m. on Monday after waves breached the sea wall, "
+    "the council said. About 300 homes lost power.\n\n"
+    "“We expect the road to reopen on Wednesday,” said Mayor Ines Holt.\n\n"
+    "Leave a Reply\n\nYour email address will not be published.\n"
+)
+
+
+@pytest.fixture
+def newsroom() -> Any:
+    return NewsroomFactory(slug="demo", name="Demo Newsroom")
+
+
+@pytest.fixture
+def other_newsroom() -> Any:
+    return NewsroomFactory(slug="other", name="Other Newsroom")
+
+
+def _member(newsroom: Any, role: str, username: str) -> Any:
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, newsroom=newsroom, role=role)
+    return user
+
+
+@pytest.fixture
+def editor(newsroom: Any) -> Any:
+    return _member(newsroom, Role.EDITOR, "editor")
+
+
+@pytest.fixture
+def checker(newsroom: Any) -> Any:
+    return _member(newsroom, Role.CHECKER, "checker")
+
+
+@pytest.fixture
+def newsadmin(newsroom: Any) -> Any:
+    return _member(newsroom, Role.ADMIN, "newsadmin")
+
+
+@pytest.fixture
+def outsider(other_newsroom: Any) -> Any:
+    return _member(other_newsroom, Role.EDITOR, "outsider")
+
+
+@pytest.fixture
+def draft(newsroom: Any, editor: Any) -> Draft:
+    return draft_import(newsroom=newsroom, by=editor, text=SAMPLE_TEXT)
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(editor: Any) -> Client:
+    return client_for(editor)
+
+
+@pytest.fixture
+def checker_client(checker: Any) -> Client:
+    return client_for(checker)
+
+
+@pytest.fixture
+def outsider_client(outsider: Any) -> Client:
+    return client_for(outsider)
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared, or skip: a user's fresh clone has no ../shared beside it."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing, and CI always has ../shared")
+        pytest.skip(f"{path} is absent: ../shared is only beside the project in CI and sessions")
+    return path
+
+
+@pytest.fixture
+def seed_draft_text() -> str:
+    return shared_path("seed", "karabakh-draft.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def seed_gold() -> dict[str, Any]:
+    return json.loads(shared_path("seed", "karabakh-gold.json").read_text(encoding="utf-8"))

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from factcheck.newsrooms.models import Membership, Newsroom, Role
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+
+class NewsroomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Newsroom
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Newsroom {n}")
+    slug = factory.Sequence(lambda n: f"newsroom-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    newsroom = factory.SubFactory(NewsroomFactory)
+    role = Role.EDITOR
