@@ -51,16 +51,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", LOCAL_HOSTS)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("FACTCHECK_INSECURE_DEV_KEY", False):
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it, or set DEBUG=1 (or FACTCHECK_INSECURE_DEV_KEY=1) "
-            "for a local run with a throwaway key."
-        )
-    SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
-
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+    # A local run (tests, make run, the CLI) may use a throwaway key; anything served to other
+    # hosts must bring its own.
+    if set(ALLOWED_HOSTS) - set(LOCAL_HOSTS):
+        raise ImproperlyConfigured("SECRET_KEY must be set when ALLOWED_HOSTS names real hosts.")
+    SECRET_KEY = "insecure-local-only-key-set-SECRET_KEY-for-any-deployment"  # noqa: S105
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -139,6 +138,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start when it is missing
 
 # Drafts: the largest upload or paste we accept. Django's own limits sit a little above it so
 # that our clear message, not a bare 400, answers anything up to the limit plus form overhead.

@@ -176,7 +176,9 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [_strip(text, s, e) for s, e in spans if text[s:e].strip()]
 
 
-def _ends_sentence(text: str, unit_start: int, match: re.Match[str], following: int, end: int) -> bool:
+def _ends_sentence(
+    text: str, unit_start: int, match: re.Match[str], following: int, end: int
+) -> bool:
     first = following
     while first < end and text[first] in OPENERS:
         first += 1
@@ -192,9 +194,8 @@ def _ends_sentence(text: str, unit_start: int, match: re.Match[str], following: 
         token = _LAST_TOKEN.search(text, unit_start, match.start())
         if token and not _period_ends(token.group(1).lstrip(OPENERS), next_word, char):
             return False
-    if any(q in mark[len(punct) :] for q in _QUOTES) and _ATTRIBUTION.match(text, following, end):
-        return False
-    return True
+    closes_quote = any(q in mark[len(punct) :] for q in _QUOTES)
+    return not (closes_quote and _ATTRIBUTION.match(text, following, end))
 
 
 def _period_ends(token: str, next_word: str, next_char: str) -> bool:

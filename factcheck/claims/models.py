@@ -31,7 +31,9 @@ class Claim(models.Model):
             # Marking the same span twice (a double click, two editors at once) finds the
             # existing claim instead of making a second one.
             models.UniqueConstraint(fields=["revision", "start", "end"], name="claim_unique_span"),
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="claim_span"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="claim_span"
+            ),
         ]
         ordering = ["revision", "start", "end"]
         indexes = [models.Index(fields=["draft", "status"])]

@@ -11,7 +11,7 @@ from factcheck.claims.models import Claim
 from factcheck.drafts.models import Revision, Sentence
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 class ClaimError(ValueError):
@@ -19,9 +19,7 @@ class ClaimError(ValueError):
 
 
 @transaction.atomic
-def claim_mark(
-    *, revision: Revision, start: int, end: int, by: AbstractBaseUser | None
-) -> Claim:
+def claim_mark(*, revision: Revision, start: int, end: int, by: User | None) -> Claim:
     """Mark ``revision.text[start:end]`` as a claim; white space around the span is dropped.
 
     The span must lie inside one checkable unit. Marking a span that is already a claim returns
@@ -62,12 +60,12 @@ def claim_mark(
     return claim
 
 
-def claim_mark_sentence(*, sentence: Sentence, by: AbstractBaseUser | None) -> Claim:
+def claim_mark_sentence(*, sentence: Sentence, by: User | None) -> Claim:
     return claim_mark(revision=sentence.revision, start=sentence.start, end=sentence.end, by=by)
 
 
 @transaction.atomic
-def claim_unmark(*, claim: Claim, by: AbstractBaseUser | None) -> Claim:
+def claim_unmark(*, claim: Claim, by: User | None) -> Claim:
     """Unmark a claim. It is kept as dismissed, not deleted, so marking again restores it."""
     Claim.objects.filter(pk=claim.pk).exclude(status=Claim.Status.DISMISSED).update(
         status=Claim.Status.DISMISSED, updated_at=timezone.now()

@@ -46,7 +46,9 @@ def claims_update(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,  # type: ignore[arg-type]
             )
         else:
-            return HttpResponseBadRequest("Say what to mark: mark, unmark, unmark_claim or start+end.")
+            return HttpResponseBadRequest(
+                "Say what to mark: mark, unmark, unmark_claim or start+end."
+            )
     except ClaimError as exc:
         return _answer(request, draft, None, error=str(exc))
     return _answer(request, draft, claim)

@@ -17,16 +17,16 @@ from factcheck.drafts.models import Draft
 from factcheck.newsrooms.access import Capability, newsrooms_for, role_can
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 
-def drafts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Draft]:
+def drafts_for(user: User | AnonymousUser) -> QuerySet[Draft]:
     """Every draft ``user`` may see."""
     return Draft.objects.filter(newsroom__in=newsrooms_for(user))
 
 
 def get_draft_for_user(
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
     pk: int,
     capability: Capability = Capability.VIEW,
 ) -> Draft:

@@ -10,7 +10,7 @@ from factcheck.drafts.models import Draft, Revision, Sentence
 
 class RevisionInline(admin.TabularInline):
     model = Revision
-    fields = ["number", "source", "filename", "created_by", "created_at"]
+    fields = ("number", "source", "filename", "created_by", "created_at")
     readonly_fields = fields
     extra = 0
     can_delete = False

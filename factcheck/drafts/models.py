@@ -75,7 +75,9 @@ class Sentence(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["revision", "index"], name="sentence_unique_index"),
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="sentence_span"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="sentence_span"
+            ),
         ]
         ordering = ["revision", "index"]
 

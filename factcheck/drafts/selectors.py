@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -12,10 +13,10 @@ from factcheck.drafts.access import drafts_for
 from factcheck.drafts.models import Draft, Revision, Sentence
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 
-def dashboard_drafts(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Draft]:
+def dashboard_drafts(user: User | AnonymousUser) -> QuerySet[Draft]:
     """The user's drafts with their newsroom and live claim count, newest first."""
     return (
         drafts_for(user)
@@ -122,9 +123,7 @@ def active_claims(revision: Revision) -> list[Claim]:
 
 def unit_view(sentence: Sentence) -> UnitView:
     """One unit, for re-rendering it alone after a change (gap left empty)."""
-    claims = list(
-        Claim.objects.filter(sentence=sentence).exclude(status=Claim.Status.DISMISSED)
-    )
+    claims = list(Claim.objects.filter(sentence=sentence).exclude(status=Claim.Status.DISMISSED))
     return _unit_view(sentence.revision.text, sentence, "", claims)
 
 
@@ -148,7 +147,7 @@ def _pieces(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> li
         return [Piece(text[start:end])]
     cuts = sorted({start, end, *(p for span in spans for p in span if start <= p <= end)})
     pieces = []
-    for left, right in zip(cuts, cuts[1:]):
+    for left, right in pairwise(cuts):
         marked = any(s <= left and right <= e for s, e in spans)
         pieces.append(Piece(text[left:right], marked))
     return pieces

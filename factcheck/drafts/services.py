@@ -18,7 +18,7 @@ from factcheck.newsrooms.access import Capability, role_can, role_in
 from factcheck.newsrooms.models import Newsroom
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 TITLE_MAX = 300
 
@@ -36,7 +36,7 @@ class Upload:
 def draft_import(
     *,
     newsroom: Newsroom,
-    by: AbstractBaseUser | None,
+    by: User | None,
     text: str | bytes | None = None,
     upload: Upload | None = None,
     title: str = "",

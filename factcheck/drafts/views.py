@@ -32,12 +32,15 @@ def draft_new(request: HttpRequest) -> HttpResponse:
     form = DraftForm(request.POST or None, request.FILES or None, newsrooms=newsrooms)
     if request.method == "POST" and form.is_valid():
         try:
+            text, upload, source = _draft_input(form)
             draft = draft_import(
                 newsroom=form.cleaned_data["newsroom"],
                 by=request.user,  # type: ignore[arg-type]
                 title=form.cleaned_data["title"],
                 deadline=form.cleaned_data["deadline"],
-                **_draft_input(form),
+                text=text,
+                upload=upload,
+                source=source,
             )
         except DraftInputError as exc:
             form.add_error("file" if form.cleaned_data.get("file") else "text", str(exc))
@@ -48,17 +51,17 @@ def draft_new(request: HttpRequest) -> HttpResponse:
     return render(request, "drafts/new.html", {"form": form}, status=status)
 
 
-def _draft_input(form: DraftForm) -> dict[str, object]:
+def _draft_input(form: DraftForm) -> tuple[str | None, Upload | None, str]:
     upload = form.cleaned_data.get("file")
     if upload is None:
-        return {"text": form.cleaned_data["text"], "source": Revision.Source.PASTE}
+        return form.cleaned_data["text"], None, Revision.Source.PASTE
     if upload.size > settings.DRAFT_MAX_BYTES:
         # Checked before reading, so a huge upload never lands in memory.
         raise DraftInputError(
             f"“{upload.name}” is {upload.size / 1024 / 1024:.1f} MB; the limit is "
             f"{settings.DRAFT_MAX_BYTES / 1024 / 1024:g} MB."
         )
-    return {"upload": Upload(upload.name, upload.read()), "source": Revision.Source.UPLOAD}
+    return None, Upload(upload.name, upload.read()), Revision.Source.UPLOAD
 
 
 @login_required

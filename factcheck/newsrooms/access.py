@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from factcheck.newsrooms.models import Membership, Newsroom, Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class Capability(enum.StrEnum):
@@ -36,7 +36,7 @@ def role_can(role: str | None, capability: Capability) -> bool:
     return role is not None and capability in ROLE_CAPABILITIES.get(role, frozenset())
 
 
-def newsrooms_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Newsroom]:
+def newsrooms_for(user: User | AnonymousUser) -> QuerySet[Newsroom]:
     """The newsrooms ``user`` belongs to (none for anonymous or inactive users)."""
     if not user.is_authenticated or not user.is_active:
         return Newsroom.objects.none()
@@ -44,13 +44,13 @@ def newsrooms_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Newsroom]:
 
 
 def newsrooms_where(
-    user: AbstractBaseUser | AnonymousUser, capability: Capability
+    user: User | AnonymousUser, capability: Capability
 ) -> QuerySet[Newsroom]:
     roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
     return newsrooms_for(user).filter(memberships__role__in=roles)
 
 
-def role_in(user: AbstractBaseUser | AnonymousUser, newsroom_id: int) -> str | None:
+def role_in(user: User | AnonymousUser, newsroom_id: int) -> str | None:
     """The user's role in the newsroom, or None when they are not a member."""
     if not user.is_authenticated or not user.is_active:
         return None

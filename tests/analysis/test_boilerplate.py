@@ -15,7 +15,10 @@ def test_a_comment_form_and_a_plea_at_the_foot_are_furniture() -> None:
         "Share this:\n\nLeave a comment\n\nYour email address will not be published.\n"
     )
     result = kinds(text)
-    assert result["The bridge reopened on Friday after repairs costing 3 million euros."] != BOILERPLATE
+    assert (
+        result["The bridge reopened on Friday after repairs costing 3 million euros."]
+        != BOILERPLATE
+    )
     for furniture in (
         "Support independent journalism",
         "Our newsroom depends on readers.",
@@ -45,8 +48,13 @@ def test_an_article_about_journalism_and_subscribers_is_not_furniture() -> None:
     )
     result = kinds(text)
     assert result["Advertisement"] == BOILERPLATE
-    assert result["Paying readers now fund most of the local journalism it bought last year."] != BOILERPLATE
-    assert result["The service added 5 million subscribers, its chief executive said."] != BOILERPLATE
+    assert (
+        result["Paying readers now fund most of the local journalism it bought last year."]
+        != BOILERPLATE
+    )
+    assert (
+        result["The service added 5 million subscribers, its chief executive said."] != BOILERPLATE
+    )
 
 
 def test_a_prompt_at_the_end_of_an_article_paragraph_is_the_only_furniture_in_it() -> None:

@@ -86,8 +86,14 @@ def test_an_acronym_before_a_typical_opener_ends_the_sentence() -> None:
             "‘We will hold the line,’ the commander said. Shelling resumed.",
             ["‘We will hold the line,’ the commander said.", "Shelling resumed."],
         ),
-        ("“Is this the end?” asked Ruiz. Nobody knew.", ["“Is this the end?” asked Ruiz.", "Nobody knew."]),
-        ("“We will win.” Okoro said. Then he left.", ["“We will win.” Okoro said.", "Then he left."]),
+        (
+            "“Is this the end?” asked Ruiz. Nobody knew.",
+            ["“Is this the end?” asked Ruiz.", "Nobody knew."],
+        ),
+        (
+            "“We will win.” Okoro said. Then he left.",
+            ["“We will win.” Okoro said.", "Then he left."],
+        ),
         (
             "“We will win.” Okoro said the army was ready.",
             ["“We will win.”", "Okoro said the army was ready."],
@@ -118,7 +124,10 @@ def test_blocks_headlines_questions_and_hard_wrapped_lines() -> None:
     assert_well_formed(text, units)
     assert [(text[u.start : u.end], u.kind) for u in units] == [
         ("Dam Repairs Stall", HEADLINE),
-        ("Engineers said the dam, built in 1961, needs\nurgent work costing 12 million euros.", SENTENCE),
+        (
+            "Engineers said the dam, built in 1961, needs\nurgent work costing 12 million euros.",
+            SENTENCE,
+        ),
         ("Funding\nhas not been agreed.", SENTENCE),
         ("What happens next?", HEADLINE),
         ("“What happens next?” one resident asked.", SENTENCE),
@@ -140,7 +149,10 @@ def test_markdown_headings_and_list_items_are_their_own_blocks() -> None:
 
 
 def test_a_title_line_above_its_paragraph_without_a_blank_line() -> None:
-    text = "Council Votes Today\nThe council will vote on the budget today, officials said on Monday evening.\n"
+    text = (
+        "Council Votes Today\n"
+        "The council will vote on the budget today, officials said on Monday evening.\n"
+    )
     assert [u.kind for u in segment(text)] == [HEADLINE, SENTENCE]
 
 
@@ -150,7 +162,11 @@ def test_offsets_hold_for_crlf_nfc_and_astral_characters() -> None:
     assert "\r" not in text and "Café" in text
     units = segment(text)
     assert_well_formed(text, units)
-    assert texts(text, units) == ["Café Owners Protest", "The owners 🙂 said rents rose 40%.", "Talks failed."]
+    assert texts(text, units) == [
+        "Café Owners Protest",
+        "The owners 🙂 said rents rose 40%.",
+        "Talks failed.",
+    ]
 
 
 def test_empty_and_whitespace_only_text_gives_no_units() -> None:

@@ -6,34 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('drafts', '0001_initial'),
+        ("drafts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('text', models.TextField(help_text="The span's text when marked: revision.text[start:end].")),
-                ('status', models.CharField(choices=[('unchecked', 'Unchecked'), ('dismissed', 'Dismissed')], default='unchecked', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('draft', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='drafts.draft')),
-                ('revision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='drafts.revision')),
-                ('sentence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='drafts.sentence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="The span's text when marked: revision.text[start:end]."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("unchecked", "Unchecked"), ("dismissed", "Dismissed")],
+                        default="unchecked",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "draft",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="drafts.draft",
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="drafts.revision",
+                    ),
+                ),
+                (
+                    "sentence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="drafts.sentence",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['revision', 'start', 'end'],
-                'indexes': [models.Index(fields=['draft', 'status'], name='claims_clai_draft_i_4642ca_idx')],
-                'constraints': [models.UniqueConstraint(fields=('revision', 'start', 'end'), name='claim_unique_span'), models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='claim_span')],
+                "ordering": ["revision", "start", "end"],
+                "indexes": [
+                    models.Index(fields=["draft", "status"], name="claims_clai_draft_i_4642ca_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("revision", "start", "end"), name="claim_unique_span"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("end__gt", models.F("start"))), name="claim_span"
+                    ),
+                ],
             },
         ),
     ]

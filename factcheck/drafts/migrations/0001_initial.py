@@ -6,75 +6,165 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('newsrooms', '0001_initial'),
+        ("newsrooms", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Draft',
+            name="Draft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('deadline', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('newsroom', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='drafts', to='newsrooms.newsroom')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("deadline", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "newsroom",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="drafts",
+                        to="newsrooms.newsroom",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at', '-id'],
+                "ordering": ["-updated_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('text', models.TextField(help_text='The normalised text; sentence offsets index into it.')),
-                ('source', models.CharField(choices=[('paste', 'Pasted'), ('upload', 'Uploaded file'), ('cli', 'Command line'), ('api', 'API')], max_length=16)),
-                ('filename', models.CharField(blank=True, max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('draft', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='drafts.draft')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="The normalised text; sentence offsets index into it."
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("paste", "Pasted"),
+                            ("upload", "Uploaded file"),
+                            ("cli", "Command line"),
+                            ("api", "API"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("filename", models.CharField(blank=True, max_length=255)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "draft",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="drafts.draft",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['draft', '-number'],
+                "ordering": ["draft", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='Sentence',
+            name="Sentence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveIntegerField()),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('sentence', 'Sentence'), ('headline', 'Headline'), ('boilerplate', 'Boilerplate')], max_length=16)),
-                ('block', models.PositiveIntegerField(help_text='The paragraph (block) the unit stands in.')),
-                ('revision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sentences', to='drafts.revision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("index", models.PositiveIntegerField()),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sentence", "Sentence"),
+                            ("headline", "Headline"),
+                            ("boilerplate", "Boilerplate"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "block",
+                    models.PositiveIntegerField(
+                        help_text="The paragraph (block) the unit stands in."
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sentences",
+                        to="drafts.revision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['revision', 'index'],
+                "ordering": ["revision", "index"],
             },
         ),
         migrations.AddIndex(
-            model_name='draft',
-            index=models.Index(fields=['newsroom', '-updated_at'], name='drafts_draf_newsroo_86dba9_idx'),
+            model_name="draft",
+            index=models.Index(
+                fields=["newsroom", "-updated_at"], name="drafts_draf_newsroo_86dba9_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revision',
-            constraint=models.UniqueConstraint(fields=('draft', 'number'), name='revision_unique_number'),
+            model_name="revision",
+            constraint=models.UniqueConstraint(
+                fields=("draft", "number"), name="revision_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sentence',
-            constraint=models.UniqueConstraint(fields=('revision', 'index'), name='sentence_unique_index'),
+            model_name="sentence",
+            constraint=models.UniqueConstraint(
+                fields=("revision", "index"), name="sentence_unique_index"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sentence',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='sentence_span'),
+            model_name="sentence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))), name="sentence_span"
+            ),
         ),
     ]

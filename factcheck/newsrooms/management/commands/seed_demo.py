@@ -36,9 +36,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         password = os.environ.get("DEMO_PASSWORD", "factcheck-demo")
         newsrooms = {
-            "demo": Newsroom.objects.get_or_create(
-                slug="demo", defaults={"name": "Demo Newsroom"}
-            )[0],
+            "demo": Newsroom.objects.get_or_create(slug="demo", defaults={"name": "Demo Newsroom"})[
+                0
+            ],
             "other": Newsroom.objects.get_or_create(
                 slug="other", defaults={"name": "Other Newsroom"}
             )[0],
@@ -48,7 +48,11 @@ class Command(BaseCommand):
             first, last = name.split(" ", 1)
             user, _ = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.org",
+                },
             )
             user.set_password(password)
             user.save(update_fields=["password"])
@@ -77,7 +81,7 @@ class Command(BaseCommand):
                 if any(p in revision.text[sentence.start : sentence.end] for p in DEMO_CLAIMS):
                     claim_mark_sentence(sentence=sentence, by=editor)
 
-        self.stdout.write("Demo logins (password: %s)" % password)
+        self.stdout.write(f"Demo logins (password: {password})")
         for username, slug, role, _ in PEOPLE:
             self.stdout.write(f"  {username:<10} {role.label} in newsroom “{slug}”")
         self.stdout.write("  siteadmin  site admin (Django admin at /admin/)")
