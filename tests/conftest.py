@@ -88,6 +88,16 @@ def outsider_client(outsider: Any) -> Client:
     return client_for(outsider)
 
 
+def require_postgresql() -> None:
+    """Skip on SQLite locally; CI runs on PostgreSQL and must never skip."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("CI must run on PostgreSQL: DATABASE_URL is not a PostgreSQL URL")
+        pytest.skip("needs PostgreSQL's concurrent writers (CI runs it with DATABASE_URL)")
+
+
 def shared_path(*parts: str) -> Path:
     """A file under ../shared, or skip: a user's fresh clone has no ../shared beside it."""
     path = SHARED.joinpath(*parts)
