@@ -96,11 +96,7 @@ def load_file(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     if kind is None:
         raise LoadError(_unsupported_message(display, extension))
     data = bytes(data)
-    if len(data) > max_bytes:
-        raise LoadError(
-            f"{display} is {_format_size(len(data), round_up=True)}; "
-            f"the limit is {_format_size(max_bytes)}."
-        )
+    check_size(name, len(data), max_bytes=max_bytes)
     if not data.strip():
         raise LoadError(f"{display} is empty.")
     try:
@@ -113,6 +109,19 @@ def load_file(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         # The last line of defence: a bug or an exotic input must still reach the editor as a
         # sentence. The original exception stays chained for the logs.
         raise LoadError(f"{display} could not be read ({_short_reason(exc)}).") from exc
+
+
+def check_size(name: str | None, size: int, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Refuse ``size`` bytes over ``max_bytes``; ``name`` is the file's, or None for pasted text.
+
+    Callers holding an upload on disk call this before reading it into memory.
+    """
+    if size > max_bytes:
+        subject = _display_name(name) if name is not None else "The text"
+        raise LoadError(
+            f"{subject} is {_format_size(size, round_up=True)}; "
+            f"the limit is {_format_size(max_bytes)}."
+        )
 
 
 def decode_text(data: bytes) -> str:

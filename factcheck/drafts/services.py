@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from factcheck.analysis.loaders import LoadError, decode_text, load_file
+from factcheck.analysis.loaders import LoadError, check_size, decode_text, load_file
 from factcheck.analysis.normalise import normalise_text, title_from_text
 from factcheck.analysis.segment import segment
 from factcheck.drafts.models import Draft, Revision, Sentence
@@ -92,12 +92,16 @@ def _read_input(*, text: str | bytes | None, upload: Upload | None) -> tuple[str
             return loaded.text, loaded.title_hint, upload.name[:255]
         assert text is not None
         data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
-        if len(data) > limit:
-            raise DraftInputError(
-                f"The text is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                f"{limit / 1024 / 1024:g} MB."
-            )
+        check_size(None, len(data), max_bytes=limit)
         return decode_text(data), "", ""
+    except LoadError as exc:
+        raise DraftInputError(str(exc)) from exc
+
+
+def upload_check_size(name: str, size: int) -> None:
+    """Refuse an upload over the limit before it is read into memory."""
+    try:
+        check_size(name, size, max_bytes=settings.DRAFT_MAX_BYTES)
     except LoadError as exc:
         raise DraftInputError(str(exc)) from exc
 

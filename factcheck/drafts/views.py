@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +12,7 @@ from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.forms import DraftForm
 from factcheck.drafts.models import Revision
 from factcheck.drafts.selectors import dashboard_drafts, draft_export, draft_page
-from factcheck.drafts.services import DraftInputError, Upload, draft_import
+from factcheck.drafts.services import DraftInputError, Upload, draft_import, upload_check_size
 from factcheck.newsrooms.access import Capability, newsrooms_where, role_can
 
 
@@ -55,12 +54,7 @@ def _draft_input(form: DraftForm) -> tuple[str | None, Upload | None, str]:
     upload = form.cleaned_data.get("file")
     if upload is None:
         return form.cleaned_data["text"], None, Revision.Source.PASTE
-    if upload.size > settings.DRAFT_MAX_BYTES:
-        # Checked before reading, so a huge upload never lands in memory.
-        raise DraftInputError(
-            f"“{upload.name}” is {upload.size / 1024 / 1024:.1f} MB; the limit is "
-            f"{settings.DRAFT_MAX_BYTES / 1024 / 1024:g} MB."
-        )
+    upload_check_size(upload.name, upload.size)  # before reading: never a huge file in memory
     return None, Upload(upload.name, upload.read()), Revision.Source.UPLOAD
 
 

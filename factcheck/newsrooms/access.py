@@ -43,11 +43,13 @@ def newsrooms_for(user: User | AnonymousUser) -> QuerySet[Newsroom]:
     return Newsroom.objects.filter(memberships__user=user)
 
 
-def newsrooms_where(
-    user: User | AnonymousUser, capability: Capability
-) -> QuerySet[Newsroom]:
+def newsrooms_where(user: User | AnonymousUser, capability: Capability) -> QuerySet[Newsroom]:
+    """The newsrooms where ``user``'s own role grants ``capability``."""
+    if not user.is_authenticated or not user.is_active:
+        return Newsroom.objects.none()
     roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
-    return newsrooms_for(user).filter(memberships__role__in=roles)
+    # One filter() call, so both conditions apply to the same membership row.
+    return Newsroom.objects.filter(memberships__user=user, memberships__role__in=roles)
 
 
 def role_in(user: User | AnonymousUser, newsroom_id: int) -> str | None:
