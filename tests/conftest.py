@@ -26,6 +26,12 @@ SAMPLE_TEXT = (
 )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings: Any) -> None:
+    # The cast's passwords are hashed whenever fixtures create them; PBKDF2 would dominate.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def newsroom() -> Any:
     return NewsroomFactory(slug="demo", name="Demo Newsroom")
