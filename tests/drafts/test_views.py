@@ -637,3 +637,16 @@ def test_export_json_sends_anonymous_users_to_login(client: Client, draft: Draft
 
 def test_export_json_refuses_post(editor_client: Client, draft: Draft) -> None:
     assert editor_client.post(export_url(draft)).status_code == 405
+
+
+def test_a_paste_larger_than_the_request_limit_gets_a_clear_page_and_saves_nothing(
+    editor_client: Client, newsroom: Any, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    before = Draft.objects.count()
+    response = editor_client.post(
+        "/drafts/new/", {"newsroom": newsroom.pk, "text": "The dam held. " * 2_000}
+    )
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+    assert Draft.objects.count() == before
