@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import io
+
+import docx
 import factory
 from django.contrib.auth import get_user_model
 
@@ -34,3 +37,15 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     newsroom = factory.SubFactory(NewsroomFactory)
     role = Role.EDITOR
+
+
+def make_docx(paragraphs: list[str], heading: str = "") -> bytes:
+    """A real .docx (made with python-docx) holding an optional heading and paragraphs."""
+    document = docx.Document()
+    if heading:
+        document.add_heading(heading, level=1)
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

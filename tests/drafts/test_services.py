@@ -8,7 +8,6 @@ import unicodedata
 import zipfile
 from typing import Any
 
-import docx
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -17,6 +16,7 @@ from factcheck.analysis.segment import segment
 from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.drafts.services import DraftInputError, Upload, draft_import
 from tests.conftest import SAMPLE_TEXT
+from tests.factories import make_docx
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +28,6 @@ def row_counts() -> tuple[int, int, int]:
 def unit_texts(draft: Draft) -> list[str]:
     revision = draft.revisions.get()
     return [revision.text[s.start : s.end] for s in revision.sentences.order_by("index")]
-
-
-def make_docx(paragraphs: list[str], heading: str = "") -> bytes:
-    document = docx.Document()
-    if heading:
-        document.add_heading(heading, level=1)
-    for paragraph in paragraphs:
-        document.add_paragraph(paragraph)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 # --- Pasted text -------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import re
 import zipfile
 from typing import Any
 
-import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -22,7 +21,7 @@ from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.drafts.services import draft_import
 from factcheck.newsrooms.models import Role
 from tests.conftest import SAMPLE_TEXT, client_for
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, make_docx
 
 pytestmark = pytest.mark.django_db
 
@@ -52,17 +51,6 @@ def article(sentences: int, title: str = "Valley Soup Kitchens") -> str:
     ]
     paragraphs = [" ".join(lines[i : i + 4]) for i in range(0, len(lines), 4)]
     return title + "\n\n" + "\n\n".join(paragraphs) + "\n"
-
-
-def make_docx(paragraphs: list[str], heading: str = "") -> bytes:
-    document = docx.Document()
-    if heading:
-        document.add_heading(heading, level=1)
-    for paragraph in paragraphs:
-        document.add_paragraph(paragraph)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def rewrite_docx(
