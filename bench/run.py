@@ -8,20 +8,25 @@ quotes, figures and abbreviations, in paragraphs of one to four sentences.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import platform
 import random
+import re
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 _tmp = tempfile.mkdtemp(prefix="factcheck-bench-")
+atexit.register(shutil.rmtree, _tmp, ignore_errors=True)  # the queue bench's SQLite file: ~40 MB
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{_tmp}/bench.sqlite3")
 os.environ["FACTCHECK_VAR_DIR"] = _tmp
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
@@ -35,11 +40,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
+from factcheck.claims.models import Claim  # noqa: E402
 from factcheck.claims.services import claim_mark_sentence  # noqa: E402
-from factcheck.drafts.models import Sentence  # noqa: E402
+from factcheck.drafts.models import Draft, Revision, Sentence  # noqa: E402
 from factcheck.drafts.services import draft_import  # noqa: E402
 from factcheck.newsrooms.models import Membership, Newsroom, Role  # noqa: E402
+from factcheck.reviews.models import Task  # noqa: E402
 
 SUBJECTS = ["The ministry", "Dr. Lena Varga", "The U.N. agency", "Officials", "Mayor Ines Holt"]
 VERBS = ["said", "reported", "confirmed", "denied", "estimated"]
@@ -77,6 +85,162 @@ def timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
         fn()
         times.append(time.perf_counter() - start)
     return times
+
+
+# --- The review queue ---------------------------------------------------------------------------
+
+QUEUE_SENTENCE = "The council said 300 homes lost power at 6 a.m. on Monday after the storm."
+# Claim statuses other than "proposed", in proportion (the other 5% are proposed).
+OTHER_STATUSES = [status for status in Claim.Status if status != Claim.Status.PROPOSED]
+
+
+def seed_queue(
+    run: str, name: str, *, drafts: int, claims: int, tasks: int, in_review: int, overdue: int
+) -> object:
+    """A newsroom with ``drafts`` drafts, ``claims`` claims (5% proposed) and ``tasks`` tasks
+    (``in_review`` of them in review, ``overdue`` open and past due), all by bulk_create, and an
+    editor for it. Returns the editor."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model()
+    rng = random.Random(len(name))
+    now = timezone.now()
+    newsroom = Newsroom.objects.create(name=f"Queue {name}", slug=f"queue-{name}-{run}")
+    editor = users.objects.create_user(f"queue-{name}-{run}")
+    checkers = [users.objects.create_user(f"queue-{name}-{run}-c{i}") for i in range(8)]
+    Membership.objects.bulk_create(
+        [Membership(user=editor, newsroom=newsroom, role=Role.EDITOR)]
+        + [Membership(user=c, newsroom=newsroom, role=Role.CHECKER) for c in checkers]
+    )
+    made = Draft.objects.bulk_create(
+        Draft(
+            newsroom=newsroom,
+            title=f"{name} draft {i:03}",
+            deadline=now + timedelta(hours=rng.randint(-48, 240)),
+            created_by=editor,
+        )
+        for i in range(drafts)
+    )
+    revisions = Revision.objects.bulk_create(
+        Revision(draft=d, number=1, text=QUEUE_SENTENCE, source=Revision.Source.CLI) for d in made
+    )
+    sentences = Sentence.objects.bulk_create(
+        Sentence(
+            revision=r,
+            index=0,
+            start=0,
+            end=len(QUEUE_SENTENCE),
+            kind=Sentence.Kind.SENTENCE,
+            block=0,
+        )
+        for r in revisions
+    )
+    # Each claim of a revision has its own span (a unique constraint): pairs of offsets at least
+    # 8 characters apart.
+    spans = [
+        (a, b) for a in range(len(QUEUE_SENTENCE)) for b in range(a + 8, len(QUEUE_SENTENCE) + 1)
+    ]
+    per_draft = -(-claims // drafts)
+    assert per_draft <= len(spans), "too many claims per draft for the sentence's spans"
+    rows = []
+    for i in range(claims):
+        d, at = divmod(i, per_draft)
+        draft, revision, sentence = made[d], revisions[d], sentences[d]
+        start, end = spans[at]
+        is_proposed = rng.random() < 0.05
+        rows.append(
+            Claim(
+                draft=draft,
+                revision=revision,
+                sentence=sentence,
+                start=start,
+                end=end,
+                text=QUEUE_SENTENCE[start:end],
+                status=Claim.Status.PROPOSED if is_proposed else rng.choice(OTHER_STATUSES),
+                verdict=rng.choice(Claim.Verdict.values) if is_proposed else "",
+                rationale="Checked against the council's statement." if is_proposed else "",
+                proposed_by=rng.choice(checkers) if is_proposed else None,
+                proposed_at=now - timedelta(minutes=rng.randint(1, 5000)) if is_proposed else None,
+                created_by=editor,
+            )
+        )
+    Claim.objects.bulk_create(rows, batch_size=5000)
+    kinds = (
+        [(Task.Status.IN_REVIEW, None)] * in_review
+        + [(Task.Status.OPEN, "past")] * overdue
+        + [(Task.Status.DONE, "any")] * ((tasks - in_review - overdue) // 2)
+    )
+    kinds += [(Task.Status.IN_PROGRESS, "future")] * (tasks - len(kinds))
+    rng.shuffle(kinds)
+
+    def due(when: str | None) -> datetime | None:
+        if when == "past":
+            return now - timedelta(minutes=rng.randint(30, 48 * 60))
+        if when == "future":
+            return now + timedelta(hours=rng.randint(1, 240))
+        if when == "any":
+            return now + timedelta(hours=rng.randint(-72, 240))
+        return rng.choice([None, now + timedelta(hours=rng.randint(-24, 240))])
+
+    Task.objects.bulk_create(
+        (
+            Task(
+                draft=made[i % drafts],
+                title=f"Verify figure {i}",
+                status=status,
+                assignee=rng.choice([None, *checkers]),
+                due_at=due(when),
+                priority=rng.randint(1, 4),
+                created_by=editor,
+            )
+            for i, (status, when) in enumerate(kinds)
+        ),
+        batch_size=5000,
+    )
+    return editor
+
+
+def bench_queue(editor: object, repeat: int) -> tuple[float, int, str]:
+    """GET /review/ as ``editor``: (p50 in ms, the query count, the page)."""
+    client = Client()
+    client.force_login(editor)  # type: ignore[arg-type]
+    response = client.get("/review/")
+    assert response.status_code == 200, response.status_code  # warm caches (templates, session)
+    page = response.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/review/")
+    query_count = len(queries)  # now: later requests reset the connection's query log
+    samples = timed(lambda: client.get("/review/"), repeat)
+    return round(statistics.median(samples) * 1000, 2), query_count, page
+
+
+def queue_results(run: str) -> dict[str, object]:
+    results: dict[str, object] = {}
+    started = time.perf_counter()
+    big = seed_queue(
+        run, "big", drafts=200, claims=100_000, tasks=10_000, in_review=300, overdue=200
+    )
+    small = seed_queue(run, "small", drafts=2, claims=100, tasks=10, in_review=3, overdue=2)
+    # Settle the bulk load as a database that has been running for a while is settled: planner
+    # statistics and (PostgreSQL) the visibility map and hint bits, so that no background
+    # autovacuum competes with the timed requests.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            tables = ", ".join(m._meta.db_table for m in (Draft, Claim, Task))
+            cursor.execute(f"VACUUM ANALYZE {tables}")
+        else:
+            cursor.execute("ANALYZE")
+    results["queue_seed_s"] = round(time.perf_counter() - started, 1)
+    for name, editor in (("100k", big), ("100", small)):
+        p50, queries, page = bench_queue(editor, 30)
+        # The first page must hold both kinds of row, or one fetch would be skipped.
+        kinds = set(re.findall(r"row-(claim|task)-", page))
+        assert kinds == {"claim", "task"}, f"queue {name}: only {kinds}"
+        results[f"queue_{name}_p50_ms"] = p50
+        results[f"queue_{name}_queries"] = queries
+        results[f"queue_{name}_waiting"] = int(re.search(r"(\d+) waiting", page)[1])  # type: ignore[index]
+    results["queue_queries"] = results.pop("queue_100k_queries")
+    return results
 
 
 def main() -> None:
@@ -128,6 +292,8 @@ def main() -> None:
         samples = timed(lambda: client.get(url), 50)  # noqa: B023
         results[f"draft_page_{size}_p50_ms"] = round(statistics.median(samples) * 1000, 2)
         results[f"draft_page_{size}_queries"] = query_count
+
+    results.update(queue_results(run))
 
     results["machine"] = {
         "python": platform.python_version(),

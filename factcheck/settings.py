@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "factcheck.newsrooms",
     "factcheck.drafts",
     "factcheck.claims",
+    "factcheck.history",
+    "factcheck.reviews",
+    "factcheck.notifications",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +158,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # for links in emails
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport, which needs no
 # server and works across the web and worker processes of one machine.

@@ -9,6 +9,9 @@ from factcheck.drafts import views as draft_views
 urlpatterns = [
     path("", draft_views.dashboard, name="dashboard"),
     path("drafts/", include("factcheck.drafts.urls")),
+    path("claims/", include("factcheck.claims.urls")),
+    path("notifications/", include("factcheck.notifications.urls")),
+    path("", include("factcheck.reviews.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -26,6 +26,15 @@ SAMPLE_TEXT = (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def celery_eager() -> None:
+    # Unit and view tests run Celery tasks in-process; tests/integration starts a real worker.
+    from factcheck.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings: Any) -> None:
     # The cast's passwords are hashed whenever fixtures create them; PBKDF2 would dominate.

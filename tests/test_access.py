@@ -25,6 +25,9 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str], dict[str, Any]]] = {
     "new": (frozenset(), frozenset({"GET", "POST"}), {"text": SAMPLE_TEXT}),
     "detail": (frozenset({"pk"}), frozenset({"GET"}), {}),
     "export_json": (frozenset({"pk"}), frozenset({"GET"}), {}),
+    "edit": (frozenset({"pk"}), frozenset({"GET", "POST"}), {"title": "x", "version": "1"}),
+    "archive": (frozenset({"pk"}), frozenset({"POST"}), {}),
+    "restore": (frozenset({"pk"}), frozenset({"POST"}), {}),
     "claims": (frozenset({"pk"}), frozenset({"POST"}), {"mark": "2"}),
 }
 
@@ -60,6 +63,9 @@ def url_for(name: str, draft_pk: int) -> str:
 def request(client: Client, method: str, url: str, data: dict[str, Any]) -> Any:
     if method == "GET":
         return client.get(url)
+    if "version" in data:  # the version the user saw: the draft's current one
+        draft = Draft.objects.filter(pk=int(url.split("/")[2])).first()
+        data = {**data, "version": draft.version if draft else 1}
     return client.post(url, data)
 
 

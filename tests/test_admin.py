@@ -1,4 +1,5 @@
-"""The Django admin: every model registered, its list, search and change pages load."""
+"""The Django admin: every model registered, its list, search and change pages load; nothing
+that carries work can be deleted; task actions go through the services."""
 
 from __future__ import annotations
 
@@ -6,24 +7,79 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from factcheck.claims.models import Claim
-from factcheck.claims.services import claim_mark_sentence
+from factcheck.claims.services import claim_mark_sentence, claim_propose
 from factcheck.drafts.models import Draft, Revision, Sentence
+from factcheck.history.models import AuditEntry
 from factcheck.newsrooms.models import Membership, Newsroom
+from factcheck.notifications.models import Notification
+from factcheck.reviews.models import Comment, Task
+from factcheck.reviews.services import comment_add, task_archive, task_create
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Newsroom, Membership, Draft, Revision, Sentence, Claim]
+MODELS = [
+    Newsroom,
+    Membership,
+    Draft,
+    Revision,
+    Sentence,
+    Claim,
+    Task,
+    Comment,
+    AuditEntry,
+    Notification,
+]
+# Objects that carry work are archived, dismissed or kept: never hard-deleted.
+KEPT = [Draft, Revision, Sentence, Claim, Task, Comment, AuditEntry]
 
 
 @pytest.fixture
-def site_admin_client() -> Client:
+def root() -> Any:
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def site_admin_client(root: Any) -> Client:
     client = Client()
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    client.force_login(root)
     return client
+
+
+@pytest.fixture
+def objects(draft: Any, editor: Any, checker: Any) -> dict[type, Any]:
+    sentence = draft.revisions.get().sentences.exclude(kind="boilerplate").first()
+    claim = claim_mark_sentence(sentence=sentence, by=editor)
+    claim = claim_propose(
+        claim=claim,
+        by=checker,
+        verdict="inaccurate",
+        rationale="The council says 7 a.m.",
+        links=[("https://example.org/notice", "Council notice")],
+    )
+    task = task_create(
+        draft=draft, by=editor, title="Harbour road times", claims=[claim], assignee=checker
+    )
+    comment = comment_add(by=editor, body="@checker the notice is on page 2", task=task)
+    return {
+        Newsroom: draft.newsroom,
+        Membership: Membership.objects.first(),
+        Draft: draft,
+        Revision: draft.revisions.get(),
+        Sentence: sentence,
+        Claim: claim,
+        Task: task,
+        Comment: comment,
+        AuditEntry: AuditEntry.objects.first(),
+        Notification: Notification.objects.first(),
+    }
+
+
+def base(model: type) -> str:
+    return f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
 
 
 def test_every_model_is_registered_with_list_columns_and_search() -> None:
@@ -34,26 +90,121 @@ def test_every_model_is_registered_with_list_columns_and_search() -> None:
 
 
 def test_admin_pages_load_for_every_model(
-    site_admin_client: Client, draft: Any, editor: Any
+    site_admin_client: Client, objects: dict[type, Any], draft: Any
 ) -> None:
-    sentence = draft.revisions.get().sentences.exclude(kind="boilerplate").first()
-    claim = claim_mark_sentence(sentence=sentence, by=editor)
-    objects = {
-        Newsroom: draft.newsroom,
-        Membership: Membership.objects.first(),
-        Draft: draft,
-        Revision: draft.revisions.get(),
-        Sentence: sentence,
-        Claim: claim,
-    }
     for model, obj in objects.items():
-        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
-        listing = site_admin_client.get(base, {"q": "a"})
-        assert listing.status_code == 200, base
-        change = site_admin_client.get(f"{base}{obj.pk}/change/")
-        assert change.status_code == 200, base
+        listing = site_admin_client.get(base(model), {"q": "a"})
+        assert listing.status_code == 200, model
+        change = site_admin_client.get(f"{base(model)}{obj.pk}/change/")
+        assert change.status_code == 200, model
+    sentence = objects[Sentence]
     excerpt = draft.revisions.get().text[sentence.start : sentence.end][:40]
-    assert excerpt in site_admin_client.get("/admin/drafts/sentence/").content.decode()
+    assert excerpt in site_admin_client.get(base(Sentence)).content.decode()
+
+
+def test_claim_page_shows_its_evidence_links_and_filters_by_verdict(
+    site_admin_client: Client, objects: dict[type, Any]
+) -> None:
+    html = site_admin_client.get(f"{base(Claim)}{objects[Claim].pk}/change/").content.decode()
+    assert "https://example.org/notice" in html and "Council notice" in html
+    listing = site_admin_client.get(base(Claim), {"verdict__exact": "inaccurate"})
+    assert listing.status_code == 200
+    assert objects[Claim].text in listing.content.decode()
+    assert "verdict" in admin.site._registry[Claim].list_filter
+    assert "status" in admin.site._registry[Claim].list_filter
+
+
+def test_task_page_shows_its_comments_and_the_list_its_filters(
+    site_admin_client: Client, objects: dict[type, Any]
+) -> None:
+    html = site_admin_client.get(f"{base(Task)}{objects[Task].pk}/change/").content.decode()
+    assert "the notice is on page 2" in html
+    listing = site_admin_client.get(base(Task), {"status__exact": "open", "overdue": "yes"})
+    assert listing.status_code == 200
+    task_admin = admin.site._registry[Task]
+    assert {"status", "priority"} <= set(f for f in task_admin.list_filter if isinstance(f, str))
+    assert "overdue" in task_admin.list_display
+
+
+@pytest.mark.parametrize("model", KEPT, ids=lambda m: m.__name__)
+def test_nothing_that_carries_work_can_be_deleted(
+    model: type, site_admin_client: Client, objects: dict[type, Any], root: Any
+) -> None:
+    model_admin = admin.site._registry[model]
+    request = RequestFactory().get("/admin/")
+    request.user = root
+    assert model_admin.has_delete_permission(request) is False
+    assert model_admin.has_delete_permission(request, objects[model]) is False
+    assert "delete_selected" not in model_admin.get_actions(request)
+    obj = objects[model]
+    response = site_admin_client.post(f"{base(model)}{obj.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert model.objects.filter(pk=obj.pk).exists()
+
+
+def test_the_audit_trail_is_read_only(
+    site_admin_client: Client, objects: dict[type, Any], root: Any
+) -> None:
+    model_admin = admin.site._registry[AuditEntry]
+    request = RequestFactory().get("/admin/")
+    request.user = root
+    assert model_admin.has_add_permission(request) is False
+    assert model_admin.has_change_permission(request, objects[AuditEntry]) is False
+    assert site_admin_client.get(f"{base(AuditEntry)}add/").status_code == 403
+    entry = objects[AuditEntry]
+    summary = entry.summary
+    site_admin_client.post(f"{base(AuditEntry)}{entry.pk}/change/", {"summary": "rewritten"})
+    entry.refresh_from_db()
+    assert entry.summary == summary
+
+
+def test_archive_and_restore_actions_go_through_the_services(
+    site_admin_client: Client, objects: dict[type, Any]
+) -> None:
+    task = objects[Task]
+    url = base(Task)
+    site_admin_client.post(url, {"action": "archive", "_selected_action": [task.pk]})
+    task.refresh_from_db()
+    assert task.archived_at is not None
+    assert AuditEntry.objects.filter(object_type="task", object_id=task.pk, action="archived")
+    site_admin_client.post(url, {"action": "archive", "_selected_action": [task.pk]})  # repeat
+    assert (
+        AuditEntry.objects.filter(object_type="task", object_id=task.pk, action="archived").count()
+        == 1
+    )
+    site_admin_client.post(url, {"action": "restore", "_selected_action": [task.pk]})
+    task.refresh_from_db()
+    assert task.archived_at is None
+    assert AuditEntry.objects.filter(object_type="task", object_id=task.pk, action="restored")
+
+
+def test_assign_action_assigns_members_and_refuses_outsiders(
+    site_admin_client: Client, objects: dict[type, Any], newsadmin: Any, outsider: Any
+) -> None:
+    task = objects[Task]
+    url = base(Task)
+    site_admin_client.post(
+        url, {"action": "assign", "_selected_action": [task.pk], "assignee": newsadmin.pk}
+    )
+    task.refresh_from_db()
+    assert task.assignee == newsadmin
+    assert AuditEntry.objects.filter(object_type="task", object_id=task.pk, action="assigned")
+    response = site_admin_client.post(
+        url,
+        {"action": "assign", "_selected_action": [task.pk], "assignee": outsider.pk},
+        follow=True,
+    )
+    task.refresh_from_db()
+    assert task.assignee == newsadmin
+    assert "not a member of this newsroom" in response.content.decode()
+
+
+def test_an_archived_task_can_be_found_and_restored(
+    site_admin_client: Client, objects: dict[type, Any], editor: Any
+) -> None:
+    task = task_archive(task=objects[Task], by=editor)
+    listing = site_admin_client.get(base(Task), {"archived_at__isnull": "False"})
+    assert task.title in listing.content.decode()
 
 
 def test_newsroom_members_cannot_reach_the_admin(editor: Any) -> None:

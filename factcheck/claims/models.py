@@ -1,9 +1,10 @@
-"""Claims: spans of a revision an editor has marked for checking."""
+"""Claims: spans of a revision an editor has marked for checking, with their verdicts."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from factcheck.drafts.models import Draft, Revision, Sentence
 
@@ -11,15 +12,37 @@ from factcheck.drafts.models import Draft, Revision, Sentence
 class Claim(models.Model):
     class Status(models.TextChoices):
         UNCHECKED = "unchecked", "Unchecked"
+        CHECKING = "checking", "Checking"
+        PROPOSED = "proposed", "Verdict proposed"
+        APPROVED = "approved", "Approved"
         DISMISSED = "dismissed", "Dismissed"
+
+    class Verdict(models.TextChoices):
+        ACCURATE = "accurate", "Accurate"
+        INACCURATE = "inaccurate", "Inaccurate"
+        MISLEADING = "misleading", "Misleading"
+        UNVERIFIABLE = "unverifiable", "Unverifiable"
+        NOT_CHECKABLE = "not_checkable", "Not checkable (opinion)"
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="claims")
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="claims")
     sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="claims")
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
-    text = models.TextField(help_text="The span's text when marked: revision.text[start:end].")
+    text = models.TextField(help_text="The claim's wording; at first revision.text[start:end].")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.UNCHECKED)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True, help_text="Why the verdict was sent back.")
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -36,10 +59,16 @@ class Claim(models.Model):
             ),
         ]
         ordering = ["revision", "start", "end"]
-        indexes = [models.Index(fields=["draft", "status"])]
+        indexes = [
+            models.Index(fields=["draft", "status"]),
+            models.Index(fields=["status", "proposed_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:detail", kwargs={"pk": self.pk})
 
     @property
     def is_active(self) -> bool:
@@ -48,3 +77,29 @@ class Claim(models.Model):
     @property
     def whole_sentence(self) -> bool:
         return self.start == self.sentence.start and self.end == self.sentence.end
+
+    @property
+    def settled(self) -> bool:
+        """Approved or dismissed: no longer blocks clearance."""
+        return self.status in (self.Status.APPROVED, self.Status.DISMISSED)
+
+
+class EvidenceLink(models.Model):
+    """A source a verdict rests on: a URL and what it shows."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links")
+    url = models.URLField(max_length=2000)
+    note = models.CharField(max_length=500, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "url"], name="evidence_link_unique_url")
+        ]
+
+    def __str__(self) -> str:
+        return self.url

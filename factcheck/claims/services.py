@@ -1,20 +1,34 @@
-"""Writes for claims: marking a sentence or a span, and unmarking."""
+"""Writes for claims: marking and dismissing, and the verdict workflow (propose, approve, send
+back, edit). Every change goes through :func:`_move` or :func:`_save`, which lock the row, check
+the version the user saw, check the state machine and the actor's role, bump the version and
+write the audit entry, all in one transaction."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from factcheck.claims.models import Claim
+from factcheck.claims import states
+from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.drafts.models import Revision, Sentence
+from factcheck.errors import ConflictError, FactcheckError
+from factcheck.history.models import AuditEntry
+from factcheck.history.services import audit_record, changed_fields
+from factcheck.newsrooms.access import Capability, role_can, role_in
+from factcheck.notifications.models import Notification
+from factcheck.notifications.services import notify
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+S = Claim.Status
 
-class ClaimError(ValueError):
+
+class ClaimError(FactcheckError):
     """A mark we refuse; ``str(exc)`` is a message fit to show the user."""
 
 
@@ -23,7 +37,7 @@ def claim_mark(*, revision: Revision, start: int, end: int, by: User | None) -> 
     """Mark ``revision.text[start:end]`` as a claim; white space around the span is dropped.
 
     The span must lie inside one checkable unit. Marking a span that is already a claim returns
-    that claim (restored if it had been unmarked), so a repeated click changes nothing.
+    that claim (restored if it had been dismissed), so a repeated click changes nothing.
     """
     text = revision.text
     if not (0 <= start < end <= len(text)):
@@ -54,9 +68,11 @@ def claim_mark(*, revision: Revision, start: int, end: int, by: User | None) -> 
             "created_by": by,
         },
     )
-    if not created and claim.status == Claim.Status.DISMISSED:
-        claim.status = Claim.Status.UNCHECKED
-        claim.save(update_fields=["status", "updated_at"])
+    if created:
+        _audit(claim, "created", by, f"Marked claim “{_short(claim.text)}”")
+        _after_change([claim], by)
+    elif claim.status == S.DISMISSED:
+        claim = _move(claim, S.UNCHECKED, by, summary="Restored claim")
     return claim
 
 
@@ -64,11 +80,254 @@ def claim_mark_sentence(*, sentence: Sentence, by: User | None) -> Claim:
     return claim_mark(revision=sentence.revision, start=sentence.start, end=sentence.end, by=by)
 
 
-@transaction.atomic
 def claim_unmark(*, claim: Claim, by: User | None) -> Claim:
-    """Unmark a claim. It is kept as dismissed, not deleted, so marking again restores it."""
-    Claim.objects.filter(pk=claim.pk).exclude(status=Claim.Status.DISMISSED).update(
-        status=Claim.Status.DISMISSED, updated_at=timezone.now()
+    """Unmark (dismiss) a claim. The row and its work are kept; marking again restores it."""
+    if claim.status == S.DISMISSED:
+        return claim
+    return claim_dismiss(claim=claim, by=by)
+
+
+def claim_dismiss(*, claim: Claim, by: User | None, expected_version: int | None = None) -> Claim:
+    return _move(claim, S.DISMISSED, by, expected_version=expected_version, summary="Dismissed")
+
+
+def claim_restore(*, claim: Claim, by: User | None, expected_version: int | None = None) -> Claim:
+    return _move(claim, S.UNCHECKED, by, expected_version=expected_version, summary="Restored")
+
+
+def claim_start(*, claim: Claim, by: User | None, expected_version: int | None = None) -> Claim:
+    return _move(
+        claim, S.CHECKING, by, expected_version=expected_version, summary="Started checking"
     )
-    claim.refresh_from_db(fields=["status", "updated_at"])
+
+
+def claim_propose(
+    *,
+    claim: Claim,
+    by: User | None,
+    verdict: str,
+    rationale: str,
+    links: Iterable[tuple[str, str]] = (),
+    expected_version: int | None = None,
+) -> Claim:
+    """Propose ``verdict`` with a ``rationale`` and evidence ``links`` (url, note)."""
+    if verdict not in Claim.Verdict.values:
+        raise FactcheckError(f"“{verdict}” is not a verdict; choose one of the listed verdicts.")
+    if not rationale.strip():
+        raise FactcheckError("Give a rationale: say what the verdict rests on.")
+    now = timezone.now()
+    claim = _move(
+        claim,
+        S.PROPOSED,
+        by,
+        expected_version=expected_version,
+        summary=f"Proposed verdict: {Claim.Verdict(verdict).label}",
+        values={
+            "verdict": verdict,
+            "rationale": rationale.strip(),
+            "proposed_by": by,
+            "proposed_at": now,
+            "review_note": "",
+        },
+    )
+    for url, note in links:
+        EvidenceLink.objects.get_or_create(
+            claim=claim, url=url, defaults={"note": note[:500], "added_by": by}
+        )
     return claim
+
+
+def claim_approve(*, claim: Claim, by: User | None, expected_version: int | None = None) -> Claim:
+    verdict = Claim.Verdict(claim.verdict).label if claim.verdict else "no verdict"
+    claim = _move(
+        claim,
+        S.APPROVED,
+        by,
+        expected_version=expected_version,
+        summary=f"Approved verdict: {verdict}",
+        values={"reviewed_by": by, "reviewed_at": timezone.now()},
+    )
+    _notify(claim, by, Notification.Kind.APPROVED, f"Your verdict was approved: {verdict}")
+    return claim
+
+
+def claim_send_back(
+    *, claim: Claim, by: User | None, note: str = "", expected_version: int | None = None
+) -> Claim:
+    claim = _move(
+        claim,
+        S.CHECKING,
+        by,
+        expected_version=expected_version,
+        summary="Sent back" + (f": {_short(note)}" if note.strip() else ""),
+        values={"reviewed_by": by, "reviewed_at": timezone.now(), "review_note": note.strip()},
+    )
+    reason = f": {_short(note)}" if note.strip() else ""
+    _notify(claim, by, Notification.Kind.SENT_BACK, f"Your verdict was sent back{reason}")
+    return claim
+
+
+def claim_edit(
+    *,
+    claim: Claim,
+    by: User | None,
+    expected_version: int | None,
+    text: str | None = None,
+    verdict: str | None = None,
+    rationale: str | None = None,
+) -> Claim:
+    """Edit a claim's wording, verdict or rationale. An approved claim goes back for review."""
+    values: dict[str, Any] = {}
+    if text is not None:
+        if not text.strip():
+            raise FactcheckError("A claim's wording cannot be empty.")
+        values["text"] = text.strip()
+    if verdict is not None:
+        if verdict and verdict not in Claim.Verdict.values:
+            raise FactcheckError(f"“{verdict}” is not a verdict.")
+        values["verdict"] = verdict
+    if rationale is not None:
+        values["rationale"] = rationale.strip()
+    with transaction.atomic():
+        current = _locked(claim, expected_version)
+        needed = Capability.MARK_CLAIMS if "text" in values else Capability.PROPOSE_VERDICT
+        _require(by, current, needed)
+        changes = changed_fields(current, values)
+        if not changes:
+            return current
+        if current.status == S.APPROVED:
+            return _move(
+                current,
+                S.PROPOSED,
+                by,
+                summary="Edited after approval; back for review",
+                values=values,
+                locked=True,
+            )
+        return _save(current, by, values, changes, action="edited", summary="Edited claim")
+
+
+def claims_approve_bulk(
+    *, claims: Sequence[Claim], by: User | None, versions: Mapping[int, int] | None = None
+) -> tuple[list[Claim], list[tuple[Claim, str]]]:
+    """Approve each claim on its own: one refusal (not proposed any more, or changed since the
+    version in ``versions`` the user saw) stops no other."""
+    approved: list[Claim] = []
+    refused: list[tuple[Claim, str]] = []
+    for claim in claims:
+        seen = (versions or {}).get(claim.pk)
+        try:
+            approved.append(claim_approve(claim=claim, by=by, expected_version=seen))
+        except (FactcheckError, PermissionDenied) as exc:
+            refused.append((claim, str(exc)))
+    return approved, refused
+
+
+# --- The one path every change takes -----------------------------------------------------------
+
+
+def _move(
+    claim: Claim,
+    target: str,
+    by: User | None,
+    *,
+    summary: str,
+    expected_version: int | None = None,
+    values: dict[str, Any] | None = None,
+    locked: bool = False,
+) -> Claim:
+    with transaction.atomic():
+        current = claim if locked else _locked(claim, expected_version)
+        needed = states.check_move(current.status, target)
+        _require(by, current, needed)
+        values = {**(values or {}), "status": target}
+        changes = changed_fields(current, values)
+        claim = _save(current, by, values, changes, action="status", summary=summary)
+    return claim
+
+
+def _save(
+    claim: Claim,
+    by: User | None,
+    values: dict[str, Any],
+    changes: dict[str, tuple[Any, Any]],
+    *,
+    action: str,
+    summary: str,
+) -> Claim:
+    for field, value in values.items():
+        setattr(claim, field, value)
+    claim.version += 1
+    claim.save(update_fields=[*values, "version", "updated_at"])
+    _audit(claim, action, by, f"Claim “{_short(claim.text)}”: {summary}", changes)
+    _after_change([claim], by)
+    return claim
+
+
+def _locked(claim: Claim, expected_version: int | None) -> Claim:
+    """The claim's row, locked for this transaction; ConflictError if it moved on meanwhile."""
+    current = Claim.objects.select_for_update().select_related("draft").get(pk=claim.pk)
+    if expected_version is not None and current.version != expected_version:
+        last = (
+            AuditEntry.objects.filter(object_type="claim", object_id=current.pk)
+            .select_related("actor")
+            .first()
+        )
+        who = str(last.actor) if last and last.actor else "someone else"
+        raise ConflictError(
+            f"{who} changed this claim while you were working on it "
+            f"(now: {current.get_status_display()}"
+            + (f", {current.get_verdict_display()}" if current.verdict else "")
+            + "). Your input is kept below: review it against theirs and send it again.",
+            current=current,
+            changed_by=who,
+        )
+    return current
+
+
+def _require(by: User | None, claim: Claim, capability: Capability) -> None:
+    if by is None:  # the system or the command line
+        return
+    if not role_can(role_in(by, claim.draft.newsroom_id), capability):
+        raise PermissionDenied("Your role in this newsroom does not allow that.")
+
+
+def _audit(
+    claim: Claim,
+    action: str,
+    by: User | None,
+    summary: str,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> None:
+    audit_record(
+        obj=claim,
+        action=action,
+        actor=by,
+        summary=summary,
+        newsroom_id=claim.draft.newsroom_id,
+        draft_id=claim.draft_id,
+        changes=changes,
+    )
+
+
+def _after_change(claims: list[Claim], by: User | None) -> None:
+    # Imported here: reviews builds on claims, not the other way round.
+    from factcheck.reviews.services import workflow_after_claims
+
+    workflow_after_claims(claims=claims, by=by)
+
+
+def _notify(claim: Claim, by: User | None, kind: str, what: str) -> None:
+    notify(
+        users=[claim.proposed_by],
+        kind=kind,
+        message=f"{what} (claim “{_short(claim.text, 50)}”)",
+        url=claim.get_absolute_url(),
+        actor=by,
+        newsroom_id=claim.draft.newsroom_id,
+        draft_id=claim.draft_id,
+    )
+
+
+def _short(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"

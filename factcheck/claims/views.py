@@ -1,19 +1,40 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from factcheck.claims.access import get_claim_for_user
+from factcheck.claims.forms import ClaimEditForm, ProposeForm, SendBackForm, VersionForm
 from factcheck.claims.models import Claim
-from factcheck.claims.services import ClaimError, claim_mark, claim_mark_sentence, claim_unmark
+from factcheck.claims.services import (
+    ClaimError,
+    claim_approve,
+    claim_dismiss,
+    claim_edit,
+    claim_mark,
+    claim_mark_sentence,
+    claim_propose,
+    claim_restore,
+    claim_send_back,
+    claim_unmark,
+)
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.models import Draft, Sentence
 from factcheck.drafts.selectors import active_claims, latest_revision, unit_view
-from factcheck.newsrooms.access import Capability
+from factcheck.errors import ConflictError, FactcheckError
+from factcheck.newsrooms.access import Capability, role_can
+from factcheck.reviews.forms import CommentForm
+from factcheck.reviews.services import comment_add
+from factcheck.reviews.task_selectors import claim_page
 
 
 @login_required
@@ -65,6 +86,7 @@ def _answer(
     context = {
         "draft": draft,
         "can_mark": True,
+        "can_assign": role_can(draft.role, Capability.ASSIGN),  # type: ignore[attr-defined]
         "oob": True,
         "error": error,
         "notice": _notice(claim),
@@ -99,3 +121,238 @@ def _int(raw: str) -> int:
         return int(raw)
     except (TypeError, ValueError):
         raise ClaimError("That request named no valid position in the draft.") from None
+
+
+# --- The claim page and the verdict workflow ---------------------------------------------------
+#
+# With htmx, each form posts with ``hx-swap="none"`` and the answer is out-of-band fragments of
+# claims/claim.html plus ``HX-Trigger: claim-changed``; refusals and version conflicts answer 422
+# so htmx shows them. Without JavaScript: a redirect after success, the page again with the
+# message after a refusal (422) or a conflict (409), the user's input kept.
+
+CLAIM_BLOCKS = ("claim-flash", "claim-main", "claim-tasks", "claim-history")
+COMMENT_BLOCKS = ("claim-flash", "claim-comments")
+FORM_IDS = {"propose_form": "propose_%s", "send_back_form": "back_%s", "edit_form": "edit_%s"}
+
+
+@login_required
+@require_GET
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_claim_for_user(request.user, pk)
+    context = _claim_context(claim)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "claims/claim.html#claim-main", context)
+    return render(request, "claims/claim.html", context)
+
+
+@login_required
+@require_POST
+def claim_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST ``verdict``, ``rationale``, ``url_N``/``note_N`` evidence rows and ``version``."""
+    claim = get_claim_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
+    form = ProposeForm(request.POST, auto_id=FORM_IDS["propose_form"])
+    if not form.is_valid():
+        return _claim_answer(request, claim.pk, error=_first_error(form), propose_form=form)
+    values = form.cleaned_data
+    try:
+        claim = claim_propose(
+            claim=claim,
+            by=request.user,  # type: ignore[arg-type]
+            verdict=values["verdict"],
+            rationale=values["rationale"],
+            links=values["links"],
+            expected_version=values["version"],
+        )
+    except ConflictError as exc:
+        kept = _rebind(ProposeForm, "propose_form", request.POST, exc.current.version)
+        return _claim_answer(request, claim.pk, error=str(exc), status=409, propose_form=kept)
+    except FactcheckError as exc:
+        return _claim_answer(request, claim.pk, error=str(exc), propose_form=form)
+    verdict = claim.get_verdict_display()
+    return _claim_answer(request, claim.pk, notice=f"Proposed “{verdict}”; an editor reviews it.")
+
+
+@login_required
+@require_POST
+def claim_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_claim_for_user(request.user, pk, Capability.APPROVE)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _claim_answer(request, claim.pk, error=_first_error(form))
+    try:
+        claim = claim_approve(
+            claim=claim,
+            by=request.user,  # type: ignore[arg-type]
+            expected_version=form.cleaned_data["version"],
+        )
+    except ConflictError as exc:
+        return _claim_answer(request, claim.pk, error=str(exc), status=409)
+    except FactcheckError as exc:
+        return _claim_answer(request, claim.pk, error=str(exc))
+    return _claim_answer(request, claim.pk, notice=f"Approved: {claim.get_verdict_display()}.")
+
+
+@login_required
+@require_POST
+def claim_send_back_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST ``note`` (why) and ``version``: the proposal goes back to the checker."""
+    claim = get_claim_for_user(request.user, pk, Capability.APPROVE)
+    form = SendBackForm(request.POST, auto_id=FORM_IDS["send_back_form"])
+    if not form.is_valid():
+        return _claim_answer(request, claim.pk, error=_first_error(form), send_back_form=form)
+    try:
+        claim_send_back(
+            claim=claim,
+            by=request.user,  # type: ignore[arg-type]
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ConflictError as exc:
+        kept = _rebind(SendBackForm, "send_back_form", request.POST, exc.current.version)
+        return _claim_answer(request, claim.pk, error=str(exc), status=409, send_back_form=kept)
+    except FactcheckError as exc:
+        return _claim_answer(request, claim.pk, error=str(exc), send_back_form=form)
+    return _claim_answer(request, claim.pk, notice="Sent back for more checking.")
+
+
+@login_required
+@require_POST
+def claim_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST ``text``, ``verdict``, ``rationale`` and ``version``. Editing an approved claim's
+    wording or verdict sends it back for review (the service does that)."""
+    claim = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    form = ClaimEditForm(request.POST, auto_id=FORM_IDS["edit_form"])
+    if not form.is_valid():
+        return _claim_answer(request, claim.pk, error=_first_error(form), edit_form=form)
+    values = form.cleaned_data
+    was_approved = claim.status == Claim.Status.APPROVED
+    try:
+        edited = claim_edit(
+            claim=claim,
+            by=request.user,  # type: ignore[arg-type]
+            expected_version=values["version"],
+            text=values["text"],
+            verdict=values["verdict"],
+            rationale=values["rationale"],
+        )
+    except ConflictError as exc:
+        kept = _rebind(ClaimEditForm, "edit_form", request.POST, exc.current.version)
+        return _claim_answer(request, claim.pk, error=str(exc), status=409, edit_form=kept)
+    except FactcheckError as exc:
+        return _claim_answer(request, claim.pk, error=str(exc), edit_form=form)
+    notice = "Saved."
+    if was_approved and edited.status == Claim.Status.PROPOSED:
+        notice = "Saved. The claim had been approved, so it goes back for review."
+    return _claim_answer(request, claim.pk, notice=notice)
+
+
+@login_required
+@require_POST
+def claim_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    if claim.status == Claim.Status.DISMISSED:  # a repeated click: nothing left to do
+        return _claim_answer(request, claim.pk, notice="Already dismissed.")
+    return _claim_move(request, claim, claim_dismiss, "Dismissed. Restore it at any time.")
+
+
+@login_required
+@require_POST
+def claim_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    if claim.status != Claim.Status.DISMISSED:  # a repeated click: nothing left to do
+        return _claim_answer(request, claim.pk, notice="Not dismissed: nothing to restore.")
+    return _claim_move(request, claim, claim_restore, "Restored: the claim is unchecked again.")
+
+
+@login_required
+@require_POST
+def claim_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST ``body``; ``@username`` of a newsroom member notifies them."""
+    claim = get_claim_for_user(request.user, pk, Capability.COMMENT)
+    form = CommentForm(request.POST)
+    body = request.POST.get("body", "")
+    if not form.is_valid():
+        error = _first_error(form)
+        return _claim_answer(request, claim.pk, COMMENT_BLOCKS, error=error, body=body)
+    try:
+        comment_add(by=request.user, body=form.cleaned_data["body"], claim=claim)  # type: ignore[arg-type]
+    except FactcheckError as exc:
+        return _claim_answer(request, claim.pk, COMMENT_BLOCKS, error=str(exc), body=body)
+    return _claim_answer(
+        request, claim.pk, COMMENT_BLOCKS, notice="Comment added.", anchor="#comments"
+    )
+
+
+def _claim_move(
+    request: HttpRequest, claim: Claim, service: Callable[..., Claim], notice: str
+) -> HttpResponse:
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _claim_answer(request, claim.pk, error=_first_error(form))
+    try:
+        service(claim=claim, by=request.user, expected_version=form.cleaned_data["version"])
+    except ConflictError as exc:
+        return _claim_answer(request, claim.pk, error=str(exc), status=409)
+    except FactcheckError as exc:
+        return _claim_answer(request, claim.pk, error=str(exc))
+    return _claim_answer(request, claim.pk, notice=notice)
+
+
+def _claim_context(claim: Claim, **extra: Any) -> dict[str, Any]:
+    """The claim page's context; ``extra`` may hold bound forms that keep the user's input."""
+    initial = {"version": claim.version}
+    verdict = {"verdict": claim.verdict, "rationale": claim.rationale}
+    forms: dict[str, Any] = {
+        "propose_form": ProposeForm(
+            initial={**initial, **verdict}, auto_id=FORM_IDS["propose_form"]
+        ),
+        "send_back_form": SendBackForm(initial=initial, auto_id=FORM_IDS["send_back_form"]),
+        "edit_form": ClaimEditForm(
+            initial={**initial, **verdict, "text": claim.text}, auto_id=FORM_IDS["edit_form"]
+        ),
+        "comment_form": CommentForm(),
+    }
+    return {"claim": claim, "page": claim_page(claim), **forms, **extra}
+
+
+def _claim_answer(
+    request: HttpRequest,
+    pk: int,
+    blocks: tuple[str, ...] = CLAIM_BLOCKS,
+    *,
+    notice: str = "",
+    error: str = "",
+    status: int = 422,
+    anchor: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    """The answer to an action on claim ``pk``, read afresh (see the comment above)."""
+    claim = get_claim_for_user(request.user, pk)
+    if not error and not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, notice)
+        return redirect(claim.get_absolute_url() + anchor)
+    context = _claim_context(claim, error=error, notice=notice, **extra)
+    if not request.htmx:  # type: ignore[attr-defined]
+        return render(request, "claims/claim.html", context, status=status)
+    context["oob"] = True
+    html = "".join(render_to_string(f"claims/claim.html#{b}", context, request) for b in blocks)
+    if error:
+        return HttpResponse(html, status=422)
+    return trigger_client_event(HttpResponse(html), "claim-changed")
+
+
+FormT = TypeVar("FormT", bound=forms.Form)
+
+
+def _rebind(form_class: type[FormT], name: str, data: QueryDict, version: int) -> FormT:
+    """The user's input again, with the current version: sending it now is a deliberate
+    overwrite of the change they have just been shown."""
+    data = data.copy()
+    data["version"] = str(version)
+    form = form_class(data, auto_id=FORM_IDS[name])
+    form.is_valid()
+    return form
+
+
+def _first_error(form: forms.Form) -> str:
+    return next((str(e) for errors in form.errors.values() for e in errors), "Check the form.")

@@ -8,6 +8,14 @@ from django.http import HttpRequest
 from factcheck.drafts.models import Draft, Revision, Sentence
 
 
+class KeepWorkMixin:
+    """Objects that carry work are never hard-deleted from the admin (nor by cascade from it):
+    drafts are archived, claims dismissed, tasks archived; the history stays complete."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 class RevisionInline(admin.TabularInline):
     model = Revision
     fields = ("number", "source", "filename", "created_by", "created_at")
@@ -18,13 +26,23 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Draft)
-class DraftAdmin(admin.ModelAdmin):
-    list_display = ["title", "newsroom", "created_by", "deadline", "revision_count", "updated_at"]
-    list_filter = ["newsroom", "created_at", "deadline"]
+class DraftAdmin(KeepWorkMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "newsroom",
+        "created_by",
+        "deadline",
+        "revision_count",
+        "cleared_at",
+        "archived_at",
+        "updated_at",
+    ]
+    list_filter = ["newsroom", "created_at", "deadline", "cleared_at", "archived_at"]
     search_fields = ["title", "newsroom__name", "created_by__username"]
     list_select_related = ["newsroom", "created_by"]
     date_hierarchy = "created_at"
     raw_id_fields = ["created_by"]
+    readonly_fields = ["cleared_at", "cleared_by", "archived_at", "version"]
     inlines = [RevisionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Draft]:
@@ -36,7 +54,7 @@ class DraftAdmin(admin.ModelAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(KeepWorkMixin, admin.ModelAdmin):
     list_display = ["draft", "number", "source", "filename", "created_by", "created_at"]
     list_filter = ["source", "draft__newsroom", "created_at"]
     search_fields = ["draft__title", "filename", "text"]
@@ -45,7 +63,7 @@ class RevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sentence)
-class SentenceAdmin(admin.ModelAdmin):
+class SentenceAdmin(KeepWorkMixin, admin.ModelAdmin):
     list_display = ["revision", "index", "kind", "block", "start", "end", "excerpt"]
     list_filter = ["kind", "revision__draft__newsroom"]
     search_fields = ["revision__draft__title"]

@@ -50,3 +50,13 @@ class DraftForm(forms.Form):
         if not has_text and not has_file:
             raise forms.ValidationError("Paste the draft's text or choose a file to upload.")
         return data
+
+
+class DraftEditForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    deadline = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="When the draft must be cleared for publication; new tasks default to it.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

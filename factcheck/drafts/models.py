@@ -16,6 +16,12 @@ class Draft(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -28,6 +34,10 @@ class Draft(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("drafts:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_cleared(self) -> bool:
+        return self.cleared_at is not None
 
 
 class Revision(models.Model):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from factcheck.claims.models import Claim
+from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.drafts.access import drafts_for
 from factcheck.drafts.models import Draft, Revision, Sentence
+from factcheck.reviews.models import Task
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -158,7 +160,18 @@ def draft_export(draft: Draft) -> dict[str, Any]:
     revision = latest_revision(draft)
     text = revision.text
     sentences = revision.sentences.all()
-    claims = Claim.objects.filter(revision=revision).order_by("start", "end", "pk")
+    claims = (
+        Claim.objects.filter(revision=revision)
+        .select_related("sentence", "proposed_by", "reviewed_by")
+        .prefetch_related(Prefetch("links", queryset=EvidenceLink.objects.order_by("pk")))
+        .order_by("start", "end", "pk")
+    )
+    tasks = (
+        Task.objects.filter(draft=draft)
+        .select_related("assignee")
+        .prefetch_related(Prefetch("claims", queryset=Claim.objects.only("pk").order_by("pk")))
+        .order_by("pk")
+    )
     return {
         "draft": {
             "id": draft.pk,
@@ -167,6 +180,7 @@ def draft_export(draft: Draft) -> dict[str, Any]:
             "created_at": draft.created_at.isoformat(),
             "updated_at": draft.updated_at.isoformat(),
             "deadline": draft.deadline.isoformat() if draft.deadline else None,
+            "cleared_at": _iso(draft.cleared_at),
         },
         "revision": {
             "number": revision.number,
@@ -194,7 +208,37 @@ def draft_export(draft: Draft) -> dict[str, Any]:
                 "text": c.text,
                 "status": c.status,
                 "sentence": c.sentence.index,
+                "verdict": c.verdict,
+                "rationale": c.rationale,
+                "links": [{"url": link.url, "note": link.note} for link in c.links.all()],
+                "proposed_by": _username(c.proposed_by),
+                "proposed_at": _iso(c.proposed_at),
+                "approved_by": (
+                    _username(c.reviewed_by) if c.status == Claim.Status.APPROVED else None
+                ),
+                "approved_at": (_iso(c.reviewed_at) if c.status == Claim.Status.APPROVED else None),
             }
-            for c in claims.select_related("sentence")
+            for c in claims
+        ],
+        "tasks": [
+            {
+                "id": t.pk,
+                "title": t.title,
+                "status": t.status,
+                "assignee": _username(t.assignee),
+                "due": _iso(t.due_at),
+                "claims": [c.pk for c in t.claims.all()],
+                "priority": t.priority,
+                "archived": t.archived_at is not None,
+            }
+            for t in tasks
         ],
     }
+
+
+def _username(user: User | None) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from factcheck.analysis.loaders import LoadError, check_size, decode_text, load_file
 from factcheck.analysis.normalise import normalise_text, title_from_text
 from factcheck.analysis.segment import segment
 from factcheck.drafts.models import Draft, Revision, Sentence
+from factcheck.errors import ConflictError, FactcheckError
+from factcheck.history.models import AuditEntry
+from factcheck.history.services import audit_record, changed_fields
 from factcheck.newsrooms.access import Capability, role_can, role_in
 from factcheck.newsrooms.models import Newsroom
 
@@ -23,7 +28,7 @@ if TYPE_CHECKING:
 TITLE_MAX = 300
 
 
-class DraftInputError(ValueError):
+class DraftInputError(FactcheckError):
     """Input we refuse; ``str(exc)`` is a message fit to show the user."""
 
 
@@ -78,6 +83,100 @@ def draft_import(
             )
             for unit in units
         )
+        audit_record(
+            obj=draft,
+            action="created",
+            actor=by,
+            summary=f"Loaded “{draft.title}” ({len(units)} units, {Revision.Source(source).label})",
+            newsroom_id=newsroom.pk,
+            draft_id=draft.pk,
+        )
+    return draft
+
+
+def draft_update(
+    *,
+    draft: Draft,
+    by: User | None,
+    expected_version: int | None,
+    title: str,
+    deadline: datetime | None,
+) -> Draft:
+    """Change a draft's title and deadline; a stale ``expected_version`` is a ConflictError."""
+    title = " ".join(title.split())
+    if not title:
+        raise DraftInputError("A draft needs a title.")
+    with transaction.atomic():
+        current = _locked(draft, expected_version)
+        _require(by, current, Capability.EDIT_DRAFT)
+        values = {"title": _clip(title), "deadline": deadline}
+        changes = changed_fields(current, values)
+        if not changes:
+            return current
+        return _save(current, by, values, changes, "edited", "Edited the draft")
+
+
+def draft_archive(*, draft: Draft, by: User | None) -> Draft:
+    """Archive instead of delete: the draft and all its work stay, and it can be restored."""
+    return _set_archived(draft, by, archived=True)
+
+
+def draft_restore(*, draft: Draft, by: User | None) -> Draft:
+    return _set_archived(draft, by, archived=False)
+
+
+def _set_archived(draft: Draft, by: User | None, *, archived: bool) -> Draft:
+    with transaction.atomic():
+        current = _locked(draft, None)
+        _require(by, current, Capability.EDIT_DRAFT)
+        if (current.archived_at is not None) == archived:
+            return current
+        value = timezone.now() if archived else None
+        action = "archived" if archived else "restored"
+        changes = {"archived_at": (current.archived_at, value)}
+        return _save(current, by, {"archived_at": value}, changes, action, action.capitalize())
+
+
+def _locked(draft: Draft, expected_version: int | None) -> Draft:
+    current = Draft.objects.select_for_update().get(pk=draft.pk)
+    if expected_version is not None and current.version != expected_version:
+        last = AuditEntry.objects.filter(object_type="draft", object_id=current.pk).first()
+        who = str(last.actor) if last and last.actor else "someone else"
+        raise ConflictError(
+            f"{who} changed this draft while you were editing it (now titled "
+            f"“{current.title}”). Your input is kept below: review it and send it again.",
+            current=current,
+            changed_by=who,
+        )
+    return current
+
+
+def _require(by: User | None, draft: Draft, capability: Capability) -> None:
+    if by is not None and not role_can(role_in(by, draft.newsroom_id), capability):
+        raise PermissionDenied(f"Your role in {draft.newsroom} does not allow this.")
+
+
+def _save(
+    draft: Draft,
+    by: User | None,
+    values: Mapping[str, Any],
+    changes: Mapping[str, tuple[Any, Any]],
+    action: str,
+    summary: str,
+) -> Draft:
+    for field, value in values.items():
+        setattr(draft, field, value)
+    draft.version += 1
+    draft.save(update_fields=[*values, "version", "updated_at"])
+    audit_record(
+        obj=draft,
+        action=action,
+        actor=by,
+        summary=f"Draft “{draft.title}”: {summary}",
+        newsroom_id=draft.newsroom_id,
+        draft_id=draft.pk,
+        changes=changes,
+    )
     return draft
 
 

@@ -10,6 +10,9 @@ app_name = "drafts"
 urlpatterns = [
     path("new/", views.draft_new, name="new"),
     path("<int:pk>/", views.draft_detail, name="detail"),
+    path("<int:pk>/edit/", views.draft_edit, name="edit"),
+    path("<int:pk>/archive/", views.draft_archive_view, name="archive"),
+    path("<int:pk>/restore/", views.draft_restore_view, name="restore"),
     path("<int:pk>/export.json", views.draft_export_json, name="export_json"),
     path("<int:pk>/claims/", claim_views.claims_update, name="claims"),
 ]

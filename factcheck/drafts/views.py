@@ -6,22 +6,34 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from factcheck.drafts.access import get_draft_for_user
-from factcheck.drafts.forms import DraftForm
+from factcheck.drafts.forms import DraftEditForm, DraftForm
 from factcheck.drafts.models import Revision
 from factcheck.drafts.selectors import dashboard_drafts, draft_export, draft_page
-from factcheck.drafts.services import DraftInputError, Upload, draft_import, upload_check_size
+from factcheck.drafts.services import (
+    DraftInputError,
+    Upload,
+    draft_archive,
+    draft_import,
+    draft_restore,
+    draft_update,
+    upload_check_size,
+)
+from factcheck.errors import ConflictError
 from factcheck.newsrooms.access import Capability, newsrooms_where, role_can
+from factcheck.reviews.task_selectors import draft_tasks
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    drafts = dashboard_drafts(request.user)
+    archived = request.GET.get("archived") == "1"
+    drafts = dashboard_drafts(request.user).filter(archived_at__isnull=not archived)
     can_load = newsrooms_where(request.user, Capability.LOAD_DRAFT).exists()
-    return render(request, "drafts/dashboard.html", {"drafts": drafts, "can_load": can_load})
+    context = {"drafts": drafts, "can_load": can_load, "archived": archived}
+    return render(request, "drafts/dashboard.html", context)
 
 
 @login_required
@@ -68,6 +80,9 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "claims": page.claims,
         "can_mark": role_can(draft.role, Capability.MARK_CLAIMS),  # type: ignore[attr-defined]
+        "can_assign": role_can(draft.role, Capability.ASSIGN),  # type: ignore[attr-defined]
+        "can_edit": role_can(draft.role, Capability.EDIT_DRAFT),  # type: ignore[attr-defined]
+        "tasks": draft_tasks(draft),
     }
     return render(request, "drafts/draft.html", context)
 
@@ -80,3 +95,50 @@ def draft_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="draft-{draft.pk}.json"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_draft_for_user(request.user, pk, Capability.EDIT_DRAFT)
+    initial = {"title": draft.title, "deadline": draft.deadline, "version": draft.version}
+    form = DraftEditForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft_update(
+                draft=draft,
+                by=request.user,  # type: ignore[arg-type]
+                expected_version=form.cleaned_data["version"],
+                title=form.cleaned_data["title"],
+                deadline=form.cleaned_data["deadline"],
+            )
+        except ConflictError as exc:
+            conflict = exc
+            form.add_error(None, str(exc))
+        except DraftInputError as exc:
+            form.add_error("title", str(exc))
+        else:
+            messages.success(request, "Saved the draft's title and deadline.")
+            return redirect(draft)
+    status = 409 if conflict else (400 if form.errors else 200)
+    context = {"draft": draft, "form": form, "conflict": conflict}
+    return render(request, "drafts/draft_edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def draft_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_draft_for_user(request.user, pk, Capability.EDIT_DRAFT)
+    draft_archive(draft=draft, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, f"Archived “{draft.title}”. It can be restored from Archived drafts.")
+    return redirect(draft)
+
+
+@login_required
+@require_POST
+def draft_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_draft_for_user(request.user, pk, Capability.EDIT_DRAFT)
+    draft_restore(draft=draft, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, f"Restored “{draft.title}”.")
+    return redirect(draft)

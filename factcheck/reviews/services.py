@@ -1,0 +1,450 @@
+"""Writes for the verification workflow: tasks (create, assign, move, edit, archive), comments
+with @mentions, and clearance. Claim verdicts live in ``factcheck.claims.services``; when claims
+change, :func:`workflow_after_claims` moves the tasks that follow them and refreshes clearance."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from factcheck.claims.models import Claim
+from factcheck.drafts.models import Draft
+from factcheck.errors import ConflictError, FactcheckError
+from factcheck.history.models import AuditEntry
+from factcheck.history.services import audit_record, changed_fields
+from factcheck.newsrooms.access import Capability, role_can, role_in
+from factcheck.newsrooms.models import Membership
+from factcheck.notifications.models import Notification
+from factcheck.notifications.services import notify
+from factcheck.reviews import states
+from factcheck.reviews.models import Comment, Task
+from factcheck.reviews.selectors import clearance_blockers
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+T = Task.Status
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
+
+
+# --- Tasks ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_create(
+    *,
+    draft: Draft,
+    by: User | None,
+    title: str,
+    description: str = "",
+    claims: Sequence[Claim] = (),
+    assignee: User | None = None,
+    due_at: datetime | None = None,
+    priority: int = Task.Priority.NORMAL,
+) -> Task:
+    """Create a verification task on ``draft``; ``due_at`` defaults to the draft's deadline."""
+    _require(by, draft.newsroom_id, Capability.ASSIGN)
+    if not title.strip():
+        raise FactcheckError("Give the task a title, e.g. “F-16 vs F-15 discrepancy”.")
+    foreign = [c for c in claims if c.draft_id != draft.pk]
+    if foreign:
+        raise FactcheckError("A task can only link claims of its own draft.")
+    if assignee is not None:
+        _require_member(assignee, draft.newsroom_id)
+    task = Task.objects.create(
+        draft=draft,
+        title=title.strip()[:200],
+        description=description.strip(),
+        assignee=assignee,
+        due_at=due_at or draft.deadline,
+        priority=priority,
+        created_by=by,
+    )
+    task.claims.set(claims)
+    _audit(task, "created", by, f"Created task “{task.title}”", {"status": (None, task.status)})
+    if assignee is not None:
+        _notify_assigned(task, by)
+    draft_refresh_clearance(draft=draft, by=by)
+    return task
+
+
+def task_assign(
+    *, task: Task, by: User | None, assignee: User | None, expected_version: int | None = None
+) -> Task:
+    with transaction.atomic():
+        current = _locked(task, expected_version)
+        _require(by, current.draft.newsroom_id, Capability.ASSIGN)
+        if assignee is not None:
+            _require_member(assignee, current.draft.newsroom_id)
+        changes = changed_fields(current, {"assignee": assignee})
+        if not changes:
+            return current
+        who = assignee.get_username() if assignee else "nobody"
+        current = _save(
+            current, by, {"assignee": assignee}, changes, "assigned", f"Assigned to {who}"
+        )
+        if assignee is not None:
+            _notify_assigned(current, by)
+    return current
+
+
+def tasks_assign_bulk(
+    *, tasks: Sequence[Task], by: User | None, assignee: User | None
+) -> tuple[list[Task], list[tuple[Task, str]]]:
+    done: list[Task] = []
+    refused: list[tuple[Task, str]] = []
+    for task in tasks:
+        try:
+            done.append(task_assign(task=task, by=by, assignee=assignee))
+        except (FactcheckError, PermissionDenied) as exc:
+            refused.append((task, str(exc)))
+    return done, refused
+
+
+def task_move(
+    *, task: Task, by: User | None, to: str, expected_version: int | None = None, note: str = ""
+) -> Task:
+    """Move a task along the state machine (``states.MOVES``)."""
+    with transaction.atomic():
+        current = _locked(task, expected_version)
+        needed = states.check_move(current.status, to)
+        _require_task_mover(by, current, needed)
+        current = _transition(current, to, by, note=note)
+    return current
+
+
+def task_update(
+    *,
+    task: Task,
+    by: User | None,
+    expected_version: int | None,
+    title: str,
+    description: str,
+    due_at: datetime | None,
+    priority: int,
+    claims: Sequence[Claim] | None = None,
+) -> Task:
+    if not title.strip():
+        raise FactcheckError("A task needs a title.")
+    with transaction.atomic():
+        current = _locked(task, expected_version)
+        _require(by, current.draft.newsroom_id, Capability.ASSIGN)
+        values = {
+            "title": title.strip()[:200],
+            "description": description.strip(),
+            "due_at": due_at,
+            "priority": priority,
+        }
+        changes = changed_fields(current, values)
+        if claims is not None:
+            if any(c.draft_id != current.draft_id for c in claims):
+                raise FactcheckError("A task can only link claims of its own draft.")
+            before = sorted(current.claims.values_list("pk", flat=True))
+            after = sorted(c.pk for c in claims)
+            if before != after:
+                current.claims.set(claims)
+                changes["claims"] = (before, after)
+        if not changes:
+            return current
+        current = _save(current, by, values, changes, "edited", "Edited task")
+    return current
+
+
+def task_archive(*, task: Task, by: User | None) -> Task:
+    """Archive instead of delete: the task and its history stay, and it can be restored."""
+    return _set_archived(task, by, archived=True)
+
+
+def task_restore(*, task: Task, by: User | None) -> Task:
+    return _set_archived(task, by, archived=False)
+
+
+def _set_archived(task: Task, by: User | None, *, archived: bool) -> Task:
+    with transaction.atomic():
+        current = _locked(task, None)
+        _require(by, current.draft.newsroom_id, Capability.ASSIGN)
+        if (current.archived_at is not None) == archived:
+            return current
+        value = timezone.now() if archived else None
+        changes = {"archived_at": (current.archived_at, value)}
+        action = "archived" if archived else "restored"
+        current = _save(current, by, {"archived_at": value}, changes, action, action.capitalize())
+        draft_refresh_clearance(draft=current.draft, by=by)
+    return current
+
+
+def _transition(task: Task, to: str, by: User | None, *, note: str = "") -> Task:
+    before = task.status
+    label = T(to).label.lower()
+    summary = f"Moved from {T(before).label.lower()} to {label}" + (f": {note}" if note else "")
+    task = _save(task, by, {"status": to}, {"status": (before, to)}, "status", summary)
+    if to == T.IN_PROGRESS:
+        # Work has started on the task's claims.
+        from factcheck.claims.services import claim_start
+
+        for claim in task.claims.filter(status=Claim.Status.UNCHECKED):
+            claim_start(claim=claim, by=by)
+    if to == T.IN_REVIEW:
+        editors = _members(task.draft.newsroom_id, Capability.APPROVE)
+        notify(
+            users=[task.created_by, *editors],
+            kind=Notification.Kind.IN_REVIEW,
+            message=f"Task “{task.title}” is ready for review",
+            url=task.get_absolute_url(),
+            actor=by,
+            newsroom_id=task.draft.newsroom_id,
+            draft_id=task.draft_id,
+        )
+    if before == T.IN_REVIEW and to == T.IN_PROGRESS:
+        notify(
+            users=[task.assignee],
+            kind=Notification.Kind.SENT_BACK,
+            message=f"Task “{task.title}” was sent back" + (f": {note}" if note else ""),
+            url=task.get_absolute_url(),
+            actor=by,
+            newsroom_id=task.draft.newsroom_id,
+            draft_id=task.draft_id,
+        )
+    draft_refresh_clearance(draft=task.draft, by=by)
+    return task
+
+
+# --- Claims drive their tasks -----------------------------------------------------------------
+
+
+def workflow_after_claims(*, claims: Iterable[Claim], by: User | None) -> None:
+    """After claims change: a task whose claims all have proposals goes to review; one whose
+    claims are all approved or dismissed is done; then the draft's clearance is refreshed."""
+    claims = list(claims)
+    if not claims:
+        return
+    tasks = (
+        Task.objects.filter(claims__in=claims, archived_at__isnull=True)
+        .exclude(status=T.DONE)
+        .select_related("draft")
+        .distinct()
+    )
+    for task in tasks:
+        statuses = set(task.claims.values_list("status", flat=True))
+        if not statuses:
+            continue
+        locked = Task.objects.select_for_update().select_related("draft").get(pk=task.pk)
+        settled = {Claim.Status.APPROVED, Claim.Status.DISMISSED}
+        if locked.status in (T.OPEN, T.IN_PROGRESS) and statuses <= settled | {
+            Claim.Status.PROPOSED
+        }:
+            locked = _transition(locked, T.IN_REVIEW, by)
+        if locked.status == T.IN_REVIEW and statuses <= settled:
+            locked = _transition(locked, T.DONE, by)
+    draft_refresh_clearance(draft=claims[0].draft, by=by)
+
+
+# --- Clearance --------------------------------------------------------------------------------
+
+
+def draft_refresh_clearance(*, draft: Draft, by: User | None) -> Draft:
+    """Clear the draft when its last blocker goes; unclear it when a blocker comes back.
+
+    Only a draft with work on it clears by itself; one with no claims and no tasks waits for an
+    editor's explicit :func:`draft_clear`.
+    """
+    locked = Draft.objects.select_for_update().get(pk=draft.pk)
+    blockers = clearance_blockers(locked)
+    has_work = locked.claims.exists() or locked.tasks.filter(archived_at__isnull=True).exists()
+    if not blockers and locked.cleared_at is None and has_work:
+        return _set_cleared(locked, by, cleared=True)
+    if blockers and locked.cleared_at is not None:
+        return _set_cleared(locked, by, cleared=False, why=blockers[0].text)
+    return locked
+
+
+@transaction.atomic
+def draft_clear(*, draft: Draft, by: User | None) -> Draft:
+    """An editor clears the draft for publication; refused while anything blocks it."""
+    locked = Draft.objects.select_for_update().get(pk=draft.pk)
+    _require(by, locked.newsroom_id, Capability.CLEAR)
+    blockers = clearance_blockers(locked)
+    if blockers:
+        raise FactcheckError(
+            f"The draft cannot be cleared: {len(blockers)} blocker(s) remain, "
+            f"first: {blockers[0].text}"
+        )
+    if locked.cleared_at is not None:
+        return locked
+    return _set_cleared(locked, by, cleared=True)
+
+
+def _set_cleared(draft: Draft, by: User | None, *, cleared: bool, why: str = "") -> Draft:
+    before = draft.cleared_at
+    draft.cleared_at = timezone.now() if cleared else None
+    draft.cleared_by = by if cleared else None
+    draft.version += 1
+    draft.save(update_fields=["cleared_at", "cleared_by", "version", "updated_at"])
+    audit_record(
+        obj=draft,
+        action="cleared" if cleared else "uncleared",
+        actor=by,
+        summary="Cleared for publication" if cleared else f"Clearance withdrawn: {why}",
+        newsroom_id=draft.newsroom_id,
+        draft_id=draft.pk,
+        changes={"cleared_at": (before, draft.cleared_at)},
+    )
+    return draft
+
+
+# --- Comments ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_add(
+    *, by: User, body: str, task: Task | None = None, claim: Claim | None = None
+) -> Comment:
+    """Comment on a task or a claim; ``@username`` of a newsroom member notifies them."""
+    if (task is None) == (claim is None):
+        raise FactcheckError("A comment belongs to one task or one claim.")
+    subject: Any = task or claim
+    draft = subject.draft
+    _require(by, draft.newsroom_id, Capability.COMMENT)
+    if not body.strip():
+        raise FactcheckError("The comment is empty.")
+    comment = Comment.objects.create(
+        draft=draft, task=task, claim=claim, author=by, body=body.strip()
+    )
+    names = set(MENTION.findall(comment.body))
+    mentioned = list(
+        get_user_model().objects.filter(
+            username__in=names, memberships__newsroom_id=draft.newsroom_id
+        )
+    )
+    comment.mentions.set(mentioned)
+    where = f"task “{task.title}”" if task else f"claim “{_short(claim.text)}”"  # type: ignore[union-attr]
+    audit_record(
+        obj=comment,
+        action="commented",
+        actor=by,
+        summary=f"Commented on {where}",
+        newsroom_id=draft.newsroom_id,
+        draft_id=draft.pk,
+    )
+    url = task.get_absolute_url() if task else f"/claims/{claim.pk}/"  # type: ignore[union-attr]
+    notify(
+        users=mentioned,
+        kind=Notification.Kind.MENTIONED,
+        message=f"{by.get_username()} mentioned you on {where}",
+        url=url,
+        actor=by,
+        newsroom_id=draft.newsroom_id,
+        draft_id=draft.pk,
+    )
+    return comment
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _locked(task: Task, expected_version: int | None) -> Task:
+    current = Task.objects.select_for_update().select_related("draft").get(pk=task.pk)
+    if expected_version is not None and current.version != expected_version:
+        last = (
+            AuditEntry.objects.filter(object_type="task", object_id=current.pk)
+            .select_related("actor")
+            .first()
+        )
+        who = str(last.actor) if last and last.actor else "someone else"
+        raise ConflictError(
+            f"{who} changed this task while you were working on it "
+            f"(now: {current.get_status_display()}; last change: "
+            f"{last.summary if last else 'unknown'}). Your input is kept below: review it "
+            "against theirs and send it again.",
+            current=current,
+            changed_by=who,
+        )
+    return current
+
+
+def _save(
+    task: Task,
+    by: User | None,
+    values: dict[str, Any],
+    changes: dict[str, tuple[Any, Any]],
+    action: str,
+    summary: str,
+) -> Task:
+    for field, value in values.items():
+        setattr(task, field, value)
+    task.version += 1
+    task.save(update_fields=[*values, "version", "updated_at"])
+    _audit(task, action, by, f"Task “{task.title}”: {summary}", changes)
+    return task
+
+
+def _audit(
+    task: Task, action: str, by: User | None, summary: str, changes: dict[str, Any] | None
+) -> None:
+    audit_record(
+        obj=task,
+        action=action,
+        actor=by,
+        summary=summary,
+        newsroom_id=task.draft.newsroom_id,
+        draft_id=task.draft_id,
+        changes=changes,
+    )
+
+
+def _notify_assigned(task: Task, by: User | None) -> None:
+    due = f", due {timezone.localtime(task.due_at):%d %b %H:%M}" if task.due_at else ""
+    notify(
+        users=[task.assignee],
+        kind=Notification.Kind.ASSIGNED,
+        message=f"You were assigned “{task.title}”{due}",
+        url=task.get_absolute_url(),
+        actor=by,
+        newsroom_id=task.draft.newsroom_id,
+        draft_id=task.draft_id,
+    )
+
+
+def _require(by: User | None, newsroom_id: int, capability: Capability) -> None:
+    if by is not None and not role_can(role_in(by, newsroom_id), capability):
+        raise PermissionDenied("Your role in this newsroom does not allow that.")
+
+
+def _require_task_mover(by: User | None, task: Task, capability: Capability) -> None:
+    """Checkers move only their own tasks; editors (ASSIGN) move anyone's."""
+    if by is None:
+        return
+    role = role_in(by, task.draft.newsroom_id)
+    if capability == Capability.WORK_TASKS and role_can(role, Capability.ASSIGN):
+        return
+    if not role_can(role, capability):
+        raise PermissionDenied("Your role in this newsroom does not allow that.")
+    if capability == Capability.WORK_TASKS and task.assignee_id != by.pk:
+        raise PermissionDenied("Only the task's assignee (or an editor) can move it.")
+
+
+def _require_member(user: User, newsroom_id: int) -> None:
+    if not Membership.objects.filter(user=user, newsroom_id=newsroom_id).exists():
+        raise FactcheckError(f"{user.get_username()} is not a member of this newsroom.")
+
+
+def _members(newsroom_id: int, capability: Capability) -> list[User]:
+    from factcheck.newsrooms.access import ROLE_CAPABILITIES
+
+    roles = [r for r, caps in ROLE_CAPABILITIES.items() if capability in caps]
+    return list(
+        get_user_model().objects.filter(
+            memberships__newsroom_id=newsroom_id, memberships__role__in=roles
+        )
+    )
+
+
+def _short(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"

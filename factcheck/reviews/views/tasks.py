@@ -1,0 +1,315 @@
+"""Task views: create a task from the draft page, the task page and its actions (move, assign,
+edit, archive, comment), and My tasks.
+
+With htmx, actions answer with out-of-band fragments (the form posts with ``hx-swap="none"``) and
+an ``HX-Trigger: task-changed``; refusals and version conflicts answer 422 so htmx shows them.
+Without JavaScript: a redirect after success, the page again with the message after a refusal
+(422) or a conflict (409), the user's input kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from factcheck.drafts.access import get_draft_for_user
+from factcheck.errors import ConflictError, FactcheckError
+from factcheck.newsrooms.access import Capability
+from factcheck.reviews import task_selectors
+from factcheck.reviews.access import get_task_for_user
+from factcheck.reviews.forms import AssignForm, CommentForm, MoveForm, TaskForm
+from factcheck.reviews.models import Task
+from factcheck.reviews.services import (
+    comment_add,
+    task_archive,
+    task_assign,
+    task_create,
+    task_move,
+    task_restore,
+    task_update,
+)
+
+MY_TASKS_PER_PAGE = 50
+# Blocks of the task page an action can change; each is a partial of reviews/task.html.
+ACTION_BLOCKS = ("task-flash", "task-main", "task-claims", "task-history")
+COMMENT_BLOCKS = ("task-flash", "task-comments")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """The new-task form; ``?claims=1,2`` (or repeated ``claims``) preselects the draft's claims."""
+    draft = get_draft_for_user(request.user, pk, Capability.ASSIGN)
+    data = request.POST if request.method == "POST" else None
+    form = TaskForm(data, draft=draft, initial={"claims": _ids(request.GET)})
+    if form.is_bound and form.is_valid():
+        values = form.cleaned_data
+        try:
+            task = task_create(
+                draft=draft,
+                by=request.user,  # type: ignore[arg-type]
+                title=values["title"],
+                description=values["description"],
+                claims=list(values["claims"]),
+                assignee=values["assignee"],
+                due_at=values["due_at"],
+                priority=values["priority"],
+            )
+        except FactcheckError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Created task “{task.title}”.")
+            if request.htmx:  # type: ignore[attr-defined]
+                return HttpResponseClientRedirect(task.get_absolute_url())
+            return redirect(task)
+    return _form_page(request, {"form": form, "draft": draft, "task": None}, form)
+
+
+@login_required
+@require_GET
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_user(request.user, pk)
+    context = _context(request, task)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "reviews/task.html#task-main", context)
+    return render(request, "reviews/task.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_user(request.user, pk, Capability.ASSIGN)
+    context: dict[str, Any] = {"draft": task.draft, "task": task}
+    if request.method == "GET":
+        form = TaskForm(draft=task.draft, task=task, initial=_task_initial(task))
+        return _form_page(request, {**context, "form": form}, form)
+    form = TaskForm(request.POST, draft=task.draft, task=task)
+    status = 422
+    if form.is_valid():
+        values = form.cleaned_data
+        try:
+            task_update(
+                task=task,
+                by=request.user,  # type: ignore[arg-type]
+                expected_version=values["version"],
+                title=values["title"],
+                description=values["description"],
+                due_at=values["due_at"],
+                priority=values["priority"],
+                claims=list(values["claims"]),
+            )
+        except ConflictError as exc:
+            # Keep what the user typed, show the current task beside it, and take the current
+            # version so that sending the form again deliberately replaces the other change.
+            form = TaskForm(
+                _with_version(request.POST, exc.current.version), draft=task.draft, task=task
+            )
+            form.is_valid()
+            form.add_error(None, str(exc))
+            context["current"] = exc.current
+            status = 422 if request.htmx else 409  # type: ignore[attr-defined]
+        except FactcheckError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Saved task “{values['title']}”.")
+            if request.htmx:  # type: ignore[attr-defined]
+                return HttpResponseClientRedirect(task.get_absolute_url())
+            return redirect(task)
+    return _form_page(request, {**context, "form": form}, form, status=status)
+
+
+@login_required
+@require_POST
+def task_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST ``to`` (a status) and ``version``; ``note`` goes into the history (e.g. why it was
+    sent back)."""
+    task = get_task_for_user(request.user, pk)
+    form = MoveForm(request.POST)
+    note = request.POST.get("note", "")
+    if not form.is_valid():
+        return _answer(request, task.pk, ACTION_BLOCKS, error=_first_error(form), note=note)
+    to = form.cleaned_data["to"]
+    try:
+        task_move(
+            task=task,
+            by=request.user,  # type: ignore[arg-type]
+            to=to,
+            expected_version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"].strip(),
+        )
+    except ConflictError as exc:
+        return _answer(request, task.pk, ACTION_BLOCKS, error=str(exc), status=409, note=note)
+    except FactcheckError as exc:
+        return _answer(request, task.pk, ACTION_BLOCKS, error=str(exc), note=note)
+    return _answer(request, task.pk, ACTION_BLOCKS, notice=f"Moved to {Task.Status(to).label}.")
+
+
+@login_required
+@require_POST
+def task_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST ``assignee`` (a member's user id, or empty for nobody) and ``version``."""
+    task = get_task_for_user(request.user, pk, Capability.ASSIGN)
+    form = AssignForm(request.POST, newsroom_id=task.draft.newsroom_id)
+    chosen = request.POST.get("assignee", "")
+    if not form.is_valid():
+        return _answer(request, task.pk, ACTION_BLOCKS, error=_first_error(form), chosen=chosen)
+    assignee = form.cleaned_data["assignee"]
+    try:
+        task_assign(
+            task=task,
+            by=request.user,  # type: ignore[arg-type]
+            assignee=assignee,
+            expected_version=form.cleaned_data["version"],
+        )
+    except ConflictError as exc:
+        return _answer(request, task.pk, ACTION_BLOCKS, error=str(exc), status=409, chosen=chosen)
+    except FactcheckError as exc:
+        return _answer(request, task.pk, ACTION_BLOCKS, error=str(exc), chosen=chosen)
+    notice = f"Assigned to {assignee.get_username()}." if assignee else "Unassigned."
+    return _answer(request, task.pk, ACTION_BLOCKS, notice=notice)
+
+
+@login_required
+@require_POST
+def task_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_user(request.user, pk, Capability.ASSIGN)
+    task_archive(task=task, by=request.user)  # type: ignore[arg-type]
+    notice = "Archived. The task and its history are kept; restore it at any time."
+    return _answer(request, task.pk, ACTION_BLOCKS, notice=notice)
+
+
+@login_required
+@require_POST
+def task_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_user(request.user, pk, Capability.ASSIGN)
+    task_restore(task=task, by=request.user)  # type: ignore[arg-type]
+    return _answer(request, task.pk, ACTION_BLOCKS, notice="Restored.")
+
+
+@login_required
+@require_POST
+def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST ``body``; ``@username`` of a newsroom member notifies them."""
+    task = get_task_for_user(request.user, pk, Capability.COMMENT)
+    form = CommentForm(request.POST)
+    body = request.POST.get("body", "")
+    if not form.is_valid():
+        return _answer(request, task.pk, COMMENT_BLOCKS, error=_first_error(form), body=body)
+    try:
+        comment_add(by=request.user, body=form.cleaned_data["body"], task=task)  # type: ignore[arg-type]
+    except FactcheckError as exc:
+        return _answer(request, task.pk, COMMENT_BLOCKS, error=str(exc), body=body)
+    return _answer(request, task.pk, COMMENT_BLOCKS, notice="Comment added.", anchor="#comments")
+
+
+@login_required
+@require_GET
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """The user's assigned tasks, soonest due first; ``?status=`` filters (default: not done)."""
+    status = request.GET.get("status", "")
+    if status not in task_selectors.MY_TASK_FILTERS:
+        status = ""
+    tasks = task_selectors.my_tasks(request.user, status)
+    page = Paginator(tasks, MY_TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "filters": [(key, label) for key, (label, _) in task_selectors.MY_TASK_FILTERS.items()],
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "reviews/my_tasks.html#task-list", context)
+    return render(request, "reviews/my_tasks.html", context)
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _context(request: HttpRequest, task: Task, **extra: Any) -> dict[str, Any]:
+    page = task_selectors.task_page(task, request.user)
+    return {
+        "task": task,
+        "page": page,
+        "chosen": str(task.assignee_id or ""),
+        "comment_form": CommentForm(),
+        **extra,
+    }
+
+
+def _answer(
+    request: HttpRequest,
+    pk: int,
+    blocks: tuple[str, ...],
+    *,
+    notice: str = "",
+    error: str = "",
+    status: int = 422,
+    anchor: str = "",
+    chosen: str | None = None,
+    note: str = "",
+    body: str = "",
+) -> HttpResponse:
+    """The answer to an action on task ``pk``, read afresh: the changed ``blocks`` for htmx
+    (422 on refusal or conflict), a redirect after success or the page with the message."""
+    task = get_task_for_user(request.user, pk)
+    if not error and not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, notice)
+        return redirect(task.get_absolute_url() + anchor)
+    extra: dict[str, Any] = {"error": error, "notice": notice, "note": note, "body": body}
+    if chosen is not None:
+        extra["chosen"] = chosen
+    context = _context(request, task, **extra)
+    if not request.htmx:  # type: ignore[attr-defined]
+        return render(request, "reviews/task.html", context, status=status)
+    context["oob"] = True
+    html = "".join(render_to_string(f"reviews/task.html#{b}", context, request) for b in blocks)
+    if error:
+        return HttpResponse(html, status=422)
+    return trigger_client_event(HttpResponse(html), "task-changed")
+
+
+def _form_page(
+    request: HttpRequest, context: dict[str, Any], form: TaskForm, *, status: int | None = None
+) -> HttpResponse:
+    if status is None:
+        status = 422 if form.errors else 200
+    template = "reviews/task_form.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#task-form"
+    return render(request, template, context, status=status)
+
+
+def _task_initial(task: Task) -> dict[str, Any]:
+    return {
+        "title": task.title,
+        "description": task.description,
+        "claims": list(task.claims.values_list("pk", flat=True)),
+        "due_at": task.due_at,
+        "priority": task.priority,
+        "version": task.version,
+    }
+
+
+def _ids(query: QueryDict) -> list[int]:
+    """Claim ids from ``?claims=1,2`` or ``?claims=1&claims=2``; anything else is ignored."""
+    ids = []
+    for raw in query.getlist("claims"):
+        ids += [int(part) for part in raw.split(",") if part.strip().isdigit()]
+    return ids
+
+
+def _with_version(data: QueryDict, version: int) -> QueryDict:
+    data = data.copy()
+    data["version"] = str(version)
+    return data
+
+
+def _first_error(form: MoveForm | AssignForm | CommentForm) -> str:
+    return next((str(e) for errors in form.errors.values() for e in errors), "Check the form.")
