@@ -17,8 +17,14 @@ class Blocker:
 
     kind: str  # "claim" or "task"
     text: str
-    url: str
+    pk: int
     status: str
+
+    @property
+    def url(self) -> str:
+        # Reversed on demand: pages show the first few of possibly hundreds of blockers.
+        name = "claims:detail" if self.kind == "claim" else "reviews:task"
+        return reverse(name, kwargs={"pk": self.pk})
 
 
 def clearance_blockers(draft: Draft) -> list[Blocker]:
@@ -27,7 +33,7 @@ def clearance_blockers(draft: Draft) -> list[Blocker]:
         Blocker(
             "claim",
             f"Claim “{_short(c.text)}” is {c.get_status_display().lower()}",
-            reverse("claims:detail", kwargs={"pk": c.pk}),
+            c.pk,
             c.status,
         )
         for c in draft.claims.exclude(
@@ -38,7 +44,7 @@ def clearance_blockers(draft: Draft) -> list[Blocker]:
         Blocker(
             "task",
             f"Task “{t.title}” is {t.get_status_display().lower()}",
-            t.get_absolute_url(),
+            t.pk,
             t.status,
         )
         for t in draft.tasks.filter(archived_at__isnull=True)
