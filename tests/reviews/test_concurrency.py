@@ -113,3 +113,39 @@ def test_many_simultaneous_edits_of_one_claim_serialise_without_loss(
     assert errors == []
     assert Claim.objects.get(pk=claim.pk).version == claim.version + 6
     assert AuditEntry.objects.filter(object_type="claim", action="edited").count() == 6
+
+
+def test_two_people_posting_the_claim_form_at_once_one_is_told_and_keeps_their_input(
+    draft: Any, editor: Any, checker: Any, newsadmin: Any
+) -> None:
+    """The same race through real requests: two browsers post the verdict form at once."""
+    require_postgresql()
+    from tests.conftest import client_for
+
+    sentence = draft.revisions.get().sentences.exclude(kind=Sentence.Kind.BOILERPLATE).first()
+    claim = claim_mark_sentence(sentence=sentence, by=editor)
+    url = f"/claims/{claim.pk}/propose/"
+    forms = {
+        checker: {"verdict": "inaccurate", "rationale": "Wire says F-16", "version": claim.version},
+        newsadmin: {
+            "verdict": "accurate",
+            "rationale": "Ministry says F-15",
+            "version": claim.version,
+        },
+    }
+    clients = {user: client_for(user) for user in forms}
+
+    def post(user: Any) -> Callable[[], tuple[Any, Any]]:
+        return lambda: (user, clients[user].post(url, forms[user]))
+
+    results, errors = race(post(checker), post(newsadmin))
+    assert errors == []
+    statuses = sorted(response.status_code for _, response in results)
+    assert statuses == [302, 409]
+    loser, response = next((u, r) for u, r in results if r.status_code == 409)
+    page = response.content.decode()
+    assert "changed this claim while you were working on it" in page
+    assert forms[loser]["rationale"] in page  # what they typed is still in the form
+    fresh = Claim.objects.get(pk=claim.pk)
+    winner = next(u for u, r in results if r.status_code == 302)
+    assert fresh.rationale == forms[winner]["rationale"] and fresh.version == claim.version + 1
