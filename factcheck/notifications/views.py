@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
@@ -43,15 +43,17 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
 def bell(request: HttpRequest) -> HttpResponse:
     """The bell's link with the unread count: what the top bar polls every 30 seconds."""
+    # Login first, then the method, as every other view (login_required outside require_GET).
     if not request.user.is_authenticated:
         if request.htmx:  # type: ignore[attr-defined]
             # Logged out in another tab or the session expired: never swap the login page into
             # the top bar. 286 tells htmx to stop polling; the plain link stays.
             return render(request, "notifications/_bell.html#bell-link", {}, status=286)
         return redirect_to_login(request.get_full_path())
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return render(request, "notifications/_bell.html#bell-link", {"unread": _unread(request.user)})
 
 

@@ -1,0 +1,721 @@
+"""Every URL of the project, as every role, with GET and POST: roles hold everywhere.
+
+The patterns are read from the resolver (all of them but Django's own admin, checked at the
+end), and each must be in EXPECTED, which says what each role gets from it in the demo
+newsroom. A new URL fails ``test_every_url_pattern_is_in_the_table`` until its row is written,
+so it cannot ship without someone deciding who may use it.
+
+The expected answers come from the product rules, not from what the views happen to return:
+
+- anonymous: a redirect to the login page, from every URL and with every method (the login
+  and logout views themselves excepted);
+- outsider (an editor of another newsroom): 404 from every URL naming an object of the demo
+  newsroom, exactly as for an object that does not exist; 405 only where the method is wrong
+  for the URL whatever the object. Pages about the user alone (dashboard, My tasks, the
+  notifications, the review queue of their own newsroom) answer them, without a word of the
+  demo newsroom's work;
+- checker: reads everything, comments, proposes verdicts and moves their own task; 403 from
+  approving, sending back, dismissing, restoring, editing a claim's wording, assigning,
+  creating, editing and archiving tasks, clearing, editing and archiving drafts, marking
+  claims, and the review queue (for those who approve);
+- editor and newsroom admin: allowed everywhere in the demo newsroom.
+
+"Allowed" is 200 for a page and 302 for a form that did what it was asked (every POST body
+here is a valid one). Each request runs against a freshly built demo newsroom, so an earlier
+POST never changes a later answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from factcheck.claims.models import Claim, EvidenceLink
+from factcheck.claims.services import (
+    claim_approve,
+    claim_dismiss,
+    claim_mark_sentence,
+    claim_propose,
+)
+from factcheck.drafts.models import Draft
+from factcheck.drafts.services import draft_archive, draft_import
+from factcheck.history.models import AuditEntry
+from factcheck.notifications.models import Notification
+from factcheck.notifications.services import notify
+from factcheck.reviews.models import Comment, Task
+from factcheck.reviews.services import comment_add, task_archive, task_create, task_move
+from tests.conftest import SAMPLE_TEXT
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "editor", "checker", "newsadmin", "outsider")
+METHODS = ("GET", "POST")
+# Namespaces left out of the walk: Django's admin has its own staff check (the last test here).
+SKIPPED_NAMESPACES = {"admin"}
+
+LOGIN = "login"  # 302 to /accounts/login/?next=<this URL>
+MISSING_PK = 987_654_321
+
+DEMO_TITLE = "Jets Grounded After Air Show Mix-Up"
+DEMO_TEXT = (
+    f"{DEMO_TITLE}\n\n"
+    "Two F-16 jets flew low over the harbour on Saturday, the organisers said. "
+    "About 40,000 people watched the display from the sea wall. "
+    "The air force later said the aircraft were F-15s.\n\n"
+    "The show returns next summer, the council confirmed.\n"
+)
+# Words of the demo newsroom's work that must never reach an outsider.
+SECRETS = (DEMO_TITLE, "F-16 jets flew low", "40,000 people", "F-16 vs F-15 discrepancy")
+FREE_SENTENCE = 4  # "The show returns next summer…": not yet a claim, for the mark endpoint
+NEW_TASK_TITLE = "F-16 vs F-15: which jets flew?"
+QUIET_TEXT = "Harbour Fete Moves Indoors\n\nThe fete moves into the town hall this year.\n"
+
+
+@dataclass
+class World:
+    """The demo newsroom mid-way through its work, and the user playing each role."""
+
+    users: dict[str, Any]
+    draft: Draft
+    proposed: Claim  # a verdict proposed by the checker, waiting on an editor
+    approved: Claim
+    unchecked: Claim
+    task: Task  # open, assigned to the checker, linking ``proposed`` and ``unchecked``
+    comment: Comment
+    notifications: dict[str, Notification]  # one for each logged-in role, their own
+    extra: dict[str, Any] = field(default_factory=dict)  # what a row's setup adds
+
+
+@pytest.fixture
+def world(
+    newsroom: Any, other_newsroom: Any, editor: Any, checker: Any, newsadmin: Any, outsider: Any
+) -> World:
+    draft = draft_import(newsroom=newsroom, by=editor, text=DEMO_TEXT)
+    sentences = {s.index: s for s in draft.revisions.get().sentences.all()}
+    proposed, approved, unchecked = (
+        claim_mark_sentence(sentence=sentences[i], by=editor) for i in (1, 2, 3)
+    )
+    proposed = propose(proposed, checker)
+    approved = claim_approve(claim=propose(approved, checker), by=editor)
+    task = task_create(
+        draft=draft,
+        by=editor,
+        title="F-16 vs F-15 discrepancy",
+        description="The draft says F-16; the air force says F-15.",
+        claims=[proposed, unchecked],
+        assignee=checker,
+    )
+    comment = comment_add(by=editor, body="@checker the air force statement is out", task=task)
+    users = {"editor": editor, "checker": checker, "newsadmin": newsadmin, "outsider": outsider}
+    notifications = {
+        role: notify(
+            users=[user],
+            kind=Notification.Kind.MENTIONED,
+            message=f"A note for {role}",
+            url="/",
+            actor=None,
+            newsroom_id=(other_newsroom if role == "outsider" else newsroom).pk,
+        )[0]
+        for role, user in users.items()
+    }
+    assert task.status == Task.Status.OPEN
+    return World(
+        users={"anonymous": None, **users},
+        draft=draft,
+        proposed=proposed,
+        approved=approved,
+        unchecked=unchecked,
+        task=task,
+        comment=comment,
+        notifications=notifications,
+    )
+
+
+def propose(claim: Claim, checker: Any) -> Claim:
+    return claim_propose(
+        claim=claim,
+        by=checker,
+        verdict="inaccurate",
+        rationale="The air force's statement names the F-15.",
+        links=[("https://example.org/air-force", "The air force's statement")],
+    )
+
+
+# --- What a row needs: the URL's keywords, a valid POST body, and a setup -----------------------
+
+Keywords = Callable[[World], dict[str, int]]
+Body = Callable[[World, str], dict[str, Any]]
+
+
+def none(w: World) -> dict[str, int]:
+    return {}
+
+
+def the_draft(w: World) -> dict[str, int]:
+    return {"pk": w.draft.pk}
+
+
+def the_task(w: World) -> dict[str, int]:
+    return {"pk": w.task.pk}
+
+
+def proposed_claim(w: World) -> dict[str, int]:
+    return {"pk": w.proposed.pk}
+
+
+def approved_claim(w: World) -> dict[str, int]:
+    return {"pk": w.approved.pk}
+
+
+def unchecked_claim(w: World) -> dict[str, int]:
+    return {"pk": w.unchecked.pk}
+
+
+def quiet_draft(w: World) -> dict[str, int]:
+    return {"pk": w.extra["quiet"].pk}
+
+
+def no_body(w: World, role: str) -> dict[str, Any]:
+    return {}
+
+
+def claim_version(claim: Claim) -> int:
+    return Claim.objects.get(pk=claim.pk).version
+
+
+def fresh(notification: Notification) -> Notification:
+    return Notification.objects.get(pk=notification.pk)
+
+
+def status(claim: Claim) -> str:
+    return Claim.objects.get(pk=claim.pk).status
+
+
+def task(w: World) -> Task:
+    return Task.objects.get(pk=w.task.pk)
+
+
+def task_version(w: World) -> int:
+    return Task.objects.get(pk=w.task.pk).version
+
+
+def archive_draft(w: World) -> None:
+    draft_archive(draft=w.draft, by=w.users["editor"])
+
+
+def dismiss_unchecked(w: World) -> None:
+    w.unchecked = claim_dismiss(claim=w.unchecked, by=w.users["editor"])
+
+
+def archive_task(w: World) -> None:
+    w.task = task_archive(task=w.task, by=w.users["editor"])
+
+
+def add_quiet_draft(w: World) -> None:
+    """A draft with no work on it: the one an editor can clear right away."""
+    editor = w.users["editor"]
+    w.extra["quiet"] = draft_import(newsroom=w.draft.newsroom, by=editor, text=QUIET_TEXT)
+
+
+def proposal(w: World, role: str) -> dict[str, Any]:
+    return {
+        "verdict": "inaccurate",
+        "rationale": "The air force's statement names the F-15, not the F-16.",
+        "url_1": "https://example.org/air-force",
+        "note_1": "The air force's statement",
+        "version": claim_version(w.unchecked),
+    }
+
+
+def task_fields(w: World) -> dict[str, Any]:
+    return {
+        "title": NEW_TASK_TITLE,
+        "description": "Ask the air force for the flight log.",
+        "claims": [w.proposed.pk, w.unchecked.pk],
+        "due_at": "",
+        "priority": Task.Priority.HIGH,
+    }
+
+
+@dataclass(frozen=True)
+class Row:
+    """What each role gets from one URL pattern, in the order of ROLES:
+    (anonymous, editor, checker, newsadmin, outsider), for GET and for POST."""
+
+    url: Keywords
+    GET: tuple[int | str, ...]
+    POST: tuple[int | str, ...]
+    body: Body = no_body
+    setup: Callable[[World], None] | None = None
+    # After an allowed POST (302): whether it did what it asked, so that 302 never hides a
+    # refusal shown as a message after a redirect.
+    done: Callable[[World, str], bool] | None = None
+
+
+L = LOGIN
+EXPECTED: dict[str, Row] = {
+    # --- Pages about the user: every logged-in user gets their own. ---------------------------
+    #                                     anon editor checker admin outsider
+    "dashboard": Row(none, GET=(L, 200, 200, 200, 200), POST=(L, 405, 405, 405, 405)),
+    "reviews:my_tasks": Row(none, GET=(L, 200, 200, 200, 200), POST=(L, 405, 405, 405, 405)),
+    "notifications:list": Row(none, GET=(L, 200, 200, 200, 200), POST=(L, 405, 405, 405, 405)),
+    "notifications:bell": Row(none, GET=(L, 200, 200, 200, 200), POST=(L, 405, 405, 405, 405)),
+    # Marks the user's own notification read.
+    "notifications:read": Row(
+        none,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 302, 302, 302),
+        body=lambda w, role: {"id": w.notifications[role].pk} if role != "anonymous" else {},
+        done=lambda w, role: fresh(w.notifications[role]).read_at is not None,
+    ),
+    # The load form lists the newsrooms where the user may load drafts; naming the demo
+    # newsroom is refused by the form (400, nothing saved) for a checker, who may load nowhere,
+    # and for the outsider, a stranger to it.
+    "drafts:new": Row(
+        none,
+        GET=(L, 200, 200, 200, 200),
+        POST=(L, 302, 400, 302, 400),
+        body=lambda w, role: {"newsroom": w.draft.newsroom_id, "text": SAMPLE_TEXT},
+        done=lambda w, role: Draft.objects.filter(title="Storm Closes Harbour Road").exists(),
+    ),
+    # The review queue is for those who approve: the outsider approves in their own newsroom
+    # and sees its queue (never the demo newsroom's work); a checker approves nowhere: 403.
+    "reviews:queue": Row(none, GET=(L, 200, 403, 200, 200), POST=(L, 405, 405, 405, 405)),
+    # One row's action names an object of the demo newsroom: approve the proposed verdict.
+    "reviews:queue_bulk": Row(
+        none,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {
+            "do": "approve",
+            "item": f"claim:{w.proposed.pk}:{claim_version(w.proposed)}",
+            "back": "",
+        },
+        done=lambda w, role: status(w.proposed) == Claim.Status.APPROVED,
+    ),
+    # --- The draft. ------------------------------------------------------------------------------
+    "drafts:detail": Row(the_draft, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)),
+    "drafts:export_json": Row(the_draft, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)),
+    "drafts:edit": Row(
+        the_draft,
+        GET=(L, 200, 403, 200, 404),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {
+            "title": "Jets Grounded After Air Show Mix-Up (updated)",
+            "deadline": "",
+            "version": Draft.objects.get(pk=w.draft.pk).version,
+        },
+        done=lambda w, role: Draft.objects.get(pk=w.draft.pk).title.endswith("(updated)"),
+    ),
+    "drafts:archive": Row(
+        the_draft,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        done=lambda w, role: Draft.objects.get(pk=w.draft.pk).archived_at is not None,
+    ),
+    "drafts:restore": Row(
+        the_draft,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        setup=archive_draft,
+        done=lambda w, role: Draft.objects.get(pk=w.draft.pk).archived_at is None,
+    ),
+    # The mark endpoint: mark a sentence that is not a claim yet.
+    "drafts:claims": Row(
+        the_draft,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {"mark": FREE_SENTENCE},
+        done=lambda w, role: w.draft.claims.filter(sentence__index=FREE_SENTENCE).exists(),
+    ),
+    "reviews:clearance": Row(the_draft, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)),
+    "reviews:clearance_md": Row(
+        the_draft, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)
+    ),
+    "reviews:clearance_csv": Row(
+        the_draft, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)
+    ),
+    "reviews:history": Row(the_draft, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)),
+    # Clearing a draft with nothing blocking it.
+    "reviews:clear": Row(
+        quiet_draft,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        setup=add_quiet_draft,
+        done=lambda w, role: Draft.objects.get(pk=w.extra["quiet"].pk).cleared_at is not None,
+    ),
+    "reviews:task_new": Row(
+        the_draft,
+        GET=(L, 200, 403, 200, 404),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {**task_fields(w), "assignee": w.users["checker"].pk},
+        done=lambda w, role: Task.objects.filter(title=NEW_TASK_TITLE).exists(),
+    ),
+    # --- Claims. -------------------------------------------------------------------------------
+    "claims:detail": Row(proposed_claim, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)),
+    "claims:propose": Row(
+        unchecked_claim,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 302, 302, 404),
+        body=proposal,
+        done=lambda w, role: status(w.unchecked) == Claim.Status.PROPOSED,
+    ),
+    "claims:approve": Row(
+        proposed_claim,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {"version": claim_version(w.proposed)},
+        done=lambda w, role: status(w.proposed) == Claim.Status.APPROVED,
+    ),
+    "claims:send_back": Row(
+        proposed_claim,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {
+            "note": "Which statement? Link it.",
+            "version": claim_version(w.proposed),
+        },
+        done=lambda w, role: status(w.proposed) == Claim.Status.CHECKING,
+    ),
+    # Editing the wording of an approved claim (it goes back for review).
+    "claims:edit": Row(
+        approved_claim,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {
+            "text": "About 40,000 people watched the display.",
+            "verdict": "inaccurate",
+            "rationale": "The council counted 25,000.",
+            "version": claim_version(w.approved),
+        },
+        done=lambda w, role: status(w.approved) == Claim.Status.PROPOSED,
+    ),
+    "claims:dismiss": Row(
+        unchecked_claim,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {"version": claim_version(w.unchecked)},
+        done=lambda w, role: status(w.unchecked) == Claim.Status.DISMISSED,
+    ),
+    "claims:restore": Row(
+        unchecked_claim,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {"version": claim_version(w.unchecked)},
+        setup=dismiss_unchecked,
+        done=lambda w, role: status(w.unchecked) == Claim.Status.UNCHECKED,
+    ),
+    "claims:comment": Row(
+        proposed_claim,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 302, 302, 404),
+        body=lambda w, role: {"body": "@editor the statement is linked."},
+        done=lambda w, role: Comment.objects.filter(claim=w.proposed).exists(),
+    ),
+    # --- Tasks. --------------------------------------------------------------------------------
+    "reviews:task": Row(the_task, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)),
+    "reviews:task_edit": Row(
+        the_task,
+        GET=(L, 200, 403, 200, 404),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {**task_fields(w), "version": task_version(w)},
+        done=lambda w, role: Task.objects.filter(title=NEW_TASK_TITLE).exists(),
+    ),
+    # The checker starts the task assigned to them; editors move anyone's.
+    "reviews:task_move": Row(
+        the_task,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 302, 302, 404),
+        body=lambda w, role: {"to": Task.Status.IN_PROGRESS, "version": task_version(w)},
+        done=lambda w, role: task(w).status == Task.Status.IN_PROGRESS,
+    ),
+    "reviews:task_assign": Row(
+        the_task,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {"assignee": w.users["editor"].pk, "version": task_version(w)},
+        done=lambda w, role: task(w).assignee == w.users["editor"],
+    ),
+    "reviews:task_archive": Row(
+        the_task,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        done=lambda w, role: task(w).archived_at is not None,
+    ),
+    "reviews:task_restore": Row(
+        the_task,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        setup=archive_task,
+        done=lambda w, role: task(w).archived_at is None,
+    ),
+    "reviews:task_comment": Row(
+        the_task,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 302, 302, 404),
+        body=lambda w, role: {"body": "@checker any word from the air force?"},
+        done=lambda w, role: w.task.comments.count() == 2,
+    ),
+    # --- Logging in and out: the two URLs that are not behind the login. --------------------
+    # A logged-in user is sent on from the login page, whatever the method.
+    "login": Row(
+        none,
+        GET=(200, 302, 302, 302, 302),
+        POST=(302, 302, 302, 302, 302),
+        body=lambda w, role: {"username": "editor", "password": PASSWORD},
+    ),
+    # Django's LogoutView takes POST only (a GET link must not log anyone out), then sends
+    # everyone to the login page.
+    "logout": Row(none, GET=(405, 405, 405, 405, 405), POST=(302, 302, 302, 302, 302)),
+}
+
+
+# --- The resolver ----------------------------------------------------------------------------
+
+
+def _walk(patterns: list[Any], namespace: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = (*namespace, entry.namespace) if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            yield ":".join((*namespace, entry.name or f"<unnamed {entry.pattern}>")), entry
+
+
+def project_patterns() -> dict[str, frozenset[str]]:
+    """Every URL pattern outside the skipped namespaces, by full name, with its keywords."""
+    found: dict[str, frozenset[str]] = {}
+    for name, pattern in _walk(get_resolver().url_patterns):
+        if name.split(":")[0] in SKIPPED_NAMESPACES or pattern.pattern.regex.pattern.startswith(
+            ("^static", "^media", "static/", "media/")
+        ):
+            continue
+        assert name not in found, f"two URL patterns are named {name}"
+        found[name] = frozenset(pattern.pattern.regex.groupindex)
+    return found
+
+
+PATTERNS = project_patterns()
+
+
+def test_every_url_pattern_is_in_the_table() -> None:
+    missing = sorted(set(PATTERNS) - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - set(PATTERNS))
+    assert not missing, f"URL patterns missing from EXPECTED (say who may use them): {missing}"
+    assert not stale, f"EXPECTED rows with no URL pattern (remove them): {stale}"
+
+
+def test_each_row_gives_its_patterns_keywords_and_an_answer_per_role() -> None:
+    # Only the keys matter here, so any object with a pk stands in for the demo newsroom's.
+    stand_in = SimpleNamespace(pk=1)
+    fake: Any = SimpleNamespace(
+        draft=stand_in,
+        task=stand_in,
+        proposed=stand_in,
+        approved=stand_in,
+        unchecked=stand_in,
+        extra={"quiet": stand_in},
+    )
+    wrong = {}
+    for name, row in EXPECTED.items():
+        assert len(row.GET) == len(row.POST) == len(ROLES), f"{name}: one answer per role"
+        if name in PATTERNS and set(row.url(fake)) != PATTERNS[name]:
+            wrong[name] = sorted(PATTERNS[name])
+    assert not wrong, f"these patterns take other URL keywords: {wrong}"
+
+
+# --- Asking ------------------------------------------------------------------------------------
+
+
+def ask(world: World, name: str, role: str, method: str, keywords: dict[str, int]) -> Any:
+    url = reverse(name, kwargs=keywords)
+    client = Client()
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    if method == "GET":
+        return url, client.get(url)
+    return url, client.post(url, EXPECTED[name].body(world, role))
+
+
+def outcome(url: str, response: Any) -> int | str:
+    """The status code, or LOGIN for a redirect to the login page that comes back here."""
+    location = response.get("Location", "")
+    if response.status_code == 302 and location.startswith("/accounts/login/?next="):
+        return LOGIN if location == f"/accounts/login/?next={quote(url)}" else location
+    return response.status_code
+
+
+def counts() -> tuple[int, ...]:
+    models = (Draft, Claim, EvidenceLink, Task, Comment, AuditEntry, Notification)
+    return tuple(model.objects.count() for model in models)
+
+
+def body_text(response: Any) -> str:
+    content = getattr(response, "content", b"")
+    return content.decode(errors="replace") if isinstance(content, bytes) else ""
+
+
+CASES = [
+    pytest.param(name, role, method, id=f"{name}-{role}-{method}")
+    for name in sorted(EXPECTED)
+    for role in ROLES
+    for method in METHODS
+]
+
+
+@pytest.mark.parametrize(("name", "role", "method"), CASES)
+def test_url_access(world: World, name: str, role: str, method: str) -> None:
+    """One pattern, one role, one method, against a fresh demo newsroom."""
+    row = EXPECTED[name]
+    if row.setup:
+        row.setup(world)
+    expected = getattr(row, method)[ROLES.index(role)]
+    before = counts()
+    keywords = row.url(world)
+
+    url, response = ask(world, name, role, method, keywords)
+
+    got = outcome(url, response)
+    mismatches: list[tuple[str, str, str, Any, Any]] = []
+    if got != expected:
+        mismatches.append((name, role, method, expected, got))
+    if method == "POST" and got == expected == 302 and row.done and not row.done(world, role):
+        mismatches.append((name, role, method, "302 and done", "302 but not done"))
+    # Refused: nothing was written (no claim, task, comment, history entry…).
+    if got not in (200, 302) and counts() != before:
+        mismatches.append((name, role, method, "nothing written", "rows written"))
+    if role == "outsider":
+        leaked = [words for words in SECRETS if words in body_text(response)]
+        if leaked:
+            mismatches.append((name, role, method, "nothing of the demo newsroom", leaked))
+        if keywords:
+            # An object of the demo newsroom answers as one that does not exist.
+            missing_url, missing = ask(world, name, role, method, {"pk": MISSING_PK})
+            as_missing = outcome(missing_url, missing)
+            if as_missing != got:
+                mismatches.append((name, role, method, f"as a missing object: {as_missing}", got))
+    assert not mismatches, "\n" + format_mismatches(mismatches)
+
+
+def format_mismatches(rows: list[tuple[str, str, str, Any, Any]]) -> str:
+    lines = [f"{'pattern':24} {'role':10} {'method':6} {'expected':30} got"]
+    lines += [f"{p:24} {r:10} {m:6} {e!s:30} {g}" for p, r, m, e, g in rows]
+    return "\n".join(lines)
+
+
+# --- Django's admin ------------------------------------------------------------------------------
+
+ADMIN_KEYWORDS = {"app_label": "claims", "object_id": "1", "content_type_id": "1", "id": "1"}
+
+
+def admin_urls() -> list[tuple[str, str]]:
+    """A URL for each admin pattern: named ones reversed; the unnamed ones (each model's
+    ``<object_id>/`` redirect and the catch-all) by example."""
+    _prefix, resolver = get_resolver().namespace_dict["admin"]
+    urls = []
+    for name, pattern in _walk(resolver.url_patterns, ("admin",)):
+        if pattern.name:
+            keywords = {k: ADMIN_KEYWORDS[k] for k in pattern.pattern.regex.groupindex}
+            urls.append((name, reverse(name, kwargs=keywords)))
+    for model in admin.site._registry:
+        meta = model._meta
+        urls.append((f"{meta.label} object", f"/admin/{meta.app_label}/{meta.model_name}/1/"))
+    urls.append(("catch-all", "/admin/no-such-page/"))
+    return urls
+
+
+def test_admin_sends_anonymous_users_and_newsroom_members_to_the_admin_login(world: World) -> None:
+    """Newsroom roles are no admin rights: every admin URL sends them (and anonymous users) to
+    the admin's login; its logout sends a non-staff user back to the admin index."""
+    mismatches = []
+    for name, url in admin_urls():
+        if name == "admin:login":
+            continue
+        for role in ROLES:
+            for method in METHODS:
+                client = Client()
+                if world.users[role] is not None:
+                    client.force_login(world.users[role])
+                response = client.get(url) if method == "GET" else client.post(url, {})
+                location = response.get("Location", "")
+                wanted = "/admin/" if name == "admin:logout" else "/admin/login/?next="
+                ok = response.status_code == 302 and (
+                    location == wanted if name == "admin:logout" else location.startswith(wanted)
+                )
+                if not ok:
+                    got = f"{response.status_code} {location}".strip()
+                    mismatches.append((name, role, method, f"302 {wanted}", got))
+    assert len(admin_urls()) > 20  # the walk found the admin's URLs
+    assert not mismatches, "\n" + format_mismatches(mismatches)
+
+
+def test_outsider_sees_nothing_of_the_demo_newsroom_in_their_own_queue(world: World) -> None:
+    """The one list page an outsider shares with the demo newsroom's editors."""
+    client = Client()
+    client.force_login(world.users["outsider"])
+    html = client.get(reverse("reviews:queue")).content.decode()
+    assert "Nothing waits on you" in html
+    assert not [words for words in SECRETS if words in html]
+    assert not re.search(rf"claim:{world.proposed.pk}:\d", html)
+
+
+# --- Rules the table's one body per URL cannot show -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("own task: start it", 302),
+        ("someone else's task", 403),
+        ("own task in review: mark it done", 403),
+    ],
+)
+def test_a_checker_moves_only_their_own_task_and_never_finishes_one(
+    world: World, case: str, expected: int
+) -> None:
+    task = world.task
+    if case == "someone else's task":
+        task = task_create(draft=world.draft, by=world.users["editor"], title="Not theirs")
+    to = Task.Status.IN_PROGRESS
+    if case.startswith("own task in review"):
+        task = task_move(task=task, by=world.users["checker"], to=Task.Status.IN_REVIEW)
+        to = Task.Status.DONE
+    before = task.status
+    client = Client()
+    client.force_login(world.users["checker"])
+
+    response = client.post(
+        reverse("reviews:task_move", kwargs={"pk": task.pk}), {"to": to, "version": task.version}
+    )
+
+    assert response.status_code == expected
+    moved = Task.objects.get(pk=task.pk).status
+    assert moved == (to if expected == 302 else before)
+
+
+@pytest.mark.parametrize("role", ["checker", "outsider"])
+def test_bulk_approve_of_the_demo_verdict_is_refused_to_checker_and_outsider(
+    world: World, role: str
+) -> None:
+    client = Client()
+    client.force_login(world.users[role])
+    item = f"claim:{world.proposed.pk}:{world.proposed.version}"
+
+    response = client.post(reverse("reviews:queue_bulk"), {"bulk": "approve", "items": [item]})
+
+    # The checker approves nowhere (403); the outsider's queue does not hold the demo verdict,
+    # so it is refused like any item they cannot see, and says nothing about it.
+    assert response.status_code == (403 if role == "checker" else 302)
+    assert status(world.proposed) == Claim.Status.PROPOSED
+    assert not [words for words in SECRETS if words in body_text(response)]
