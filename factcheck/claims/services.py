@@ -72,7 +72,7 @@ def claim_mark(*, revision: Revision, start: int, end: int, by: User | None) -> 
         _audit(claim, "created", by, f"Marked claim “{_short(claim.text)}”")
         _after_change([claim], by)
     elif claim.status == S.DISMISSED:
-        claim = _move(claim, S.UNCHECKED, by, summary="Restored claim")
+        claim = _move(claim, S.UNCHECKED, by, summary="Restored claim", idempotent=True)
     return claim
 
 
@@ -81,10 +81,9 @@ def claim_mark_sentence(*, sentence: Sentence, by: User | None) -> Claim:
 
 
 def claim_unmark(*, claim: Claim, by: User | None) -> Claim:
-    """Unmark (dismiss) a claim. The row and its work are kept; marking again restores it."""
-    if claim.status == S.DISMISSED:
-        return claim
-    return claim_dismiss(claim=claim, by=by)
+    """Unmark (dismiss) a claim. The row and its work are kept; marking again restores it.
+    Unmarking an unmarked claim changes nothing (checked under the row lock)."""
+    return _move(claim, S.DISMISSED, by, summary="Dismissed", idempotent=True)
 
 
 def claim_dismiss(*, claim: Claim, by: User | None, expected_version: int | None = None) -> Claim:
@@ -235,9 +234,12 @@ def _move(
     expected_version: int | None = None,
     values: dict[str, Any] | None = None,
     locked: bool = False,
+    idempotent: bool = False,
 ) -> Claim:
     with transaction.atomic():
         current = claim if locked else _locked(claim, expected_version)
+        if idempotent and current.status == target:
+            return current  # someone (or a double click) got there first: nothing to do
         needed = states.check_move(current.status, target)
         _require(by, current, needed)
         values = {**(values or {}), "status": target}

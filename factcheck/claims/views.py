@@ -70,7 +70,7 @@ def claims_update(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseBadRequest(
                 "Say what to mark: mark, unmark, unmark_claim or start+end."
             )
-    except ClaimError as exc:
+    except FactcheckError as exc:  # refused marks, illegal moves, conflicts: all readable
         return _answer(request, draft, None, error=str(exc))
     return _answer(request, draft, claim)
 
