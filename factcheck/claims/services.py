@@ -15,9 +15,13 @@ from django.utils import timezone
 from factcheck.claims import states
 from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.drafts.models import Revision, Sentence
-from factcheck.errors import ConflictError, FactcheckError
-from factcheck.history.models import AuditEntry
-from factcheck.history.services import audit_record, changed_fields
+from factcheck.errors import FactcheckError
+from factcheck.history.services import (
+    audit_record,
+    changed_fields,
+    lock_for_change,
+    save_with_history,
+)
 from factcheck.newsrooms.access import Capability, role_can, role_in
 from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
@@ -257,34 +261,30 @@ def _save(
     action: str,
     summary: str,
 ) -> Claim:
-    for field, value in values.items():
-        setattr(claim, field, value)
-    claim.version += 1
-    claim.save(update_fields=[*values, "version", "updated_at"])
-    _audit(claim, action, by, f"Claim “{_short(claim.text)}”: {summary}", changes)
+    claim = save_with_history(
+        claim,
+        by=by,
+        values=values,
+        changes=changes,
+        action=action,
+        summary=f"Claim “{_short(claim.text)}”: {summary}",
+        newsroom_id=claim.draft.newsroom_id,
+        draft_id=claim.draft_id,
+    )
     _after_change([claim], by)
     return claim
 
 
 def _locked(claim: Claim, expected_version: int | None) -> Claim:
     """The claim's row, locked for this transaction; ConflictError if it moved on meanwhile."""
-    current = Claim.objects.select_for_update().select_related("draft").get(pk=claim.pk)
-    if expected_version is not None and current.version != expected_version:
-        last = (
-            AuditEntry.objects.filter(object_type="claim", object_id=current.pk)
-            .select_related("actor")
-            .first()
-        )
-        who = str(last.actor) if last and last.actor else "someone else"
-        raise ConflictError(
-            f"{who} changed this claim while you were working on it "
-            f"(now: {current.get_status_display()}"
-            + (f", {current.get_verdict_display()}" if current.verdict else "")
-            + "). Your input is kept below: review it against theirs and send it again.",
-            current=current,
-            changed_by=who,
-        )
-    return current
+    return lock_for_change(
+        Claim.objects.select_related("draft"),
+        claim.pk,
+        expected_version=expected_version,
+        now=lambda c: (
+            c.get_status_display() + (f", {c.get_verdict_display()}" if c.verdict else "")
+        ),
+    )
 
 
 def _require(by: User | None, claim: Claim, capability: Capability) -> None:

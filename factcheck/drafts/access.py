@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 
 from factcheck.drafts.models import Draft
-from factcheck.newsrooms.access import Capability, newsrooms_for, role_can
+from factcheck.newsrooms.access import Capability, get_for_member, newsrooms_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -30,21 +28,8 @@ def get_draft_for_user(
     pk: int,
     capability: Capability = Capability.VIEW,
 ) -> Draft:
-    """The draft with its newsroom and the user's ``role`` on it, in one query.
-
-    Raises Http404 when the draft doesn't exist or the user isn't a member of its newsroom,
-    PermissionDenied when the member's role lacks ``capability``.
-    """
-    if not user.is_authenticated or not user.is_active:
-        raise Http404("No such draft.")
-    draft = (
-        Draft.objects.select_related("newsroom")
-        .filter(pk=pk, newsroom__memberships__user=user)
-        .annotate(role=F("newsroom__memberships__role"))
-        .first()
+    """The draft with its newsroom and the user's ``role`` on it, in one query (see
+    ``get_for_member``: 404 for non-members, 403 for a role without ``capability``)."""
+    return get_for_member(
+        Draft.objects.select_related("newsroom"), pk, user, capability, newsroom_path="newsroom"
     )
-    if draft is None:
-        raise Http404("No such draft.")
-    if not role_can(draft.role, capability):  # type: ignore[attr-defined]
-        raise PermissionDenied(f"Your role in {draft.newsroom} does not allow this.")
-    return draft

@@ -16,9 +16,13 @@ from factcheck.analysis.loaders import LoadError, check_size, decode_text, load_
 from factcheck.analysis.normalise import normalise_text, title_from_text
 from factcheck.analysis.segment import segment
 from factcheck.drafts.models import Draft, Revision, Sentence
-from factcheck.errors import ConflictError, FactcheckError
-from factcheck.history.models import AuditEntry
-from factcheck.history.services import audit_record, changed_fields
+from factcheck.errors import FactcheckError
+from factcheck.history.services import (
+    audit_record,
+    changed_fields,
+    lock_for_change,
+    save_with_history,
+)
 from factcheck.newsrooms.access import Capability, role_can, role_in
 from factcheck.newsrooms.models import Newsroom
 
@@ -138,17 +142,12 @@ def _set_archived(draft: Draft, by: User | None, *, archived: bool) -> Draft:
 
 
 def _locked(draft: Draft, expected_version: int | None) -> Draft:
-    current = Draft.objects.select_for_update().get(pk=draft.pk)
-    if expected_version is not None and current.version != expected_version:
-        last = AuditEntry.objects.filter(object_type="draft", object_id=current.pk).first()
-        who = str(last.actor) if last and last.actor else "someone else"
-        raise ConflictError(
-            f"{who} changed this draft while you were editing it (now titled "
-            f"“{current.title}”). Your input is kept below: review it and send it again.",
-            current=current,
-            changed_by=who,
-        )
-    return current
+    return lock_for_change(
+        Draft.objects.all(),
+        draft.pk,
+        expected_version=expected_version,
+        now=lambda d: f"titled “{d.title}”",
+    )
 
 
 def _require(by: User | None, draft: Draft, capability: Capability) -> None:
@@ -164,20 +163,16 @@ def _save(
     action: str,
     summary: str,
 ) -> Draft:
-    for field, value in values.items():
-        setattr(draft, field, value)
-    draft.version += 1
-    draft.save(update_fields=[*values, "version", "updated_at"])
-    audit_record(
-        obj=draft,
+    return save_with_history(
+        draft,
+        by=by,
+        values=values,
+        changes=changes,
         action=action,
-        actor=by,
         summary=f"Draft “{draft.title}”: {summary}",
         newsroom_id=draft.newsroom_id,
         draft_id=draft.pk,
-        changes=changes,
     )
-    return draft
 
 
 def _read_input(*, text: str | bytes | None, upload: Upload | None) -> tuple[str, str, str]:

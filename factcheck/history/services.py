@@ -4,15 +4,19 @@ commit or roll back together."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.db.models import Model, QuerySet
+
+from factcheck.errors import ConflictError
 from factcheck.history.models import AuditEntry
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-    from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
 
 
 def audit_record(
@@ -54,3 +58,58 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "_meta"):
         return str(value)
     return value
+
+
+def lock_for_change(
+    queryset: QuerySet[M], pk: int, *, expected_version: int | None, now: Callable[[M], str]
+) -> M:
+    """The row, locked for the rest of the transaction (``select_for_update``).
+
+    When ``expected_version`` (the version the user saw) is given and the row has moved on,
+    raise ConflictError naming who changed it and, through ``now``, what it is now: no update is
+    ever lost silently. Used by every service that edits a versioned object.
+    """
+    current = queryset.select_for_update().get(pk=pk)
+    if expected_version is not None and current.version != expected_version:  # type: ignore[attr-defined]
+        noun = current._meta.model_name or "item"
+        last = (
+            AuditEntry.objects.filter(object_type=noun, object_id=pk)
+            .select_related("actor")
+            .first()
+        )
+        who = str(last.actor) if last and last.actor else "someone else"
+        raise ConflictError(
+            f"{who} changed this {noun} while you were working on it (now: {now(current)}). "
+            "Your input is kept below: review it against theirs and send it again.",
+            current=current,
+            changed_by=who,
+        )
+    return current
+
+
+def save_with_history(
+    obj: M,
+    *,
+    by: User | None,
+    values: Mapping[str, Any],
+    changes: Mapping[str, tuple[Any, Any]],
+    action: str,
+    summary: str,
+    newsroom_id: int,
+    draft_id: int | None,
+) -> M:
+    """Apply ``values``, bump the version, save those fields and record the change."""
+    for field, value in values.items():
+        setattr(obj, field, value)
+    obj.version += 1  # type: ignore[attr-defined]
+    obj.save(update_fields=[*values, "version", "updated_at"])
+    audit_record(
+        obj=obj,
+        action=action,
+        actor=by,
+        summary=summary,
+        newsroom_id=newsroom_id,
+        draft_id=draft_id,
+        changes=changes,
+    )
+    return obj

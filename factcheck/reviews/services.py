@@ -16,9 +16,13 @@ from django.utils import timezone
 
 from factcheck.claims.models import Claim
 from factcheck.drafts.models import Draft
-from factcheck.errors import ConflictError, FactcheckError
-from factcheck.history.models import AuditEntry
-from factcheck.history.services import audit_record, changed_fields
+from factcheck.errors import FactcheckError
+from factcheck.history.services import (
+    audit_record,
+    changed_fields,
+    lock_for_change,
+    save_with_history,
+)
 from factcheck.newsrooms.access import Capability, role_can, role_in
 from factcheck.newsrooms.models import Membership
 from factcheck.notifications.models import Notification
@@ -350,23 +354,12 @@ def comment_add(
 
 
 def _locked(task: Task, expected_version: int | None) -> Task:
-    current = Task.objects.select_for_update().select_related("draft").get(pk=task.pk)
-    if expected_version is not None and current.version != expected_version:
-        last = (
-            AuditEntry.objects.filter(object_type="task", object_id=current.pk)
-            .select_related("actor")
-            .first()
-        )
-        who = str(last.actor) if last and last.actor else "someone else"
-        raise ConflictError(
-            f"{who} changed this task while you were working on it "
-            f"(now: {current.get_status_display()}; last change: "
-            f"{last.summary if last else 'unknown'}). Your input is kept below: review it "
-            "against theirs and send it again.",
-            current=current,
-            changed_by=who,
-        )
-    return current
+    return lock_for_change(
+        Task.objects.select_related("draft"),
+        task.pk,
+        expected_version=expected_version,
+        now=lambda t: f"{t.get_status_display()}, assigned to {t.assignee or 'nobody'}",
+    )
 
 
 def _save(
@@ -377,12 +370,16 @@ def _save(
     action: str,
     summary: str,
 ) -> Task:
-    for field, value in values.items():
-        setattr(task, field, value)
-    task.version += 1
-    task.save(update_fields=[*values, "version", "updated_at"])
-    _audit(task, action, by, f"Task “{task.title}”: {summary}", changes)
-    return task
+    return save_with_history(
+        task,
+        by=by,
+        values=values,
+        changes=changes,
+        action=action,
+        summary=f"Task “{task.title}”: {summary}",
+        newsroom_id=task.draft.newsroom_id,
+        draft_id=task.draft_id,
+    )
 
 
 def _audit(
