@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "factcheck.history",
     "factcheck.reviews",
     "factcheck.notifications",
+    "factcheck.sources",
 ]
 
 MIDDLEWARE = [
@@ -166,7 +167,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+    # A task a killed worker held unacknowledged goes back to the queue after this long. It
+    # must outlast the longest task plus its retry countdown (lookups: 90 s + 30 s).
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300)
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -178,6 +183,34 @@ else:
     }
     for _folder in ("queue", "control", "processed"):
         (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+# The cache holds source answers (with a TTL) and the per-source rate-limit counters, so the web
+# server and every worker must share it: Redis when there is one, files under var/ otherwise.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+# Source lookups: answers cached this long; each source's timeout, requests per second and
+# attempts; where the outside services live (tests point these at a stub on 127.0.0.1).
+LOOKUP_CACHE_SECONDS = env_int("LOOKUP_CACHE_SECONDS", 6 * 3600)
+LOOKUP_TIMEOUT_SECONDS = env_int("LOOKUP_TIMEOUT_SECONDS", 10)
+LOOKUP_MAX_ATTEMPTS = env_int("LOOKUP_MAX_ATTEMPTS", 3)
+LOOKUP_RATE_PER_SECOND = env_int("LOOKUP_RATE_PER_SECOND", 50)
+WIKIPEDIA_API_URL = env_str("WIKIPEDIA_API_URL", "https://{lang}.wikipedia.org/w/api.php")
+FACTCHECK_API_URL = env_str(
+    "FACTCHECK_API_URL", "https://factchecktools.googleapis.com/v1alpha1/claims:search"
+)
+LOOKUP_USER_AGENT = env_str(
+    "LOOKUP_USER_AGENT", "factcheck/0.1 (newsroom fact-check desk; contact: factcheck@localhost)"
+)
+
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -12,6 +12,8 @@ urlpatterns = [
     path("claims/", include("factcheck.claims.urls")),
     path("notifications/", include("factcheck.notifications.urls")),
     path("", include("factcheck.reviews.urls")),
+    path("", include("factcheck.sources.lookup_urls")),
+    path("", include("factcheck.sources.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -53,6 +54,16 @@ from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
 from factcheck.reviews.models import Comment, Task
 from factcheck.reviews.services import comment_add, task_archive, task_create, task_move
+from factcheck.sources.backends.base import Hit
+from factcheck.sources.library import document_upload
+from factcheck.sources.models import Evidence, Lookup, ReferenceDocument, Source, SourceSettings
+from factcheck.sources.services import (
+    lookup_begin,
+    lookup_fail,
+    lookup_store,
+    lookups_start,
+    source_settings_for,
+)
 from tests.conftest import SAMPLE_TEXT
 from tests.factories import PASSWORD
 
@@ -153,7 +164,7 @@ def propose(claim: Claim, checker: Any) -> Claim:
 
 # --- What a row needs: the URL's keywords, a valid POST body, and a setup -----------------------
 
-Keywords = Callable[[World], dict[str, int]]
+Keywords = Callable[[World], dict[str, Any]]
 Body = Callable[[World, str], dict[str, Any]]
 
 
@@ -244,6 +255,78 @@ def task_fields(w: World) -> dict[str, Any]:
         "claims": [w.proposed.pk, w.unchecked.pk],
         "due_at": "",
         "priority": Task.Priority.HIGH,
+    }
+
+
+def the_document(w: World) -> dict[str, int]:
+    return {"pk": w.extra["document"].pk}
+
+
+def add_document(w: World) -> None:
+    """A reference document of the demo newsroom."""
+    w.extra["document"] = document_upload(
+        newsroom=w.draft.newsroom,
+        by=w.users["editor"],
+        name="air-force.txt",
+        data=b"Air force statement\n\nThe aircraft were F-15s.\n",
+    )
+
+
+def document(w: World) -> ReferenceDocument:
+    return ReferenceDocument.objects.get(pk=w.extra["document"].pk)
+
+
+def the_newsroom(w: World) -> dict[str, str]:
+    return {"slug": w.draft.newsroom.slug}
+
+
+def the_lookup(w: World) -> dict[str, int]:
+    return {"pk": w.extra["lookup"].pk}
+
+
+def the_evidence(w: World) -> dict[str, int]:
+    return {"pk": w.extra["evidence"].pk}
+
+
+EVIDENCE_URL = "https://example.org/air-force-statement"
+
+
+def add_failed_lookup(w: World) -> None:
+    """A Wikipedia lookup of the unchecked claim that failed after its attempts."""
+    lookup = lookups_start(claims=[w.unchecked], by=None, sources=[Source.WIKIPEDIA])[0]
+    lookup_begin(lookup_id=lookup.pk)
+    lookup_fail(lookup_id=lookup.pk, reason="Wikipedia: timed out after 10 s, 3 attempts")
+    w.extra["lookup"] = lookup
+
+
+def add_evidence(w: World) -> None:
+    """Evidence the archive found for the unchecked claim, not yet attached or dismissed."""
+    lookup = lookups_start(claims=[w.unchecked], by=None, sources=[Source.ARCHIVE])[0]
+    begun = lookup_begin(lookup_id=lookup.pk)
+    assert begun is not None
+    hit = Hit(url=EVIDENCE_URL, title="The air force's statement", snippet="F-15s", score=0.9)
+    w.extra["lookup"] = lookup_store(lookup=begun, hits=[hit])
+    w.extra["evidence"] = Evidence.objects.get(claim=w.unchecked, url=EVIDENCE_URL)
+
+
+def settings_of(w: World) -> SourceSettings:
+    return SourceSettings.objects.get(newsroom=w.draft.newsroom)
+
+
+def evidence_status(w: World) -> str:
+    return Evidence.objects.get(pk=w.extra["evidence"].pk).status
+
+
+def source_settings_form(w: World, role: str) -> dict[str, Any]:
+    """The settings form with Wikipedia in German, as the page showed it."""
+    current = source_settings_for(w.draft.newsroom)
+    return {
+        "archive_enabled": "on",
+        "library_enabled": "on",
+        "wikipedia_enabled": "on",
+        "wikipedia_language": "de",
+        "factcheck_language": "en",
+        "seen": current.updated_at.isoformat(),
     }
 
 
@@ -466,6 +549,76 @@ EXPECTED: dict[str, Row] = {
         body=lambda w, role: {"body": "@checker any word from the air force?"},
         done=lambda w, role: w.task.comments.count() == 2,
     ),
+    # --- The reference library (factcheck/sources/urls.py). --------------------------------
+    "sources:library": Row(
+        none,
+        GET=(L, 200, 200, 200, 200),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {
+            "newsroom": "demo",
+            "file": SimpleUploadedFile("notes.txt", b"Notes\n\nThe show returns next summer.\n"),
+        },
+        done=lambda w, role: ReferenceDocument.objects.filter(filename="notes.txt").exists(),
+    ),
+    "sources:document": Row(
+        the_document, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405), setup=add_document
+    ),
+    "sources:document_archive": Row(
+        the_document,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        setup=add_document,
+        done=lambda w, role: document(w).archived_at is not None,
+    ),
+    # --- Lookups and evidence (factcheck/sources/lookup_urls.py). -------------------------------
+    # Every member sees a claim's lookups panel (htmx polls it; a plain GET is sent on to the
+    # claim page's panel); checkers, editors and admins start, retry, attach and dismiss.
+    "lookups:claim": Row(
+        unchecked_claim,
+        GET=(L, 302, 302, 302, 404),
+        POST=(L, 302, 302, 302, 404),
+        body=lambda w, role: {"source": Source.ARCHIVE},
+        done=lambda w, role: Lookup.objects.filter(claim=w.unchecked, source="archive").exists(),
+    ),
+    "lookups:retry": Row(
+        the_lookup,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 302, 302, 404),
+        setup=add_failed_lookup,
+        done=lambda w, role: Lookup.objects.get(pk=w.extra["lookup"].pk).status == "queued",
+    ),
+    "lookups:attach": Row(
+        the_evidence,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 302, 302, 404),
+        setup=add_evidence,
+        done=lambda w, role: (
+            evidence_status(w) == Evidence.Status.ATTACHED
+            and EvidenceLink.objects.filter(claim=w.unchecked, url=EVIDENCE_URL).exists()
+        ),
+    ),
+    "lookups:dismiss": Row(
+        the_evidence,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 302, 302, 404),
+        setup=add_evidence,
+        done=lambda w, role: evidence_status(w) == Evidence.Status.DISMISSED,
+    ),
+    "lookups:draft": Row(
+        the_draft,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 302, 302, 404),
+        body=lambda w, role: {"source": Source.ARCHIVE},
+        done=lambda w, role: Lookup.objects.filter(claim__draft=w.draft).count() == 3,
+    ),
+    # A newsroom's source settings: its admins only (MANAGE_MEMBERS).
+    "lookups:settings": Row(
+        the_newsroom,
+        GET=(L, 403, 403, 200, 404),
+        POST=(L, 403, 403, 302, 404),
+        body=source_settings_form,
+        done=lambda w, role: settings_of(w).wikipedia_language == "de",
+    ),
     # --- Logging in and out: the two URLs that are not behind the login. --------------------
     # A logged-in user is sent on from the login page, whatever the method.
     "login": Row(
@@ -517,14 +670,14 @@ def test_every_url_pattern_is_in_the_table() -> None:
 
 def test_each_row_gives_its_patterns_keywords_and_an_answer_per_role() -> None:
     # Only the keys matter here, so any object with a pk stands in for the demo newsroom's.
-    stand_in = SimpleNamespace(pk=1)
+    stand_in = SimpleNamespace(pk=1, newsroom=SimpleNamespace(slug="stand-in"))
     fake: Any = SimpleNamespace(
         draft=stand_in,
         task=stand_in,
         proposed=stand_in,
         approved=stand_in,
         unchecked=stand_in,
-        extra={"quiet": stand_in},
+        extra={"quiet": stand_in, "lookup": stand_in, "evidence": stand_in, "document": stand_in},
     )
     wrong = {}
     for name, row in EXPECTED.items():
@@ -537,7 +690,7 @@ def test_each_row_gives_its_patterns_keywords_and_an_answer_per_role() -> None:
 # --- Asking ------------------------------------------------------------------------------------
 
 
-def ask(world: World, name: str, role: str, method: str, keywords: dict[str, int]) -> Any:
+def ask(world: World, name: str, role: str, method: str, keywords: dict[str, Any]) -> Any:
     url = reverse(name, kwargs=keywords)
     client = Client()
     user = world.users[role]
@@ -557,7 +710,7 @@ def outcome(url: str, response: Any) -> int | str:
 
 
 def counts() -> tuple[int, ...]:
-    models = (Draft, Claim, EvidenceLink, Task, Comment, AuditEntry, Notification)
+    models = (Draft, Claim, EvidenceLink, Task, Comment, AuditEntry, Notification, Lookup)
     return tuple(model.objects.count() for model in models)
 
 
@@ -601,8 +754,9 @@ def test_url_access(world: World, name: str, role: str, method: str) -> None:
             mismatches.append((name, role, method, "nothing of the demo newsroom", leaked))
         if keywords:
             # An object of the demo newsroom answers as one that does not exist.
-            missing_url, missing = ask(world, name, role, method, {"pk": MISSING_PK})
-            as_missing = outcome(missing_url, missing)
+            missing = {k: MISSING_PK if k == "pk" else "no-such-newsroom" for k in keywords}
+            missing_url, missing_response = ask(world, name, role, method, missing)
+            as_missing = outcome(missing_url, missing_response)
             if as_missing != got:
                 mismatches.append((name, role, method, f"as a missing object: {as_missing}", got))
     assert not mismatches, "\n" + format_mismatches(mismatches)

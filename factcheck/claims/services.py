@@ -75,6 +75,11 @@ def claim_mark(*, revision: Revision, start: int, end: int, by: User | None) -> 
     if created:
         _audit(claim, "created", by, f"Marked claim “{_short(claim.text)}”")
         _after_change([claim], by)
+        # Imported here: sources builds on claims. Sent after commit when the newsroom asks
+        # for every newly marked claim to be looked up.
+        from factcheck.sources.services import lookups_start_if_automatic
+
+        lookups_start_if_automatic(claim=claim, by=by)
     elif claim.status == S.DISMISSED:
         claim = _move(claim, S.UNCHECKED, by, summary="Restored claim", idempotent=True)
     return claim

@@ -13,6 +13,7 @@ from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.drafts.access import drafts_for
 from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.reviews.models import Task
+from factcheck.sources.models import Evidence
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -163,7 +164,10 @@ def draft_export(draft: Draft) -> dict[str, Any]:
     claims = (
         Claim.objects.filter(revision=revision)
         .select_related("sentence", "proposed_by", "reviewed_by")
-        .prefetch_related(Prefetch("links", queryset=EvidenceLink.objects.order_by("pk")))
+        .prefetch_related(
+            Prefetch("links", queryset=EvidenceLink.objects.order_by("pk")),
+            Prefetch("evidence", queryset=Evidence.objects.order_by("source", "-score", "pk")),
+        )
         .order_by("start", "end", "pk")
     )
     tasks = (
@@ -217,6 +221,7 @@ def draft_export(draft: Draft) -> dict[str, Any]:
                     _username(c.reviewed_by) if c.status == Claim.Status.APPROVED else None
                 ),
                 "approved_at": (_iso(c.reviewed_at) if c.status == Claim.Status.APPROVED else None),
+                "evidence": [_evidence(e) for e in c.evidence.all()],  # type: ignore[attr-defined]
             }
             for c in claims
         ],
@@ -238,6 +243,22 @@ def draft_export(draft: Draft) -> dict[str, Any]:
 
 def _username(user: User | None) -> str | None:
     return user.get_username() if user is not None else None
+
+
+def _evidence(evidence: Evidence) -> dict[str, Any]:
+    """One piece of evidence a lookup found for a claim, as ``draft_export`` shows it."""
+    return {
+        "source": evidence.source,
+        "url": evidence.url,
+        "title": evidence.title,
+        "snippet": evidence.snippet,
+        "score": evidence.score,
+        "status": evidence.status,
+        "retrieved_at": evidence.retrieved_at.isoformat(),
+        "publisher": evidence.publisher,
+        "rating": evidence.rating,
+        "review_date": evidence.review_date.isoformat() if evidence.review_date else None,
+    }
 
 
 def _iso(moment: datetime | None) -> str | None:

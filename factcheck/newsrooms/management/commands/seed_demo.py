@@ -24,11 +24,14 @@ from factcheck.history.services import audit_record
 from factcheck.newsrooms.models import Membership, Newsroom, Role
 from factcheck.reviews.models import Task
 from factcheck.reviews.services import task_create, task_move
+from factcheck.sources.library import document_upload
+from factcheck.sources.models import ReferenceDocument
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 DEMO_DRAFT = Path(__file__).resolve().parents[2] / "demo" / "meralt-floods.txt"
+DEMO_REFERENCE = Path(__file__).resolve().parents[2] / "demo" / "reference"
 DEMO_TITLE = "Floodwaters Cut Off Valley Towns as Rescue Effort Widens"
 # Sentences the demo editor has already marked, by a phrase they contain.
 DEMO_CLAIMS = ("death toll had risen to 41", "S-92 helicopter", "Nearly 30 people", "S-76")
@@ -116,6 +119,7 @@ class Command(BaseCommand):
 
         editor = User.objects.get(username="editor")
         checker = User.objects.get(username="checker")
+        _seed_library(newsrooms["demo"], editor=editor)
         draft = Draft.objects.filter(newsroom=newsrooms["demo"], title=DEMO_TITLE).first()
         if draft is None:
             draft = draft_import(
@@ -216,3 +220,12 @@ def _seed_workflow(draft: Draft, *, editor: User, checker: User) -> None:
         priority=Task.Priority.URGENT,
     )
     task_move(task=toll, by=checker, to=Task.Status.IN_PROGRESS)
+
+
+def _seed_library(newsroom: Newsroom, *, editor: Any) -> None:
+    """The demo newsroom's reference documents (demo/reference/), so lookups find something
+    offline. A document already there under its file name is left alone, archived or not."""
+    for path in sorted(DEMO_REFERENCE.glob("*.txt")):
+        if ReferenceDocument.objects.filter(newsroom=newsroom, filename=path.name).exists():
+            continue
+        document_upload(newsroom=newsroom, by=editor, name=path.name, data=path.read_bytes())

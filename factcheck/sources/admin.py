@@ -1,0 +1,185 @@
+"""Sources in the Django admin: newsrooms' source settings (the API key write-only, as on the
+newsroom's page), lookups (read-only, with an action that queues them again through the
+service), evidence, and the reference library with its passages.
+
+Evidence and reference documents carry work (attached to verdicts, searched by lookups): they
+are dismissed or archived, never deleted here. The site admin is not a newsroom member, so the
+services run as the system (``by=None``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from factcheck.errors import FactcheckError
+from factcheck.sources.forms import SourceSettingsBaseForm
+from factcheck.sources.models import (
+    Evidence,
+    Lookup,
+    Passage,
+    ReferenceDocument,
+    SourceSettings,
+)
+from factcheck.sources.services import lookups_start
+
+
+@admin.register(SourceSettings)
+class SourceSettingsAdmin(admin.ModelAdmin):
+    form = SourceSettingsBaseForm
+    list_display = [
+        "newsroom",
+        "archive_enabled",
+        "library_enabled",
+        "wikipedia_enabled",
+        "wikipedia_language",
+        "factcheck_enabled",
+        "api_key_set",
+        "lookup_on_mark",
+        "updated_at",
+    ]
+    list_filter = ["factcheck_enabled", "wikipedia_enabled", "lookup_on_mark"]
+    search_fields = ["newsroom__name", "newsroom__slug"]
+    list_select_related = ["newsroom"]
+    fields = [
+        "newsroom",
+        "archive_enabled",
+        "library_enabled",
+        "wikipedia_enabled",
+        "wikipedia_language",
+        "factcheck_enabled",
+        "new_api_key",
+        "clear_api_key",
+        "factcheck_language",
+        "factcheck_max_age_days",
+        "lookup_on_mark",
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return ["newsroom"] if obj is not None else []
+
+    @admin.display(description="API key", boolean=True)
+    def api_key_set(self, obj: SourceSettings) -> bool:
+        return bool(obj.factcheck_api_key)
+
+
+@admin.register(Lookup)
+class LookupAdmin(admin.ModelAdmin):
+    """Lookups change only through the workers and the services: read-only here."""
+
+    list_display = [
+        "claim",
+        "source",
+        "status",
+        "attempts",
+        "result_count",
+        "error",
+        "queued_at",
+        "finished_at",
+    ]
+    list_filter = ["status", "source", "claim__draft__newsroom", "queued_at"]
+    search_fields = ["query", "error", "claim__text"]
+    list_select_related = ["claim"]
+    date_hierarchy = "queued_at"
+    actions = ["queue_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Queue the selected lookups again", permissions=["view"])
+    def queue_again(self, request: HttpRequest, queryset: QuerySet[Lookup]) -> None:
+        by_claim: dict[int, list[Lookup]] = defaultdict(list)
+        for lookup in queryset.select_related("claim__draft"):
+            by_claim[lookup.claim_id].append(lookup)
+        queued = 0
+        for lookups in by_claim.values():
+            try:
+                queued += len(
+                    lookups_start(
+                        claims=[lookups[0].claim], by=None, sources=[x.source for x in lookups]
+                    )
+                )
+            except FactcheckError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+        self.message_user(request, f"{queued} lookup(s) queued again.", messages.SUCCESS)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["title", "claim", "source", "status", "score", "publisher", "retrieved_at"]
+    list_filter = ["source", "status", "claim__draft__newsroom", "retrieved_at"]
+    search_fields = ["title", "url", "snippet", "publisher", "claim__text"]
+    list_select_related = ["claim"]
+    raw_id_fields = ["claim", "lookup"]
+    readonly_fields = [
+        "claim",
+        "lookup",
+        "source",
+        "url",
+        "title",
+        "snippet",
+        "highlights",
+        "score",
+        "publisher",
+        "rating",
+        "review_date",
+        "retrieved_at",
+        "status",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Attached evidence backs a verdict; the rest is dismissed, not deleted.
+        return False
+
+
+class PassageInline(admin.TabularInline):
+    model = Passage
+    fields = ("index", "start", "end", "text")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("index",)
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ReferenceDocument)
+class ReferenceDocumentAdmin(admin.ModelAdmin):
+    """Documents are split into passages when uploaded: only the title and the archive date
+    change here."""
+
+    list_display = [
+        "title",
+        "newsroom",
+        "kind",
+        "filename",
+        "uploaded_by",
+        "created_at",
+        "archived",
+    ]
+    list_filter = ["kind", "newsroom", ("archived_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "filename", "text"]
+    list_select_related = ["newsroom", "uploaded_by"]
+    readonly_fields = ["newsroom", "kind", "filename", "text", "uploaded_by", "created_at"]
+    fields = ["title", *readonly_fields, "archived_at"]
+    inlines = [PassageInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="Archived", boolean=True, ordering="archived_at")
+    def archived(self, obj: ReferenceDocument) -> bool:
+        return obj.archived_at is not None

@@ -1,0 +1,124 @@
+"""What every source backend shares: the Hit it returns, its two errors, and the HTTP path with
+timeouts, a descriptive User-Agent, a per-source rate limit and a cache of answers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from html import unescape
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.core.cache import cache
+
+
+class SourceError(Exception):
+    """A failure a retry won't cure; ``str(exc)`` is shown to the user."""
+
+
+class TransientError(Exception):
+    """A failure a retry may cure: a timeout, 429, a 5xx answer, the rate limit."""
+
+
+@dataclass
+class Hit:
+    url: str
+    title: str
+    snippet: str = ""
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    score: float = 0.0
+    publisher: str = ""
+    rating: str = ""
+    review_date: date | None = None
+
+
+def get_json(source: str, url: str, params: dict[str, Any]) -> Any:
+    """GET ``url`` with ``params`` and return the decoded JSON, from the cache when fresh."""
+    key = (
+        "lookup:"
+        + source
+        + ":"
+        + hashlib.sha256(
+            json.dumps([url, sorted(params.items())], default=str).encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    _take_rate_token(source)
+    try:
+        response = httpx.get(
+            url,
+            params=params,
+            timeout=settings.LOOKUP_TIMEOUT_SECONDS,
+            headers={"User-Agent": settings.LOOKUP_USER_AGENT, "Accept": "application/json"},
+            follow_redirects=True,
+        )
+    except httpx.TimeoutException:
+        raise TransientError(f"timed out after {settings.LOOKUP_TIMEOUT_SECONDS} s") from None
+    except httpx.TransportError as exc:
+        raise TransientError(f"could not connect ({type(exc).__name__})") from None
+    if response.status_code == 429 or response.status_code >= 500:
+        raise TransientError(f"the service answered {response.status_code}")
+    if response.status_code in (401, 403):
+        raise SourceError(
+            f"the service refused the request ({response.status_code}): check the API key"
+            + _explained(response)
+        )
+    if response.status_code >= 400:
+        raise SourceError(f"the service answered {response.status_code}" + _explained(response))
+    try:
+        data = response.json()
+    except ValueError:
+        raise SourceError("the service's answer was not JSON") from None
+    if not (isinstance(data, dict) and "error" in data):
+        # An error answer with status 200 (MediaWiki's maxlag, say) is not worth keeping:
+        # the retry must ask again.
+        cache.set(key, data, settings.LOOKUP_CACHE_SECONDS)
+    return data
+
+
+def _explained(response: httpx.Response) -> str:
+    """The service's own explanation of a refusal (Google puts it in error.message)."""
+    try:
+        error = response.json().get("error", {})
+    except (ValueError, AttributeError):
+        return ""
+    if not isinstance(error, dict):
+        return ""
+    message = str(error.get("message") or error.get("info") or "").strip()
+    return f": {message[:200]}" if message else ""
+
+
+def _take_rate_token(source: str) -> None:
+    """At most LOOKUP_RATE_PER_SECOND requests per source per second, across all workers
+    (the counter lives in the shared cache); over it, wait briefly, then let the task retry."""
+    limit = settings.LOOKUP_RATE_PER_SECOND
+    for _ in range(20):
+        second = int(time.time())
+        key = f"lookup-rate:{source}:{second}"
+        cache.add(key, 0, timeout=5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            continue
+        if count <= limit:
+            return
+        time.sleep(max(0.0, second + 1 - time.time()) + 0.01)
+    raise TransientError(f"rate limit of {limit} requests a second reached")
+
+
+def highlight(text: str, query: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that match the query's words (3+ letters), for the snippet marks."""
+    words = {w.lower() for w in re.findall(r"\w{3,}", query)}
+    return [(m.start(), m.end()) for m in re.finditer(r"\w+", text) if m.group().lower() in words]
+
+
+def strip_tags(html: str) -> str:
+    """Text of a MediaWiki search snippet (it marks matches with <span class="searchmatch">)."""
+    return unescape(re.sub(r"<[^>]+>", "", html))

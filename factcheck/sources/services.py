@@ -1,0 +1,220 @@
+"""Writes for source lookups: starting them (after commit, one per claim, source and query),
+running one (idempotent: evidence is unique per claim, source and URL), failing one with its
+reason, and attaching or dismissing what was found."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from factcheck.claims.models import Claim, EvidenceLink
+from factcheck.errors import FactcheckError
+from factcheck.newsrooms.access import Capability, role_can, role_in
+from factcheck.newsrooms.models import Newsroom
+from factcheck.sources.models import Evidence, Lookup, Source, SourceSettings
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from factcheck.drafts.models import Draft
+
+L = Lookup.Status
+
+
+def source_settings_for(newsroom: Newsroom | int) -> SourceSettings:
+    newsroom_id = newsroom if isinstance(newsroom, int) else newsroom.pk
+    return SourceSettings.objects.get_or_create(newsroom_id=newsroom_id)[0]
+
+
+def query_for(claim: Claim) -> str:
+    """The search query for a claim: its wording, quotes and extra space removed."""
+    text = re.sub(r"[“”‘’\"']", " ", claim.text)
+    return " ".join(text.split())[:500]
+
+
+def lookups_start(
+    *, claims: Iterable[Claim], by: User | None, sources: Iterable[str] | None = None
+) -> list[Lookup]:
+    """Queue lookups of ``claims`` in ``sources`` (default: the newsroom's enabled ones).
+
+    A lookup already done or failed for the same claim, source and query is queued again (the
+    retry button); one still queued or running is left alone. The Celery tasks are sent after
+    the transaction commits, so a worker never looks for a row that isn't there yet.
+    """
+    claims = [c for c in claims if c.status != Claim.Status.DISMISSED]
+    started: list[Lookup] = []
+    with transaction.atomic():
+        for claim in claims:
+            newsroom_id = claim.draft.newsroom_id
+            if by is not None and not role_can(
+                role_in(by, newsroom_id), Capability.PROPOSE_VERDICT
+            ):
+                raise PermissionDenied("Your role in this newsroom does not allow lookups.")
+            enabled = source_settings_for(newsroom_id).enabled()
+            wanted = [s for s in (sources or enabled) if s in enabled]
+            if not enabled:
+                raise FactcheckError("No source is enabled for this newsroom.")
+            if sources and not wanted:
+                raise FactcheckError(
+                    "None of those sources is enabled for this newsroom; "
+                    f"enabled: {', '.join(Source(s).label for s in enabled) or 'none'}."
+                )
+            for source in wanted:
+                lookup, created = Lookup.objects.get_or_create(
+                    claim=claim,
+                    source=source,
+                    query=query_for(claim),
+                    defaults={"queued_at": timezone.now(), "requested_by": by},
+                )
+                if not created:
+                    requeued = Lookup.objects.filter(
+                        pk=lookup.pk, status__in=[L.DONE, L.FAILED]
+                    ).update(
+                        status=L.QUEUED,
+                        attempts=0,
+                        error="",
+                        queued_at=timezone.now(),
+                        started_at=None,
+                        finished_at=None,
+                        requested_by=by,
+                    )
+                    if not requeued:
+                        continue  # still queued or running: one is enough
+                started.append(lookup)
+        ids = [lookup.pk for lookup in started]
+
+        def enqueue() -> None:
+            from factcheck.sources.tasks import lookup_run
+
+            for pk in ids:
+                lookup_run.delay(pk)
+
+        transaction.on_commit(enqueue)
+    return started
+
+
+def lookups_start_for_draft(
+    *, draft: Draft, by: User | None, sources: Iterable[str] | None = None
+) -> list[Lookup]:
+    claims = draft.claims.exclude(status=Claim.Status.DISMISSED).select_related("draft")
+    return lookups_start(claims=claims, by=by, sources=sources)
+
+
+def lookups_start_if_automatic(*, claim: Claim, by: User | None) -> list[Lookup]:
+    """The newsroom's "look up every newly marked claim" setting."""
+    if not source_settings_for(claim.draft.newsroom_id).lookup_on_mark:
+        return []
+    return lookups_start(claims=[claim], by=by)
+
+
+def lookup_begin(*, lookup_id: int) -> Lookup | None:
+    """Mark the lookup running and count the attempt; None when it is gone or already finished
+    (a duplicate delivery of the task). A lookup left running by a killed worker is picked up
+    again: the broker redelivers its task and this lets it through."""
+    updated = Lookup.objects.filter(pk=lookup_id, status__in=[L.QUEUED, L.RUNNING]).update(
+        status=L.RUNNING, started_at=timezone.now()
+    )
+    if not updated:
+        return None
+    lookup = Lookup.objects.select_related("claim__draft").get(pk=lookup_id)
+    Lookup.objects.filter(pk=lookup_id).update(attempts=lookup.attempts + 1)
+    lookup.attempts += 1
+    return lookup
+
+
+def lookup_store(*, lookup: Lookup, hits: Iterable[object]) -> Lookup:
+    """Store what a source found as evidence and mark the lookup done. Running it again with
+    the same hits updates the same rows: nothing is duplicated."""
+    from factcheck.sources.backends.base import Hit
+
+    now = timezone.now()
+    count = 0
+    with transaction.atomic():
+        for hit in hits:
+            assert isinstance(hit, Hit)
+            Evidence.objects.update_or_create(
+                claim_id=lookup.claim_id,
+                source=lookup.source,
+                url=hit.url[:2000],
+                defaults={
+                    "lookup": lookup,
+                    "title": hit.title[:500],
+                    "snippet": hit.snippet,
+                    "highlights": [list(span) for span in hit.highlights],
+                    "score": hit.score,
+                    "publisher": hit.publisher[:200],
+                    "rating": hit.rating[:200],
+                    "review_date": hit.review_date,
+                    "retrieved_at": now,
+                },
+            )
+            count += 1
+        Lookup.objects.filter(pk=lookup.pk).update(
+            status=L.DONE, result_count=count, error="", finished_at=now
+        )
+    lookup.refresh_from_db()
+    return lookup
+
+
+def lookup_fail(*, lookup_id: int, reason: str) -> None:
+    """The lookup failed for good; ``reason`` says why, e.g. "Wikipedia: timed out after 10 s,
+    3 attempts"."""
+    Lookup.objects.filter(pk=lookup_id).exclude(status=L.DONE).update(
+        status=L.FAILED, error=reason[:500], finished_at=timezone.now()
+    )
+
+
+def lookup_requeue(*, lookup_id: int, reason: str) -> None:
+    """Back to queued while the task waits to retry; the reason shows meanwhile."""
+    Lookup.objects.filter(pk=lookup_id, status=L.RUNNING).update(
+        status=L.QUEUED, error=reason[:500]
+    )
+
+
+@transaction.atomic
+def evidence_attach(*, evidence: Evidence, by: User | None) -> Evidence:
+    """Attach evidence to the claim's verdict: it becomes one of the verdict's evidence links."""
+    _require(by, evidence, Capability.PROPOSE_VERDICT)
+    url = evidence.url
+    if url.startswith("/") and not url.startswith("//"):
+        url = settings.SITE_URL.rstrip("/") + url  # archive and library hits are pages here
+    if not re.match(r"https?://", url, re.IGNORECASE):
+        # Whatever an outside service returned, only web links become verdict links.
+        raise FactcheckError("Only http(s) links can be attached to a verdict.")
+    EvidenceLink.objects.get_or_create(
+        claim_id=evidence.claim_id,
+        url=url,
+        defaults={
+            "note": f"{evidence.get_source_display()}: {evidence.title}"[:500],
+            "added_by": by,
+        },
+    )
+    Evidence.objects.filter(pk=evidence.pk).update(status=Evidence.Status.ATTACHED)
+    evidence.refresh_from_db()
+    return evidence
+
+
+@transaction.atomic
+def evidence_dismiss(*, evidence: Evidence, by: User | None) -> Evidence:
+    _require(by, evidence, Capability.PROPOSE_VERDICT)
+    dismissed = (
+        Evidence.objects.filter(pk=evidence.pk)
+        .exclude(status=Evidence.Status.ATTACHED)
+        .update(status=Evidence.Status.DISMISSED)
+    )
+    if not dismissed:
+        raise FactcheckError("This evidence is attached to the verdict; it cannot be dismissed.")
+    evidence.refresh_from_db()
+    return evidence
+
+
+def _require(by: User | None, evidence: Evidence, capability: Capability) -> None:
+    newsroom_id = evidence.claim.draft.newsroom_id
+    if by is not None and not role_can(role_in(by, newsroom_id), capability):
+        raise PermissionDenied("Your role in this newsroom does not allow that.")

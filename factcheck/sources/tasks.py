@@ -1,0 +1,56 @@
+"""The lookup task: a thin adapter from a lookup id to the services and the source backend."""
+
+from __future__ import annotations
+
+import random
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+
+from factcheck.sources.backends import REGISTRY
+from factcheck.sources.backends.base import SourceError, TransientError
+from factcheck.sources.models import Source
+from factcheck.sources.services import lookup_begin, lookup_fail, lookup_requeue, lookup_store
+
+
+def backoff(retries: int) -> float:
+    """Exponential backoff with full jitter, capped: 1 s, 2 s, 4 s… at most 30 s."""
+    return random.uniform(0.5, min(30.0, 2.0**retries))  # noqa: S311 - jitter, not security
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,  # idempotent (evidence is unique per claim, source, url), so a lost worker's
+    reject_on_worker_lost=True,  # task goes back to the queue and runs again
+    soft_time_limit=60,
+    time_limit=90,
+    max_retries=None,  # bounded below by LOOKUP_MAX_ATTEMPTS, counted on the row
+)
+def lookup_run(self, lookup_id: int) -> None:  # type: ignore[no-untyped-def]
+    lookup = lookup_begin(lookup_id=lookup_id)
+    if lookup is None:  # gone, or finished by an earlier delivery
+        return
+    claim = lookup.claim
+    label = Source(lookup.source).label
+    try:
+        hits = REGISTRY[lookup.source](
+            lookup.query, newsroom_id=claim.draft.newsroom_id, claim_id=claim.pk
+        )
+    except (TransientError, SoftTimeLimitExceeded) as exc:
+        if isinstance(exc, SoftTimeLimitExceeded):
+            exc = TransientError("took longer than the task's time limit")
+        if lookup.attempts >= settings.LOOKUP_MAX_ATTEMPTS:
+            attempts = f"{lookup.attempts} attempt{'s' if lookup.attempts != 1 else ''}"
+            lookup_fail(lookup_id=lookup.pk, reason=f"{label}: {exc}, {attempts}")
+            return
+        lookup_requeue(lookup_id=lookup.pk, reason=f"{label}: {exc}; retrying")
+        raise self.retry(exc=exc, countdown=backoff(lookup.attempts)) from None
+    except SourceError as exc:
+        lookup_fail(lookup_id=lookup.pk, reason=f"{label}: {exc}")
+        return
+    except Exception as exc:
+        # A bug or a misconfiguration must not leave the lookup "running" for ever.
+        lookup_fail(lookup_id=lookup.pk, reason=f"{label}: unexpected error ({type(exc).__name__})")
+        raise
+    lookup_store(lookup=lookup, hits=hits)

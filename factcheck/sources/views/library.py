@@ -1,0 +1,213 @@
+"""The reference library pages: a newsroom's documents with the upload form and a search box
+(``/library/``, ``?newsroom=<slug>`` for a member of several newsrooms), one document with its
+passages (``/library/<pk>/``; anchors ``#p<index>`` are where evidence links), and archiving one.
+
+Members read and search; editors and admins (LOAD_DRAFT) upload and archive. Naming a newsroom
+the user does not belong to, or another newsroom's document, is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from factcheck.newsrooms.access import Capability, role_can
+from factcheck.newsrooms.models import Newsroom
+from factcheck.sources.backends.library import find_passages
+from factcheck.sources.library import (
+    MAX_BYTES,
+    SUPPORTED_EXTENSIONS,
+    LibraryInputError,
+    document_archive,
+    document_upload,
+    document_url,
+    get_document_for_user,
+    upload_check_size,
+)
+from factcheck.sources.models import ReferenceDocument
+from factcheck.sources.textsearch import highlight_spans, terms
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+TEMPLATE = "sources/library.html"
+DOCUMENT_TEMPLATE = "sources/document.html"
+SEARCH_RESULTS = 10
+QUERY_MAX = 300
+
+
+class DocumentUploadForm(forms.Form):
+    title = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Leave empty to use the document's own title or its first line.",
+    )
+    file = forms.FileField(
+        label="File",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUPPORTED_EXTENSIONS)}),
+        help_text=f"{', '.join(SUPPORTED_EXTENSIONS)}; up to {MAX_BYTES // (1024 * 1024)} MB.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def library(request: HttpRequest) -> HttpResponse:
+    newsrooms = _newsrooms(request)
+    newsroom = _chosen(newsrooms, request.POST.get("newsroom") or request.GET.get("newsroom"))
+    if request.method == "POST":
+        return _upload(request, newsrooms, newsroom)
+    query = request.GET.get("q", "").strip()[:QUERY_MAX]
+    context = _context(newsrooms, newsroom, query=query)
+    if request.htmx and request.htmx.target == "library-results":  # type: ignore[attr-defined]
+        return render(request, f"{TEMPLATE}#results", context)
+    return render(request, TEMPLATE, context)
+
+
+def _upload(
+    request: HttpRequest, newsrooms: list[Newsroom], newsroom: Newsroom | None
+) -> HttpResponse:
+    if newsroom is None:
+        raise Http404("No such newsroom.")
+    if not role_can(newsroom.role, Capability.LOAD_DRAFT):  # type: ignore[attr-defined]
+        raise PermissionDenied("Your role in this newsroom does not allow adding documents.")
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            upload_check_size(upload.name, upload.size)  # before reading it into memory
+            document = document_upload(
+                newsroom=newsroom,
+                by=request.user,  # type: ignore[arg-type]
+                name=upload.name,
+                data=upload.read(),
+                title=form.cleaned_data["title"],
+            )
+        except LibraryInputError as exc:
+            form.add_error("file", str(exc))
+        else:
+            count = document.passages.count()
+            plural = "" if count == 1 else "s"
+            notice = f"“{document.title}” is in the library: {count} passage{plural}."
+            if not request.htmx:  # type: ignore[attr-defined]
+                messages.success(request, notice)
+                return redirect(document_url(document))
+            context = _context(newsrooms, newsroom, notice=notice, oob=True)
+            response = render(request, f"{TEMPLATE}#upload-done", context)
+            return trigger_client_event(response, "library-changed")
+    context = _context(newsrooms, newsroom, form=form)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, f"{TEMPLATE}#upload", context, status=422)
+    return render(request, TEMPLATE, context, status=400)
+
+
+@login_required
+@require_GET
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_document_for_user(request.user, pk)
+    query = request.GET.get("q", "").strip()[:QUERY_MAX]
+    query_terms = terms(query)
+    passages = [
+        (passage, highlight_spans(passage.text, query_terms) if query_terms else [])
+        for passage in document.passages.all()
+    ]
+    context = {
+        "document": document,
+        "passages": passages,
+        "query": query,
+        "can_archive": role_can(document.role, Capability.LOAD_DRAFT),  # type: ignore[attr-defined]
+        "library_url": library_url(document.newsroom),
+    }
+    return render(request, DOCUMENT_TEMPLATE, context)
+
+
+@login_required
+@require_POST
+def document_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_document_for_user(request.user, pk, Capability.LOAD_DRAFT)
+    user: User = request.user  # type: ignore[assignment]
+    already = document.archived_at is not None
+    archived = document_archive(document=document, by=user)
+    notice = (
+        f"“{archived.title}” was already archived."
+        if already
+        else f"Archived “{archived.title}”: lookups and searches no longer find it."
+    )
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, notice)
+        return redirect(library_url(document.newsroom))
+    context = {"document": archived, "can_archive": True, "notice": notice}
+    response = render(request, f"{DOCUMENT_TEMPLATE}#status", context)
+    return trigger_client_event(response, "library-changed")
+
+
+def library_url(newsroom: Newsroom) -> str:
+    return reverse("sources:library") + "?" + urlencode({"newsroom": newsroom.slug})
+
+
+def _newsrooms(request: HttpRequest) -> list[Newsroom]:
+    """The user's newsrooms, each with the user's ``role``, in one query."""
+    user: User = request.user  # type: ignore[assignment]
+    return list(
+        Newsroom.objects.filter(memberships__user=user)
+        .annotate(role=F("memberships__role"))
+        .order_by("name", "pk")
+    )
+
+
+def _chosen(newsrooms: list[Newsroom], slug: str | None) -> Newsroom | None:
+    """The newsroom named by ``slug`` (404 unless the user belongs to it), else the first."""
+    if slug:
+        for newsroom in newsrooms:
+            if newsroom.slug == slug:
+                return newsroom
+        raise Http404("No such newsroom.")
+    return newsrooms[0] if newsrooms else None
+
+
+def _context(
+    newsrooms: list[Newsroom],
+    newsroom: Newsroom | None,
+    *,
+    query: str = "",
+    form: DocumentUploadForm | None = None,
+    notice: str = "",
+    oob: bool = False,
+) -> dict[str, Any]:
+    documents = (
+        ReferenceDocument.objects.filter(newsroom=newsroom, archived_at__isnull=True)
+        .select_related("uploaded_by")
+        .annotate(passage_count=Count("passages"))
+        .order_by("-created_at", "-id")  # Meta.ordering does not apply to a GROUP BY query
+        if newsroom is not None
+        else ReferenceDocument.objects.none()
+    )
+    results = (
+        find_passages(newsroom_id=newsroom.pk, query=query, limit=SEARCH_RESULTS, min_score=0)
+        if newsroom is not None and query
+        else []
+    )
+    can_upload = newsroom is not None and role_can(newsroom.role, Capability.LOAD_DRAFT)  # type: ignore[attr-defined]
+    return {
+        "newsrooms": newsrooms,
+        "newsroom": newsroom,
+        "documents": documents,
+        "query": query,
+        "results": results,
+        "can_upload": can_upload,
+        "form": form or DocumentUploadForm(),
+        "notice": notice,
+        "oob": oob,
+    }

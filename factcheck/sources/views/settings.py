@@ -1,0 +1,99 @@
+"""A newsroom's source settings: which sources lookups use, Wikipedia's language, the Fact Check
+Tools API key (write-only: the page says whether one is set, never what it is) and whether newly
+marked claims are looked up automatically.
+
+Newsroom admins only (MANAGE_MEMBERS): other members get 403, outsiders 404. With htmx the form
+answers with itself and the flash out of band; refusals 422. Without JavaScript: a redirect after
+saving, the page again with the errors (422) or, when someone saved in between, 409 with the
+user's input kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from factcheck.newsrooms.access import Capability, newsrooms_for, newsrooms_where
+from factcheck.newsrooms.models import Newsroom
+from factcheck.sources.forms import SourceSettingsForm
+from factcheck.sources.models import Source, SourceSettings
+from factcheck.sources.services import source_settings_for
+
+PAGE = "sources/settings.html"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def source_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    newsroom = _newsroom(request, slug)
+    current = source_settings_for(newsroom)
+    if request.method == "GET":
+        return _render(request, newsroom, SourceSettingsForm(instance=current))
+    form = SourceSettingsForm(request.POST, instance=current)
+    if form.is_valid():
+        form.save()
+        notice = "Source settings saved."
+        if not request.htmx:  # type: ignore[attr-defined]
+            messages.success(request, notice)
+            return redirect(request.path)
+        fresh = SourceSettingsForm(instance=source_settings_for(newsroom))
+        response = _render(request, newsroom, fresh, notice=notice)
+        return trigger_client_event(response, "source-settings-changed")
+    if form.conflict:
+        saved = source_settings_for(newsroom)
+        # The user's input again, stamped with the settings as saved now: saving it is then a
+        # deliberate overwrite of the change they have just been shown. (Its own copy of the
+        # row: validating a bound form writes the input onto its instance.)
+        data = request.POST.copy()
+        data["seen"] = SourceSettingsForm(instance=saved).saved_stamp()
+        kept = SourceSettingsForm(data, instance=source_settings_for(newsroom))
+        kept.is_valid()
+        status = 422 if request.htmx else 409  # type: ignore[attr-defined]
+        error = str(form.non_field_errors()[0])
+        return _render(request, newsroom, kept, error=error, status=status, saved=saved)
+    return _render(request, newsroom, form, error="Check the settings below.", status=422)
+
+
+def _newsroom(request: HttpRequest, slug: str) -> Newsroom:
+    """The newsroom: 404 unless the user belongs to it, 403 unless their role may manage it."""
+    newsroom = get_object_or_404(newsrooms_for(request.user), slug=slug)
+    if not newsrooms_where(request.user, Capability.MANAGE_MEMBERS).filter(pk=newsroom.pk).exists():
+        raise PermissionDenied("Only the newsroom's admins change its source settings.")
+    return newsroom
+
+
+def _render(
+    request: HttpRequest,
+    newsroom: Newsroom,
+    form: SourceSettingsForm,
+    *,
+    notice: str = "",
+    error: str = "",
+    status: int = 200,
+    saved: SourceSettings | None = None,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "newsroom": newsroom,
+        "form": form,
+        "notice": notice,
+        "error": error,
+        "saved": saved,  # set after a conflict: the settings as someone else saved them
+        "saved_sources": [Source(s).label for s in saved.enabled()] if saved else [],
+    }
+    if not request.htmx:  # type: ignore[attr-defined]
+        return render(request, PAGE, context, status=status)
+    context["oob"] = True
+    html = render_to_string(f"{PAGE}#settings-form", context, request) + render_to_string(
+        f"{PAGE}#settings-flash", context, request
+    )
+    return HttpResponse(html, status=422 if status >= 400 else 200)
