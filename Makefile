@@ -28,7 +28,7 @@ run: $(STAMP) ## Migrate, load demo data, serve on 127.0.0.1:8000 with a Celery 
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py seed_demo && \
 	echo "Open http://$(HOST):$(PORT)/ — Ctrl-C stops the server and the worker." && \
-	{ $(VENV)/bin/celery -A factcheck worker --loglevel=INFO --pool=threads --concurrency=8 & \
+	{ $(VENV)/bin/celery -A factcheck worker --loglevel=INFO --pool=threads --concurrency=32 & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT); }
 
@@ -43,6 +43,16 @@ test: $(STAMP) chromium ## Run the whole test suite (SQLite unless DATABASE_URL 
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) ## Run the benchmarks; print and write bench/results.json
+	@# PostgreSQL and Redis on 127.0.0.1, when they answer, unless BENCH_DATABASE_URL / REDIS_URL
+	@# say otherwise: the lookup benchmark needs both (a worker process shares them).
+	@if [ -z "$${BENCH_DATABASE_URL:-}" ] && command -v pg_isready >/dev/null \
+	  && pg_isready -q -h 127.0.0.1 -p 5432 \
+	  && { psql -h 127.0.0.1 -U postgres -d factcheck_bench -c '' >/dev/null 2>&1 \
+	       || createdb -h 127.0.0.1 -U postgres factcheck_bench; }; then \
+	  export BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_bench; fi; \
+	if [ -z "$${REDIS_URL:-}" ] && command -v redis-cli >/dev/null \
+	  && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then \
+	  export REDIS_URL=redis://127.0.0.1:6379/15; fi; \
 	$(PY) bench/run.py
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy

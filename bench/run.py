@@ -308,6 +308,9 @@ def main() -> None:
     for key, value in results.items():
         print(f"{key:<{width}}  {value}")
     print(f"written to {out.relative_to(ROOT)}")
+    from lookups import main as lookups  # bench/lookups.py: PostgreSQL and Redis, else says why
+
+    lookups()
 
 
 if __name__ == "__main__":

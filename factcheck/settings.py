@@ -223,4 +223,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # httpx logs every request's full URL at INFO: claim text, and Fact Check Tools' API key.
+    "loggers": {"httpx": {"level": "WARNING"}},
 }

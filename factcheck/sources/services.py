@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from factcheck.claims.models import Claim, EvidenceLink
@@ -118,45 +120,91 @@ def lookup_begin(*, lookup_id: int) -> Lookup | None:
     (a duplicate delivery of the task). A lookup left running by a killed worker is picked up
     again: the broker redelivers its task and this lets it through."""
     updated = Lookup.objects.filter(pk=lookup_id, status__in=[L.QUEUED, L.RUNNING]).update(
-        status=L.RUNNING, started_at=timezone.now()
+        status=L.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
     )
     if not updated:
         return None
-    lookup = Lookup.objects.select_related("claim__draft").get(pk=lookup_id)
-    Lookup.objects.filter(pk=lookup_id).update(attempts=lookup.attempts + 1)
-    lookup.attempts += 1
-    return lookup
+    return Lookup.objects.select_related("claim__draft").get(pk=lookup_id)
+
+
+def lookups_requeue_lost(*, idle_for: timedelta) -> list[int]:
+    """Send the task again for lookups whose message the broker lost; their ids.
+
+    Redis hands a message to a worker (BRPOP) before the worker records it as unacknowledged,
+    so a worker killed in between loses it for good and the lookup would stay queued forever.
+    The row is the record: a lookup queued and untouched for ``idle_for`` (the broker's
+    visibility timeout, after which Redis itself would have redelivered a message a worker
+    held), or running past the task's hard time limit as well, is enqueued again. A duplicate
+    delivery is harmless: the task is idempotent."""
+    from factcheck.sources.tasks import lookup_run
+
+    now = timezone.now()
+    cutoff = now - idle_for
+    hard_limit = timedelta(seconds=lookup_run.time_limit or 0)
+    untouched = Q(started_at__isnull=True) | Q(started_at__lt=cutoff)
+    stale = Lookup.objects.filter(
+        (Q(status=L.QUEUED, queued_at__lt=cutoff) & untouched)
+        | Q(status=L.RUNNING, started_at__lt=cutoff - hard_limit)
+    )
+    with transaction.atomic():
+        ids = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        Lookup.objects.filter(pk__in=ids).update(queued_at=now)
+
+        def enqueue() -> None:
+            for pk in ids:
+                lookup_run.delay(pk)
+
+        transaction.on_commit(enqueue)
+    return ids
 
 
 def lookup_store(*, lookup: Lookup, hits: Iterable[object]) -> Lookup:
     """Store what a source found as evidence and mark the lookup done. Running it again with
-    the same hits updates the same rows: nothing is duplicated."""
+    the same hits updates the same rows (one upsert on the unique claim, source and URL):
+    nothing is duplicated, and a checker's attach or dismiss is kept."""
     from factcheck.sources.backends.base import Hit
 
     now = timezone.now()
-    count = 0
-    with transaction.atomic():
-        for hit in hits:
-            assert isinstance(hit, Hit)
-            Evidence.objects.update_or_create(
+    rows: dict[str, Evidence] = {}
+    for hit in hits:
+        assert isinstance(hit, Hit)
+        url = hit.url[:2000]
+        rows.setdefault(  # one row per URL: an upsert may not touch a row twice
+            url,
+            Evidence(
                 claim_id=lookup.claim_id,
                 source=lookup.source,
-                url=hit.url[:2000],
-                defaults={
-                    "lookup": lookup,
-                    "title": hit.title[:500],
-                    "snippet": hit.snippet,
-                    "highlights": [list(span) for span in hit.highlights],
-                    "score": hit.score,
-                    "publisher": hit.publisher[:200],
-                    "rating": hit.rating[:200],
-                    "review_date": hit.review_date,
-                    "retrieved_at": now,
-                },
-            )
-            count += 1
+                url=url,
+                lookup=lookup,
+                title=hit.title[:500],
+                snippet=hit.snippet,
+                highlights=[list(span) for span in hit.highlights],
+                score=hit.score,
+                publisher=hit.publisher[:200],
+                rating=hit.rating[:200],
+                review_date=hit.review_date,
+                retrieved_at=now,
+            ),
+        )
+    with transaction.atomic():
+        Evidence.objects.bulk_create(
+            rows.values(),
+            update_conflicts=True,
+            unique_fields=["claim", "source", "url"],
+            update_fields=[
+                "lookup",
+                "title",
+                "snippet",
+                "highlights",
+                "score",
+                "publisher",
+                "rating",
+                "review_date",
+                "retrieved_at",
+            ],
+        )
         Lookup.objects.filter(pk=lookup.pk).update(
-            status=L.DONE, result_count=count, error="", finished_at=now
+            status=L.DONE, result_count=len(rows), error="", finished_at=now
         )
     lookup.refresh_from_db()
     return lookup

@@ -1,0 +1,403 @@
+"""Real Celery workers for the integration tests (and bench/lookups.py): a stub MediaWiki API on
+127.0.0.1, a ``celery worker`` process on the threads pool against the test database and a
+dedicated Redis database, and claims made in bulk.
+
+The helpers above the fixtures are plain Python so the lookup benchmark runs the same machinery.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# The worker's broker and cache: a Redis database of their own, emptied before and after.
+INTEGRATION_REDIS_DB = 14
+# Low, so that a killed worker's tasks come back within seconds (production: 300 s).
+VISIBILITY_TIMEOUT = 5
+# The stub's search answers this many pages; each becomes one piece of evidence.
+HITS_PER_SEARCH = 3
+
+
+# --- The stub MediaWiki API -------------------------------------------------------------------
+
+
+class StubWikipedia(ThreadingHTTPServer):
+    """MediaWiki's ``api.php`` as the Wikipedia backend calls it (``list=search``, then
+    ``prop=extracts|info`` for the titles found; ``formatversion=2``), under
+    ``/<lang>/w/api.php``, answering each request after ``delay`` seconds. Any path under
+    ``/fail/`` answers 503, always.
+
+    ``requests`` counts what was asked (``"search"``, ``"extracts"``, ``"fail"``), thread-safely.
+    """
+
+    daemon_threads = True
+    request_queue_size = 256  # a worker opens dozens of connections at once
+
+    def __init__(self, delay: float = 0.1) -> None:
+        super().__init__(("127.0.0.1", 0), _StubHandler)
+        self.delay = delay
+        self.requests: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        """The WIKIPEDIA_API_URL setting that points the backend here."""
+        return self.base_url + "/{lang}/w/api.php"
+
+    @property
+    def failing_api_url(self) -> str:
+        return self.base_url + "/fail/{lang}/w/api.php"
+
+    def count(self, kind: str) -> None:
+        with self._lock:
+            self.requests[kind] += 1
+
+    def start(self) -> StubWikipedia:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+def _page(lang: str, title: str) -> dict[str, object]:
+    return {
+        "pageid": int(hashlib.sha256(title.encode()).hexdigest()[:12], 16),
+        "ns": 0,
+        "title": title,
+        "fullurl": f"https://{lang}.wikipedia.org/wiki/{quote(title.replace(' ', '_'))}",
+        "extract": f"{title} is a stub article about the harbour road and the sea wall.",
+    }
+
+
+class _StubHandler(BaseHTTPRequestHandler):
+    server: StubWikipedia
+    protocol_version = "HTTP/1.1"  # keep-alive, as the real API: clients reuse connections
+    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: a run makes thousands of requests."""
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        lang = parts.path.split("/")[1]
+        time.sleep(self.server.delay)
+        if parts.path.startswith("/fail/"):
+            self.server.count("fail")
+            self._send(503, {"error": "stub: always unavailable"})
+        elif params.get("list") == "search":
+            self.server.count("search")
+            # A few pages, named after the query's first words: each claim finds its own.
+            head = " ".join(params.get("srsearch", "").split()[:6])
+            found = [_page(lang, f"{head} ({n})") for n in range(1, HITS_PER_SEARCH + 1)]
+            for page in found:
+                page["snippet"] = f'About <span class="searchmatch">{head}</span>: a stub.'
+            body = {"searchinfo": {"totalhits": len(found)}, "search": found}
+            self._send(200, {"batchcomplete": True, "query": body})
+        elif "extracts" in params.get("prop", ""):
+            self.server.count("extracts")
+            pages = [_page(lang, title) for title in params.get("titles", "").split("|") if title]
+            self._send(200, {"batchcomplete": True, "query": {"pages": pages}})
+        else:
+            self._send(400, {"error": {"code": "badvalue", "info": f"stub: {self.path}"}})
+
+    def _send(self, status: int, body: object) -> None:
+        data = json.dumps(body).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the worker was killed while it waited: that is what the test does
+
+
+# --- A real worker process --------------------------------------------------------------------
+
+
+def database_url(settings_dict: dict[str, Any]) -> str:
+    """A DATABASE_URL for the database Django is connected to (the test database in tests)."""
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = quote(settings_dict.get("PASSWORD") or "", safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or "5432"
+    return f"postgres://{auth}{host}:{port}/{quote(settings_dict['NAME'], safe='')}"
+
+
+def redis_url_for(redis_url: str, db: int) -> str:
+    parts = urlsplit(redis_url)
+    return parts._replace(path=f"/{db}").geturl()
+
+
+def worker_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a worker process: our database and Redis, the stub sources, answers
+    not cached (so every lookup reaches the stub), no rate limit in the way."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="factcheck.settings",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
+        CELERY_TASK_ALWAYS_EAGER="0",
+        DEBUG="0",  # DEBUG keeps every query in memory
+        LOOKUP_CACHE_SECONDS="0",
+        LOOKUP_RATE_PER_SECOND="100000",
+        LOOKUP_MAX_ATTEMPTS="3",
+        LOOKUP_TIMEOUT_SECONDS="10",
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+class Worker:
+    """``celery -A factcheck worker`` on the threads pool, logging to ``log``."""
+
+    def __init__(
+        self, env: dict[str, str], log: Path, concurrency: int = 32, queue: str = ""
+    ) -> None:
+        self.name = f"it-{uuid.uuid4().hex[:8]}"
+        self.log = log
+        self._log_file = log.open("ab")
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "factcheck",
+                "worker",
+                "--pool=threads",
+                f"--concurrency={concurrency}",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{self.name}@%h",
+                *([f"--queues={queue}"] if queue else []),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def wait_ready(self, timeout: float = 30.0) -> Worker:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the worker exited ({self.process.returncode}):\n{self.tail()}")
+            if " ready." in self.log.read_text(errors="replace"):
+                return self
+            time.sleep(0.1)
+        raise RuntimeError(f"the worker was not ready after {timeout} s:\n{self.tail()}")
+
+    def kill(self) -> None:
+        """``kill -9``: no warm shutdown, nothing acknowledged or given back."""
+        os.kill(self.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()  # warm shutdown: finish what runs, give back the rest
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._log_file.close()
+
+    def tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+# --- Claims in bulk ---------------------------------------------------------------------------
+
+
+def seed_claims(*, newsroom: Any, by: Any, count: int, label: str = "") -> list[Any]:
+    """A draft with ``count`` sentences, each marked as a claim of its own distinct wording
+    (so no two lookups share a query), made with bulk_create."""
+    from factcheck.claims.models import Claim
+    from factcheck.drafts.models import Draft, Revision, Sentence
+
+    texts = [
+        f"Claim {label}{n}: the harbour road closed after {n + 2} waves breached the sea wall."
+        for n in range(count)
+    ]
+    text = " ".join(texts)
+    draft = Draft.objects.create(newsroom=newsroom, title=f"Lookups {label}{count}", created_by=by)
+    revision = Revision.objects.create(
+        draft=draft, number=1, text=text, source=Revision.Source.PASTE, created_by=by
+    )
+    spans, at = [], 0
+    for sentence_text in texts:
+        spans.append((at, at + len(sentence_text)))
+        at += len(sentence_text) + 1
+    sentences = Sentence.objects.bulk_create(
+        Sentence(revision=revision, index=i, start=s, end=e, kind=Sentence.Kind.SENTENCE, block=0)
+        for i, (s, e) in enumerate(spans)
+    )
+    return Claim.objects.bulk_create(
+        Claim(
+            draft=draft,
+            revision=revision,
+            sentence=sentence,
+            start=sentence.start,
+            end=sentence.end,
+            text=text[sentence.start : sentence.end],
+            created_by=by,
+        )
+        for sentence in sentences
+    )
+
+
+def wait_for(
+    condition: Callable[[], bool],
+    *,
+    timeout: float,
+    interval: float = 0.25,
+    what: str = "",
+    state: Callable[[], object] = lambda: "",
+) -> None:
+    """Poll ``condition`` until it holds; after ``timeout`` seconds fail, saying ``what`` was
+    awaited and the ``state()`` things were left in."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}: {state()}")
+        time.sleep(interval)
+
+
+# --- Fixtures ---------------------------------------------------------------------------------
+
+
+def require_redis() -> str:
+    """REDIS_URL, or skip locally; CI runs with Redis and must never skip."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url.startswith("redis"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must run with Redis: REDIS_URL is not set")
+        pytest.skip("needs Redis for a real Celery worker (CI sets REDIS_URL)")
+    return url
+
+
+@pytest.fixture
+def integration_redis(settings: Any) -> Iterator[str]:
+    """The Redis database the worker and this process share as broker and cache, emptied
+    before and after; this process's Celery app and Django cache are pointed at it."""
+    import redis
+    from django.core.cache import caches
+
+    from factcheck.celery import app
+    from tests.conftest import require_postgresql
+
+    require_postgresql()
+    url = redis_url_for(require_redis(), INTEGRATION_REDIS_DB)
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    saved = {
+        key: app.conf[key]
+        for key in ("broker_url", "broker_transport_options", "task_always_eager")
+    }
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = {"visibility_timeout": VISIBILITY_TIMEOUT}
+    app.conf.task_always_eager = False
+    _reset_connections(app)
+    try:
+        yield url
+    finally:
+        app.conf.update(saved)
+        _reset_connections(app)
+        caches["default"].close()
+        client.flushdb()
+        client.close()
+
+
+def _reset_connections(app: Any) -> None:
+    """Close the pooled broker connections so the next publish uses the current URL (what
+    Celery itself does after a fork)."""
+    from kombu import pools
+
+    pools.reset()
+    app._after_fork()
+
+
+@pytest.fixture
+def stub_wikipedia() -> Iterator[StubWikipedia]:
+    server = StubWikipedia(delay=0.1).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def start_worker(
+    transactional_db: None, integration_redis: str, tmp_path: Path, request: Any
+) -> Iterator[Callable[..., Worker]]:
+    """Start a worker on this test's database: ``start_worker(WIKIPEDIA_API_URL=...)``. Every
+    worker is stopped (or killed) when the test ends, before the database is emptied; a failed
+    test prints the workers' last log lines."""
+    from django.db import connection
+
+    started: list[Worker] = []
+
+    def start(*, concurrency: int = 32, **extra: str) -> Worker:
+        env = worker_env(
+            database_url=database_url(connection.settings_dict),
+            redis_url=integration_redis,
+            **extra,
+        )
+        worker = Worker(env, tmp_path / f"worker-{len(started) + 1}.log", concurrency)
+        started.append(worker)
+        return worker.wait_ready()
+
+    yield start
+    for worker in started:
+        worker.stop()
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        for worker in started:
+            print(f"--- {worker.log.name} ({worker.name}) ---\n{worker.tail()}")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: Any, call: Any) -> Any:
+    # Keep the call phase's report on the item, so a fixture can tell the test failed.
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+    return report
