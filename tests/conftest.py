@@ -103,23 +103,32 @@ def outsider_client(outsider: Any) -> Client:
     return client_for(outsider)
 
 
+def missing_locally(reason: str, *, in_ci: str) -> None:
+    """Skip a test whose service or file a user's machine may lack; under CI, which always has
+    them (.ci/run), fail instead with ``in_ci``: CI never skips."""
+    if os.environ.get("CI"):
+        pytest.fail(in_ci)
+    pytest.skip(reason)
+
+
 def require_postgresql() -> None:
-    """Skip on SQLite locally; CI runs on PostgreSQL and must never skip."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        if os.environ.get("CI"):
-            pytest.fail("CI must run on PostgreSQL: DATABASE_URL is not a PostgreSQL URL")
-        pytest.skip("needs PostgreSQL's concurrent writers (CI runs it with DATABASE_URL)")
+        missing_locally(
+            "needs PostgreSQL's concurrent writers (CI runs it with DATABASE_URL)",
+            in_ci="CI must run on PostgreSQL: DATABASE_URL is not a PostgreSQL URL",
+        )
 
 
 def shared_path(*parts: str) -> Path:
-    """A file under ../shared, or skip: a user's fresh clone has no ../shared beside it."""
+    """A file under ../shared: a user's fresh clone has no ../shared beside it."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{path} is missing, and CI always has ../shared")
-        pytest.skip(f"{path} is absent: ../shared is only beside the project in CI and sessions")
+        missing_locally(
+            f"{path} is absent: ../shared is only beside the project in CI and sessions",
+            in_ci=f"{path} is missing, and CI always has ../shared",
+        )
     return path
 
 

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.conftest import missing_locally
+
 # Playwright's sync API drives an event loop from this thread, which makes Django's async-safety
 # check refuse the ORM calls the fixtures and assertions make here. Nothing here is async.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -31,9 +33,10 @@ expect.set_options(timeout=TIMEOUT_MS)
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: CI must install Chromium (`make chromium`)")
-        pytest.skip(f"Chromium is not installed: run `make chromium` (root) to get {CHROMIUM}")
+        missing_locally(
+            f"Chromium is not installed: run `make chromium` (root) to get {CHROMIUM}",
+            in_ci=f"{CHROMIUM} is missing: CI must install Chromium (`make chromium`)",
+        )
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(

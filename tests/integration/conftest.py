@@ -25,6 +25,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
+from tests.conftest import missing_locally
+
 ROOT = Path(__file__).resolve().parents[2]
 # The worker's broker and cache: a Redis database of their own, emptied before and after.
 INTEGRATION_REDIS_DB = 14
@@ -307,9 +309,10 @@ def require_redis() -> str:
     """REDIS_URL, or skip locally; CI runs with Redis and must never skip."""
     url = os.environ.get("REDIS_URL", "")
     if not url.startswith("redis"):
-        if os.environ.get("CI"):
-            pytest.fail("CI must run with Redis: REDIS_URL is not set")
-        pytest.skip("needs Redis for a real Celery worker (CI sets REDIS_URL)")
+        missing_locally(
+            "needs Redis for a real Celery worker (CI sets REDIS_URL)",
+            in_ci="CI must run with Redis: REDIS_URL is not set",
+        )
     return url
 
 
