@@ -9,6 +9,7 @@ For each setup in SETUPS (worker processes on this host x threads each):
 
 - throughput: BURST lookups started at once; lookups_per_s = BURST / (the last one done - the
   moment they were committed and sent);
+  worker_cpu_ms_per_lookup = the worker processes' CPU time in that run / BURST;
 - latency: PACED lookups started one by one at RATE a second; lookup_p95_s = the 95th percentile
   of finished_at - queued_at (enqueue to done).
 
@@ -34,8 +35,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# Worker processes x threads each, all on this host.
-SETUPS = ((1, 16), (1, 32), (1, 64), (2, 16), (2, 32))
+# Worker processes x threads each, all on this host; BENCH_LOOKUP_SETUPS="2x32,1x64" picks some.
+SETUPS = tuple(
+    (int(p), int(t))
+    for p, t in (
+        s.split("x")
+        for s in os.environ.get("BENCH_LOOKUP_SETUPS", "1x16,1x32,1x64,2x16,2x32").split(",")
+    )
+)
 BURST = 1000
 PACED = 1000
 RATE = 100  # lookups started a second in the latency run: the issue's target rate
@@ -109,7 +116,9 @@ def lookup_results() -> dict[str, object]:
                     newsroom=newsroom, by=editor, count=64 + BURST + PACED, label=f"{run}-{name}-"
                 )
                 _burst(claims[:64])  # warm up: connections, imports
+                cpu = _cpu_seconds(workers)
                 per_s, burst_p95 = _burst(claims[64 : 64 + BURST])
+                cpu_ms = round((_cpu_seconds(workers) - cpu) * 1000 / BURST, 2)
                 p50, p95, achieved = _paced(claims[64 + BURST :])
             except Exception:
                 for worker in workers:
@@ -121,6 +130,7 @@ def lookup_results() -> dict[str, object]:
             by_setup[name] = {
                 "lookups_per_s": per_s,
                 "burst_p95_s": burst_p95,
+                "worker_cpu_ms_per_lookup": cpu_ms,
                 "paced_rate_per_s": achieved,
                 "paced_p50_s": p50,
                 "paced_p95_s": p95,
@@ -213,6 +223,17 @@ def _paced(claims: list[Any]) -> tuple[float, float, float]:
     _wait(ids)
     waits = sorted((done - queued).total_seconds() for queued, done in _times(ids))
     return round(statistics.median(waits), 3), round(_p95(waits), 3), round(achieved, 1)
+
+
+def _cpu_seconds(workers: list[Any]) -> float:
+    """CPU time (user + system) the worker processes have used so far: the cost of a lookup
+    on the worker host, whatever else the machine is doing."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for worker in workers:
+        fields = Path(f"/proc/{worker.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
 
 
 def _times(ids: list[int]) -> list[tuple[datetime, datetime]]:

@@ -116,7 +116,20 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and not DATABASES["default"]["CONN_MAX_AGE"]
+    and env_int("DB_POOL_MAX_SIZE", 20) > 0
+):
+    # A pool per process (psycopg_pool): Celery closes the connection after every task, and a
+    # new PostgreSQL connection costs more CPU than a whole lookup's queries. A lookup gives
+    # its connection back while it waits on the network, so threads far outnumber connections.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DB_POOL_MIN_SIZE", 2),
+        "max_size": env_int("DB_POOL_MAX_SIZE", 20),
+        "timeout": env_int("DB_POOL_TIMEOUT", 30),
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker read while the other writes.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

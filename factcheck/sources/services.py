@@ -206,7 +206,8 @@ def lookup_store(*, lookup: Lookup, hits: Iterable[object]) -> Lookup:
         Lookup.objects.filter(pk=lookup.pk).update(
             status=L.DONE, result_count=len(rows), error="", finished_at=now
         )
-    lookup.refresh_from_db()
+    lookup.status, lookup.result_count, lookup.error = L.DONE, len(rows), ""
+    lookup.finished_at = now
     return lookup
 
 

@@ -7,6 +7,7 @@ import random
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import connection
 
 from factcheck.sources.backends import REGISTRY
 from factcheck.sources.backends.base import SourceError, TransientError
@@ -33,6 +34,7 @@ def lookup_run(self, lookup_id: int) -> None:  # type: ignore[no-untyped-def]
         return
     claim = lookup.claim
     label = Source(lookup.source).label
+    _release_connection()
     try:
         hits = REGISTRY[lookup.source](
             lookup.query, newsroom_id=claim.draft.newsroom_id, claim_id=claim.pk
@@ -54,3 +56,12 @@ def lookup_run(self, lookup_id: int) -> None:  # type: ignore[no-untyped-def]
         lookup_fail(lookup_id=lookup.pk, reason=f"{label}: unexpected error ({type(exc).__name__})")
         raise
     lookup_store(lookup=lookup, hits=hits)
+
+
+def _release_connection() -> None:
+    """Give the database connection back (to the pool, on PostgreSQL) while the source answers:
+    a lookup waits on the network far longer than it talks to the database, so a worker's
+    threads can outnumber its connections. Inside a transaction (a test runs the task eagerly
+    in its own) the connection stays."""
+    if not connection.in_atomic_block:
+        connection.close()

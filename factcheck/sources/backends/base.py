@@ -64,7 +64,8 @@ def get_json(source: str, url: str, params: dict[str, Any]) -> Any:
             json.dumps([url, sorted(params.items())], default=str).encode()
         ).hexdigest()
     )
-    cached = cache.get(key)
+    ttl = settings.LOOKUP_CACHE_SECONDS
+    cached = cache.get(key) if ttl > 0 else None  # 0: answers are not cached
     if cached is not None:
         return cached
     _take_rate_token(source)
@@ -93,10 +94,10 @@ def get_json(source: str, url: str, params: dict[str, Any]) -> Any:
         data = response.json()
     except ValueError:
         raise SourceError("the service's answer was not JSON") from None
-    if not (isinstance(data, dict) and "error" in data):
-        # An error answer with status 200 (MediaWiki's maxlag, say) is not worth keeping:
-        # the retry must ask again.
-        cache.set(key, data, settings.LOOKUP_CACHE_SECONDS)
+    # An error answer with status 200 (MediaWiki's maxlag, say) is not worth keeping: the retry
+    # must ask again.
+    if ttl > 0 and not (isinstance(data, dict) and "error" in data):
+        cache.set(key, data, ttl)
     return data
 
 
@@ -119,11 +120,12 @@ def _take_rate_token(source: str) -> None:
     for _ in range(20):
         second = int(time.time())
         key = f"lookup-rate:{source}:{second}"
-        cache.add(key, 0, timeout=5)
         try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            continue
+            count = cache.incr(key)  # one round trip, except for the first request of a second
+        except ValueError:  # no counter yet for this second
+            if not cache.add(key, 1, timeout=5):
+                continue  # another worker started it first: count on it
+            count = 1
         if count <= limit:
             return
         time.sleep(max(0.0, second + 1 - time.time()) + 0.01)
