@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "factcheck.reviews",
     "factcheck.notifications",
     "factcheck.sources",
+    "factcheck.insights",
 ]
 
 MIDDLEWARE = [
@@ -239,3 +240,6 @@ LOGGING = {
     # httpx logs every request's full URL at INFO: claim text, and Fact Check Tools' API key.
     "loggers": {"httpx": {"level": "WARNING"}},
 }
+
+# Drafts of up to this many units are analysed while they are imported; larger ones in Celery.
+ANALYSIS_INLINE_MAX_UNITS = env_int("ANALYSIS_INLINE_MAX_UNITS", 300)

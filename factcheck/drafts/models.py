@@ -47,6 +47,12 @@ class Revision(models.Model):
         CLI = "cli", "Command line"
         API = "api", "API"
 
+    class Analysis(models.TextChoices):
+        PENDING = "pending", "Waiting to be analysed"
+        RUNNING = "running", "Being analysed"
+        DONE = "done", "Analysed"
+        FAILED = "failed", "Analysis failed"
+
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     text = models.TextField(help_text="The normalised text; sentence offsets index into it.")
@@ -56,6 +62,12 @@ class Revision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The first pass (check-worthiness, claim types, quotes, findings): factcheck.insights.
+    analysis = models.CharField(max_length=16, choices=Analysis.choices, default=Analysis.PENDING)
+    analysis_progress = models.PositiveIntegerField(default=0, help_text="Units scored so far.")
+    analysis_error = models.CharField(max_length=500, blank=True)
+    analysed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -81,6 +93,16 @@ class Sentence(models.Model):
     end = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, choices=Kind.choices)
     block = models.PositiveIntegerField(help_text="The paragraph (block) the unit stands in.")
+    # Written by the analysis (factcheck.insights.services.revision_analyse).
+    score = models.FloatField(null=True, blank=True, help_text="Check-worthiness, 0-1.")
+    types = models.JSONField(default=list, blank=True, help_text="Claim types, e.g. number.")
+    spans = models.JSONField(
+        default=list, blank=True, help_text="Checkable parts: [start, end, type], in the text."
+    )
+    speaker = models.CharField(max_length=200, blank=True, help_text="Who a direct quote is by.")
+    suggestion_dismissed = models.BooleanField(
+        default=False, help_text="An editor dismissed the suggestion to check this unit."
+    )
 
     class Meta:
         constraints = [

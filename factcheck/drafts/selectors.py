@@ -12,6 +12,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.drafts.access import drafts_for
 from factcheck.drafts.models import Draft, Revision, Sentence
+from factcheck.insights.models import Finding
 from factcheck.reviews.models import Task
 from factcheck.sources.models import Evidence
 
@@ -160,7 +161,12 @@ def draft_export(draft: Draft) -> dict[str, Any]:
     """The draft as plain data: the stable shape ``export_draft --format json`` prints."""
     revision = latest_revision(draft)
     text = revision.text
-    sentences = revision.sentences.all()
+    sentences = list(revision.sentences.all())
+    findings = (
+        Finding.objects.filter(revision=revision)
+        .select_related("sentence_a", "sentence_b")
+        .order_by("sentence_a__index", "sentence_b__index", "pk")
+    )
     claims = (
         Claim.objects.filter(revision=revision)
         .select_related("sentence", "proposed_by", "reviewed_by")
@@ -201,6 +207,9 @@ def draft_export(draft: Draft) -> dict[str, Any]:
                 "text": text[s.start : s.end],
                 "kind": s.kind,
                 "block": s.block,
+                "score": s.score,
+                "types": s.types,
+                "spans": [{"start": a, "end": b, "type": t} for a, b, t in s.spans],
             }
             for s in sentences
         ],
@@ -237,6 +246,24 @@ def draft_export(draft: Draft) -> dict[str, Any]:
                 "archived": t.archived_at is not None,
             }
             for t in tasks
+        ],
+        "analysis": {
+            "status": revision.analysis,
+            "analysed_at": _iso(revision.analysed_at),
+            "error": revision.analysis_error,
+        },
+        "quotes": [{"sentence": s.index, "speaker": s.speaker} for s in sentences if s.speaker],
+        "findings": [
+            {
+                "id": f.pk,
+                "kind": f.kind,
+                "sentences": [f.sentence_a.index, f.sentence_b.index],
+                "summary": f.summary,
+                "what": f.what,
+                "status": f.status,
+                "task": f.task_id,
+            }
+            for f in findings
         ],
     }
 

@@ -95,6 +95,10 @@ def draft_import(
             newsroom_id=newsroom.pk,
             draft_id=draft.pk,
         )
+        # Imported here: the analysis builds on drafts (import → revision → analysis).
+        from factcheck.insights.services import analysis_start
+
+        analysis_start(revision=revision)
     return draft
 
 

@@ -16,6 +16,11 @@ class Newsroom(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    suggestion_threshold = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Units scoring this or more are suggested as claims; empty: the model's.",
+    )
     members = models.ManyToManyField(  # type: ignore[var-annotated]
         settings.AUTH_USER_MODEL, through="Membership", related_name="newsrooms"
     )

@@ -15,7 +15,7 @@ from factcheck.reviews.models import Task
 class Blocker:
     """Something that stops a draft being cleared, with where to go to fix it."""
 
-    kind: str  # "claim" or "task"
+    kind: str  # "claim", "task" or "finding"
     text: str
     pk: int
     status: str
@@ -23,12 +23,15 @@ class Blocker:
     @property
     def url(self) -> str:
         # Reversed on demand: pages show the first few of possibly hundreds of blockers.
-        name = "claims:detail" if self.kind == "claim" else "reviews:task"
-        return reverse(name, kwargs={"pk": self.pk})
+        name = {"claim": "claims:detail", "task": "reviews:task", "finding": "insights:finding"}
+        return reverse(name[self.kind], kwargs={"pk": self.pk})
 
 
 def clearance_blockers(draft: Draft) -> list[Blocker]:
-    """Every claim not approved or dismissed, every live task not done: two queries."""
+    """Every claim not approved or dismissed, every live task not done, every open finding
+    (the draft contradicting itself): three queries."""
+    from factcheck.insights.models import Finding
+
     blockers = [
         Blocker(
             "claim",
@@ -50,6 +53,10 @@ def clearance_blockers(draft: Draft) -> list[Blocker]:
         for t in draft.tasks.filter(archived_at__isnull=True)
         .exclude(status=Task.Status.DONE)
         .order_by("due_at", "pk")
+    ]
+    blockers += [
+        Blocker("finding", f"Finding “{f.summary}” is open", f.pk, f.status)
+        for f in Finding.objects.filter(draft=draft, status=Finding.Status.OPEN).order_by("pk")
     ]
     return blockers
 

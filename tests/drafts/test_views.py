@@ -144,7 +144,7 @@ def test_dashboard_refuses_post(editor_client: Client) -> None:
 # session, user, "may this user load drafts?", the drafts with their counts
 DASHBOARD_MAX_QUERIES = 4
 # session, user, draft with role, revision, sentences, claims
-DRAFT_PAGE_MAX_QUERIES = 9
+DRAFT_PAGE_MAX_QUERIES = 10
 
 
 def _dashboard_queries(client: Client) -> int:

@@ -107,7 +107,8 @@ def test_timeline_is_paginated_and_htmx_gets_the_fragment(
     html = body(response)
     assert html.startswith('<section id="timeline"')
     assert "<html" not in html
-    assert html.count('<li class="entry') == 6  # 55 edits + the draft's own "created" entry
+    # 55 edits + the draft's own "created" entry + its first revision's "analysed" one
+    assert html.count('<li class="entry') == 7
     assert 'hx-push-url="true"' in html and 'href="?page=1"' in html
 
 

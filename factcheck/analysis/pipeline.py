@@ -1,0 +1,99 @@
+"""The first pass of a senior fact-checker over a segmented draft, in one call.
+
+``analyse(units, kinds)`` scores every unit's check-worthiness, types its checkable parts, finds
+the direct quotes with their speakers and the findings (the draft contradicting itself, names
+spelled two ways). Plain data in, plain data out; the drafts app stores it.
+
+The score of a unit joins two witnesses. The model (:mod:`checkworthiness`) learnt from debate
+transcripts which sentences people want checked; news copy adds what a desk checks whatever
+the model thinks: every direct quote and attribution (did they say it?), every figure and date.
+The claim types are those witnesses: each checkable type is an independent reason to check,
+joined with the model's score like independent evidence (a noisy OR), so a type lifts a score
+but never lowers one. Headlines restate the copy below them and are left to the model; site
+furniture is never worth checking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from factcheck.analysis import checkworthiness, claimtypes, findings, quotes
+from factcheck.analysis.segment import BOILERPLATE, HEADLINE
+
+# How much each kind of checkable part, alone, makes a sentence worth checking in news copy.
+TYPE_WEIGHT = {
+    "quote": 0.6,  # a direct quote: confirm the words and the speaker
+    "attribution": 0.5,  # "officials said": confirm who said it
+    "number": 0.5,  # a figure or statistic
+    "date": 0.2,
+    "event": 0.2,
+    "comparison": 0.2,
+    "entity": 0.1,
+}
+
+# Units scored at a time: the progress callback is called after each batch.
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    score: float  # 0-1: how much the unit is worth checking
+    types: tuple[str, ...]  # claim types, in claimtypes.TYPES order
+    spans: tuple[claimtypes.Span, ...]  # the checkable parts, offsets in the unit's text
+
+
+@dataclass(frozen=True)
+class DraftAnalysis:
+    units: list[UnitResult]
+    quotes: list[quotes.Quote]
+    findings: list[findings.Finding]
+    threshold: float  # the model's own decision threshold, the default for suggestions
+
+
+def analyse(
+    units: Sequence[str],
+    kinds: Sequence[str],
+    *,
+    model: checkworthiness.Model | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> DraftAnalysis:
+    """Analyse a draft's units (texts and kinds, in order). ``progress(n)`` is told how many
+    units are scored so far, batch by batch, for a progress bar."""
+    model = model or checkworthiness.load()
+    results: list[UnitResult] = []
+    for at in range(0, len(units), BATCH):
+        texts = units[at : at + BATCH]
+        scores = model.scores(texts)
+        for text, kind, score in zip(texts, kinds[at : at + BATCH], scores, strict=True):
+            results.append(unit_result(text, kind, score))
+        if progress is not None:
+            progress(len(results))
+    return DraftAnalysis(
+        units=results,
+        quotes=quotes.find_quotes(units, kinds),
+        findings=findings.find_findings(units, kinds),
+        threshold=model.threshold,
+    )
+
+
+def unit_result(text: str, kind: str, model_score: float) -> UnitResult:
+    if kind == BOILERPLATE:
+        return UnitResult(score=0.0, types=(), spans=())
+    typing = claimtypes.claim_types(text)
+    return UnitResult(
+        score=combined_score(model_score, typing.types, kind),
+        types=typing.types,
+        spans=typing.spans,
+    )
+
+
+def combined_score(model_score: float, types: Sequence[str], kind: str) -> float:
+    """The model's score, lifted by each checkable type as independent evidence."""
+    if kind == BOILERPLATE:
+        return 0.0
+    doubt = 1.0 - model_score
+    if kind != HEADLINE:
+        for kind_of_part in set(types):
+            doubt *= 1.0 - TYPE_WEIGHT.get(kind_of_part, 0.0)
+    return round(1.0 - doubt, 4)

@@ -1,0 +1,46 @@
+"""Findings in the Django admin: read-only, with dismiss and reopen actions that go through the
+services (history and clearance hold for the site admin too; it acts as the system)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from factcheck.errors import FactcheckError
+from factcheck.insights.models import Finding
+from factcheck.insights.services import finding_dismiss, finding_reopen
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ("summary", "kind", "what", "status", "draft", "task", "updated_at")
+    list_filter = ("kind", "status", "draft__newsroom")
+    search_fields = ("summary", "what", "draft__title")
+    list_select_related = ("draft", "task")
+    readonly_fields = [f.name for f in Finding._meta.fields]
+    actions = ["dismiss", "reopen"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Dismiss the selected findings")
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[Finding]) -> None:
+        self._each(request, queryset, finding_dismiss)
+
+    @admin.action(description="Reopen the selected findings")
+    def reopen(self, request: HttpRequest, queryset: QuerySet[Finding]) -> None:
+        self._each(request, queryset, finding_reopen)
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[Finding], service: object) -> None:
+        done = 0
+        for finding in queryset:
+            try:
+                service(finding=finding, by=None)  # type: ignore[operator]
+                done += 1
+            except FactcheckError as exc:
+                self.message_user(request, f"{finding}: {exc}", messages.WARNING)
+        self.message_user(request, f"{done} finding(s) changed.")

@@ -1,0 +1,378 @@
+"""Writes of the first pass: analysing a revision (scores, types, quotes, findings), and what an
+editor does with the results: confirm or dismiss suggested claims, turn a quote or a finding
+into a verification task, dismiss or reopen a finding.
+
+The analysis itself is plain Python (:mod:`factcheck.analysis.pipeline`); here it is stored.
+Small drafts are analysed while they are imported; large ones in the Celery task
+``analysis_run``, which shows its progress on the revision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from factcheck.analysis import checkworthiness
+from factcheck.analysis.pipeline import DraftAnalysis, analyse
+from factcheck.claims.models import Claim
+from factcheck.drafts.models import Revision, Sentence
+from factcheck.errors import FactcheckError
+from factcheck.history.services import audit_record, lock_for_change, save_with_history
+from factcheck.insights.models import Finding
+from factcheck.newsrooms.access import Capability, role_can, role_in
+from factcheck.newsrooms.models import Newsroom
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from factcheck.reviews.models import Task
+
+A = Revision.Analysis
+F = Finding.Status
+
+
+# --- Running the analysis ---------------------------------------------------------------------
+
+
+def analysis_start(*, revision: Revision) -> Revision:
+    """Analyse a new revision: at once when it is small (the import waits a fraction of a
+    second), else in the background (the page shows the progress). Call inside the import's
+    transaction: the task is sent after it commits."""
+    units = revision.sentences.count()
+    if units <= settings.ANALYSIS_INLINE_MAX_UNITS:
+        return revision_analyse(revision=revision)
+    Revision.objects.filter(pk=revision.pk).update(
+        analysis=A.PENDING, analysis_progress=0, analysis_error=""
+    )
+    revision.analysis = A.PENDING
+
+    def enqueue() -> None:
+        from factcheck.insights.tasks import analysis_run
+
+        analysis_run.delay(revision.pk)
+
+    transaction.on_commit(enqueue)
+    return revision
+
+
+def analysis_begin(*, revision_id: int) -> Revision | None:
+    """Mark the revision's analysis running; None when the revision is gone or another worker
+    finished it already (a duplicate delivery). A run left "running" by a killed worker is
+    let through again: the analysis is idempotent."""
+    updated = Revision.objects.filter(
+        pk=revision_id, analysis__in=[A.PENDING, A.RUNNING, A.FAILED]
+    ).update(analysis=A.RUNNING, analysis_progress=0, analysis_error="")
+    if not updated:
+        return None
+    return Revision.objects.select_related("draft").get(pk=revision_id)
+
+
+def analysis_fail(*, revision_id: int, reason: str) -> None:
+    Revision.objects.filter(pk=revision_id).exclude(analysis=A.DONE).update(
+        analysis=A.FAILED, analysis_error=reason[:500]
+    )
+
+
+def analyses_requeue_lost(*, idle_for: timedelta) -> list[int]:
+    """Send the task again for analyses whose broker message was lost (see
+    ``lookups_requeue_lost``): pending or running, and untouched for ``idle_for``."""
+    from factcheck.insights.tasks import analysis_run
+
+    cutoff = timezone.now() - idle_for
+    ids = list(
+        Revision.objects.filter(
+            analysis__in=[A.PENDING, A.RUNNING], created_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        analysis_run.delay(pk)
+    return ids
+
+
+def revision_analyse(
+    *, revision: Revision, analysis: DraftAnalysis | None = None, report_progress: bool = False
+) -> Revision:
+    """(Re-)analyse ``revision`` and store the results: every unit's score, types, checkable
+    parts and quote speaker, and the findings. Running it again changes nothing that an editor
+    decided: a dismissed or tasked finding stays so, dismissed suggestions stay dismissed; open
+    findings the analysis no longer makes are removed."""
+    sentences = list(revision.sentences.order_by("index"))
+    text = revision.text
+    if analysis is None:
+        progress = None
+        if report_progress:
+
+            def progress(done: int) -> None:
+                Revision.objects.filter(pk=revision.pk).update(analysis_progress=done)
+
+        analysis = analyse(
+            [text[s.start : s.end] for s in sentences],
+            [s.kind for s in sentences],
+            progress=progress,
+        )
+    speakers = {quote.unit: quote.speaker for quote in analysis.quotes}
+    for sentence, result in zip(sentences, analysis.units, strict=True):
+        sentence.score = result.score
+        sentence.types = list(result.types)
+        sentence.spans = [
+            [sentence.start + span.start, sentence.start + span.end, span.type]
+            for span in result.spans
+        ]
+        sentence.speaker = speakers.get(sentence.index, "")[:200]
+    with transaction.atomic():
+        Sentence.objects.bulk_update(
+            sentences, ["score", "types", "spans", "speaker"], batch_size=500
+        )
+        found = _store_findings(revision, sentences, analysis)
+        now = timezone.now()
+        Revision.objects.filter(pk=revision.pk).update(
+            analysis=A.DONE, analysis_progress=len(sentences), analysis_error="", analysed_at=now
+        )
+        revision.analysis, revision.analysed_at = A.DONE, now
+        revision.analysis_progress = len(sentences)
+        draft = revision.draft
+        audit_record(
+            obj=revision,
+            action="analysed",
+            actor=None,
+            summary=(
+                f"Analysed revision {revision.number}: {len(analysis.quotes)} quote(s), "
+                f"{found} finding(s)"
+            ),
+            newsroom_id=draft.newsroom_id,
+            draft_id=draft.pk,
+        )
+        from factcheck.reviews.services import draft_refresh_clearance
+
+        draft_refresh_clearance(draft=draft, by=None)
+    return revision
+
+
+def _store_findings(revision: Revision, sentences: list[Sentence], analysis: DraftAnalysis) -> int:
+    by_index = {s.index: s for s in sentences}
+    existing = {
+        (f.kind, f.sentence_a_id, f.sentence_b_id, f.summary): f
+        for f in Finding.objects.filter(revision=revision)
+    }
+    seen: set[tuple[str, int, int, str]] = set()
+    new: list[Finding] = []
+    for item in analysis.findings:
+        a, b = by_index[item.a], by_index[item.b]
+        summary = item.summary[:300]
+        key = (item.kind, a.pk, b.pk, summary)
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in existing:
+            continue
+        new.append(
+            Finding(
+                draft_id=revision.draft_id,
+                revision=revision,
+                kind=item.kind,
+                sentence_a=a,
+                sentence_b=b,
+                summary=summary,
+                what=item.what[:100],
+                a_start=a.start + item.a_span[0] if item.a_span else None,
+                a_end=a.start + item.a_span[1] if item.a_span else None,
+                b_start=b.start + item.b_span[0] if item.b_span else None,
+                b_end=b.start + item.b_span[1] if item.b_span else None,
+            )
+        )
+    Finding.objects.bulk_create(new)
+    stale = [f.pk for key, f in existing.items() if key not in seen and f.status == F.OPEN]
+    Finding.objects.filter(pk__in=stale).delete()  # nobody acted on them: nothing is lost
+    return len(seen)
+
+
+# --- Suggested claims -------------------------------------------------------------------------
+
+
+def suggestion_threshold(newsroom: Newsroom) -> float:
+    """The newsroom's threshold, or the model's own when the newsroom has not set one."""
+    if newsroom.suggestion_threshold is not None:
+        return newsroom.suggestion_threshold
+    return checkworthiness.load().threshold
+
+
+def suggested_sentences(revision: Revision, threshold: float) -> QuerySet[Sentence]:
+    """Units that score at least ``threshold``, are not claims yet and were not dismissed."""
+    live_claim = Claim.objects.filter(sentence=OuterRef("pk")).exclude(
+        status=Claim.Status.DISMISSED
+    )
+    return (
+        revision.sentences.filter(score__gte=threshold, suggestion_dismissed=False)
+        .exclude(kind=Sentence.Kind.BOILERPLATE)
+        .exclude(Exists(live_claim))
+        .order_by("index")
+    )
+
+
+@transaction.atomic
+def suggestions_confirm(*, sentences: Sequence[Sentence], by: User | None) -> list[Claim]:
+    """Mark each suggested unit as a claim (a repeat confirms nothing twice)."""
+    from factcheck.claims.services import claim_mark_sentence
+
+    claims = []
+    for sentence in sentences:
+        _require(by, sentence.revision.draft.newsroom_id, Capability.MARK_CLAIMS)
+        claims.append(claim_mark_sentence(sentence=sentence, by=by))
+    return claims
+
+
+@transaction.atomic
+def suggestions_dismiss(
+    *, sentences: Sequence[Sentence], by: User | None, dismissed: bool = True
+) -> int:
+    """Dismiss (or, with ``dismissed=False``, bring back) suggestions; how many changed."""
+    changed = 0
+    for sentence in sentences:
+        draft = sentence.revision.draft
+        _require(by, draft.newsroom_id, Capability.MARK_CLAIMS)
+        if sentence.suggestion_dismissed == dismissed:
+            continue
+        Sentence.objects.filter(pk=sentence.pk).update(suggestion_dismissed=dismissed)
+        sentence.suggestion_dismissed = dismissed
+        changed += 1
+        text = sentence.revision.text[sentence.start : sentence.end]
+        audit_record(
+            obj=sentence,
+            action="suggestion_dismissed" if dismissed else "suggestion_restored",
+            actor=by,
+            summary=f"{'Dismissed' if dismissed else 'Restored'} the suggestion “{_short(text)}”",
+            newsroom_id=draft.newsroom_id,
+            draft_id=draft.pk,
+            changes={"suggestion_dismissed": (not dismissed, dismissed)},
+        )
+    return changed
+
+
+# --- Quotes and findings into tasks -----------------------------------------------------------
+
+
+@transaction.atomic
+def quote_task_create(*, sentence: Sentence, by: User | None) -> Task:
+    """“Confirm Kamo said this”: the quote's unit becomes a claim (if it isn't one) and a task
+    linked to it. A second click returns the same live task."""
+    from factcheck.claims.services import claim_mark_sentence
+    from factcheck.reviews.models import Task
+    from factcheck.reviews.services import task_create
+
+    if not sentence.speaker:
+        raise FactcheckError("This sentence holds no quote credited to anyone.")
+    draft = sentence.revision.draft
+    _require(by, draft.newsroom_id, Capability.ASSIGN)
+    claim = claim_mark_sentence(sentence=sentence, by=by)
+    title = f"Confirm {sentence.speaker} said this"[:200]
+    existing = Task.objects.filter(
+        draft=draft, title=title, claims=claim, archived_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    quote = sentence.revision.text[sentence.start : sentence.end]
+    return task_create(
+        draft=draft,
+        by=by,
+        title=title,
+        description=f"Check with the source that {sentence.speaker} said: {quote}",
+        claims=[claim],
+    )
+
+
+@transaction.atomic
+def finding_task_create(*, finding: Finding, by: User | None, assignee: User | None = None) -> Task:
+    """Turn a finding into a verification task titled after it (“F-16 vs F-15 discrepancy”),
+    linked to the claims of both sentences (marked when they aren't claims yet)."""
+    from factcheck.claims.services import claim_mark_sentence
+    from factcheck.reviews.services import task_create
+
+    current = _locked(finding, None)
+    _require(by, current.draft.newsroom_id, Capability.ASSIGN)
+    if current.status == F.TASKED and current.task is not None:
+        return current.task
+    text = current.revision.text
+    a, b = current.sentence_a, current.sentence_b
+    claims = [claim_mark_sentence(sentence=s, by=by) for s in (a, b)]
+    task = task_create(
+        draft=current.draft,
+        by=by,
+        title=current.task_title,
+        description=(
+            f"{current.get_kind_display()} ({current.what or 'the same thing'}): "
+            f"“{text[a.start : a.end]}” vs “{text[b.start : b.end]}”"
+        ),
+        claims=claims,
+        assignee=assignee,
+    )
+    _change(current, by, {"status": F.TASKED, "task": task, "decided_by": by}, "tasked", "Task")
+    return task
+
+
+@transaction.atomic
+def finding_dismiss(
+    *, finding: Finding, by: User | None, expected_version: int | None = None
+) -> Finding:
+    current = _locked(finding, expected_version)
+    _require(by, current.draft.newsroom_id, Capability.ASSIGN)
+    if current.status == F.DISMISSED:
+        return current
+    if current.status == F.TASKED:
+        raise FactcheckError("This finding is a task already; settle it through the task.")
+    return _change(current, by, {"status": F.DISMISSED, "decided_by": by}, "dismissed", "Dismissed")
+
+
+@transaction.atomic
+def finding_reopen(
+    *, finding: Finding, by: User | None, expected_version: int | None = None
+) -> Finding:
+    current = _locked(finding, expected_version)
+    _require(by, current.draft.newsroom_id, Capability.ASSIGN)
+    if current.status != F.DISMISSED:
+        return current
+    return _change(current, by, {"status": F.OPEN, "decided_by": None}, "reopened", "Reopened")
+
+
+def _change(finding: Finding, by: User | None, values: dict, action: str, verb: str) -> Finding:
+    changes = {
+        k: (getattr(finding, k), v) for k, v in values.items() if k in ("status", "decided_by")
+    }
+    saved = save_with_history(
+        finding,
+        by=by,
+        values=values,
+        changes={k: (str(old), str(new)) for k, (old, new) in changes.items()},
+        action=action,
+        summary=f"{verb} finding “{finding.summary}”",
+        newsroom_id=finding.draft.newsroom_id,
+        draft_id=finding.draft_id,
+    )
+    from factcheck.reviews.services import draft_refresh_clearance
+
+    draft_refresh_clearance(draft=finding.draft, by=by)
+    return saved
+
+
+def _locked(finding: Finding, expected_version: int | None) -> Finding:
+    return lock_for_change(
+        Finding.objects.select_related("draft", "revision", "sentence_a", "sentence_b", "task"),
+        finding.pk,
+        expected_version=expected_version,
+        now=lambda f: f.get_status_display().lower(),
+    )
+
+
+def _require(by: User | None, newsroom_id: int, capability: Capability) -> None:
+    if by is not None and not role_can(role_in(by, newsroom_id), capability):
+        raise PermissionDenied("Your role in this newsroom does not allow that.")
+
+
+def _short(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
