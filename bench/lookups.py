@@ -2,9 +2,9 @@
 
 Real ``celery worker`` processes (threads pool) on PostgreSQL (``BENCH_DATABASE_URL``) and Redis
 (``REDIS_URL``) look claims up in Wikipedia's API, played by a stub in a process of its own on
-127.0.0.1 that answers each request after 100 ms (a lookup makes two: the search, then the pages'
+127.0.0.1 that answers each request after 100 ms (a lookup makes one: the search with the pages'
 extracts). Answers are not cached and the per-source rate limit is lifted: its default, 50
-requests a second, would hold Wikipedia lookups to 25 a second whatever the workers can do.
+requests a second, would hold Wikipedia lookups to 50 a second whatever the workers can do.
 For each setup in SETUPS (worker processes on this host x threads each):
 
 - throughput: BURST lookups started at once; lookups_per_s = BURST / (the last one done - the

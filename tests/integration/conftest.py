@@ -40,12 +40,14 @@ HITS_PER_SEARCH = 3
 
 
 class StubWikipedia(ThreadingHTTPServer):
-    """MediaWiki's ``api.php`` as the Wikipedia backend calls it (``list=search``, then
-    ``prop=extracts|info`` for the titles found; ``formatversion=2``), under
+    """MediaWiki's ``api.php`` as the Wikipedia backend calls it: one ``action=query`` with
+    ``list=search`` (the pages found, with snippets) and ``generator=search`` feeding
+    ``prop=extracts|info`` (the same pages with intro and address), ``formatversion=2``, under
     ``/<lang>/w/api.php``, answering each request after ``delay`` seconds. Any path under
-    ``/fail/`` answers 503, always.
+    ``/fail/`` answers 503, always; any other request 400, so a backend that asked more than the
+    one request a lookup needs would fail its lookups.
 
-    ``requests`` counts what was asked (``"search"``, ``"extracts"``, ``"fail"``), thread-safely.
+    ``requests`` counts what was asked (``"search"``, ``"fail"``, ``"other"``), thread-safely.
     """
 
     daemon_threads = True
@@ -84,12 +86,22 @@ class StubWikipedia(ThreadingHTTPServer):
         self.server_close()
 
 
-def _page(lang: str, title: str) -> dict[str, object]:
+def _pageid(title: str) -> int:
+    return int(hashlib.sha256(title.encode()).hexdigest()[:12], 16)
+
+
+def _page(lang: str, title: str, index: int) -> dict[str, object]:
+    """The page as ``generator=search`` with ``prop=extracts|info&inprop=url`` gives it."""
+    url = f"https://{lang}.wikipedia.org/wiki/{quote(title.replace(' ', '_'))}"
     return {
-        "pageid": int(hashlib.sha256(title.encode()).hexdigest()[:12], 16),
+        "pageid": _pageid(title),
         "ns": 0,
         "title": title,
-        "fullurl": f"https://{lang}.wikipedia.org/wiki/{quote(title.replace(' ', '_'))}",
+        "index": index,
+        "contentmodel": "wikitext",
+        "pagelanguage": lang,
+        "fullurl": url,
+        "canonicalurl": url,
         "extract": f"{title} is a stub article about the harbour road and the sea wall.",
     }
 
@@ -110,20 +122,32 @@ class _StubHandler(BaseHTTPRequestHandler):
         if parts.path.startswith("/fail/"):
             self.server.count("fail")
             self._send(503, {"error": "stub: always unavailable"})
-        elif params.get("list") == "search":
+        elif (
+            params.get("list") == "search"
+            and params.get("generator") == "search"
+            and "extracts" in params.get("prop", "").split("|")
+        ):
             self.server.count("search")
             # A few pages, named after the query's first words: each claim finds its own.
             head = " ".join(params.get("srsearch", "").split()[:6])
-            found = [_page(lang, f"{head} ({n})") for n in range(1, HITS_PER_SEARCH + 1)]
-            for page in found:
-                page["snippet"] = f'About <span class="searchmatch">{head}</span>: a stub.'
-            body = {"searchinfo": {"totalhits": len(found)}, "search": found}
+            titles = [f"{head} ({n})" for n in range(1, HITS_PER_SEARCH + 1)]
+            found = [
+                {
+                    "ns": 0,
+                    "title": title,
+                    "pageid": _pageid(title),
+                    "snippet": f'About <span class="searchmatch">{head}</span>: a stub.',
+                    "titlesnippet": title,
+                }
+                for title in titles
+            ]
+            # Listed by page id, as MediaWiki lists them; "index" is the search rank.
+            ranked = sorted(enumerate(titles, 1), key=lambda item: _pageid(item[1]))
+            pages = [_page(lang, title, index) for index, title in ranked]
+            body = {"searchinfo": {"totalhits": len(found)}, "search": found, "pages": pages}
             self._send(200, {"batchcomplete": True, "query": body})
-        elif "extracts" in params.get("prop", ""):
-            self.server.count("extracts")
-            pages = [_page(lang, title) for title in params.get("titles", "").split("|") if title]
-            self._send(200, {"batchcomplete": True, "query": {"pages": pages}})
         else:
+            self.server.count("other")
             self._send(400, {"error": {"code": "badvalue", "info": f"stub: {self.path}"}})
 
     def _send(self, status: int, body: object) -> None:

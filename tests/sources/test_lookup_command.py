@@ -18,7 +18,6 @@ from tests.sources.conftest import StubServer
 
 EN = "/en/w/api.php"
 SEARCH = {"action": "query", "list": "search"}
-EXTRACTS = {"action": "query", "prop": "extracts|info"}
 
 
 @pytest.fixture
@@ -31,7 +30,6 @@ def claims(draft: Draft, editor: Any) -> list[Claim]:
 def wiki(stub_server: StubServer, settings: Any, recorded: Any) -> StubServer:
     settings.WIKIPEDIA_API_URL = stub_server.url + "/{lang}/w/api.php"
     stub_server.route(EN, json=recorded("wikipedia_search_su25"), match=SEARCH)
-    stub_server.route(EN, json=recorded("wikipedia_extracts_su25"), match=EXTRACTS)
     return stub_server
 
 

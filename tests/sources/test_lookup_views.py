@@ -40,7 +40,6 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 EN = "/en/w/api.php"
 SEARCH = {"action": "query", "list": "search"}
-EXTRACTS = {"action": "query", "prop": "extracts|info"}
 POLLING = 'hx-trigger="every 1s"'
 
 
@@ -60,7 +59,6 @@ def wiki(stub_server: StubServer, settings: Any, recorded: Any) -> StubServer:
     """Wikipedia answering with the recorded Su-25 search, on 127.0.0.1."""
     settings.WIKIPEDIA_API_URL = stub_server.url + "/{lang}/w/api.php"
     stub_server.route(EN, json=recorded("wikipedia_search_su25"), match=SEARCH)
-    stub_server.route(EN, json=recorded("wikipedia_extracts_su25"), match=EXTRACTS)
     return stub_server
 
 
@@ -343,7 +341,6 @@ def test_a_timed_out_source_says_so_and_retry_runs_it_again(
 
     # The source is back: Retry queues the same lookup again, and it finds the evidence.
     stub_server.route(EN, json=recorded("wikipedia_search_su25"), match=SEARCH)
-    stub_server.route(EN, json=recorded("wikipedia_extracts_su25"), match=EXTRACTS)
     retry = reverse("lookups:retry", kwargs={"pk": lookup.pk})
     with django_capture_on_commit_callbacks(execute=True):
         response = checker_client.post(retry, **HTMX)

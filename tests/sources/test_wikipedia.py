@@ -1,5 +1,6 @@
-"""The Wikipedia backend against recorded MediaWiki answers served on 127.0.0.1: the two requests
-it makes, the hits it builds, the language setting, errors, and a whole lookup through Celery."""
+"""The Wikipedia backend against recorded MediaWiki answers served on 127.0.0.1: the one request
+it makes (search list and search generator with the pages' intros together), the hits it builds,
+the language setting, errors, and a whole lookup through Celery."""
 
 from __future__ import annotations
 
@@ -19,16 +20,15 @@ pytestmark = pytest.mark.django_db
 
 QUERY = "Sukhoi Su-25 shot down"
 EN = "/en/w/api.php"
-SEARCH = {"action": "query", "list": "search"}
-EXTRACTS = {"action": "query", "prop": "extracts|info"}
+# The combined request: the search as a list (snippets) and as the pages' generator (intros).
+COMBINED = {"action": "query", "list": "search", "generator": "search", "prop": "extracts|info"}
 
 
 @pytest.fixture
 def wiki(stub_server: StubServer, settings: Any, recorded: Any) -> StubServer:
-    """The stub answering English searches with the recorded Su-25 answers."""
+    """The stub answering English searches with the recorded Su-25 answer."""
     settings.WIKIPEDIA_API_URL = stub_server.url + "/{lang}/w/api.php"
-    stub_server.route(EN, json=recorded("wikipedia_search_su25"), match=SEARCH)
-    stub_server.route(EN, json=recorded("wikipedia_extracts_su25"), match=EXTRACTS)
+    stub_server.route(EN, json=recorded("wikipedia_search_su25"), match=COMBINED)
     return stub_server
 
 
@@ -36,7 +36,12 @@ def run(newsroom: Any, query: str = QUERY) -> list[Any]:
     return search(query, newsroom_id=newsroom.pk, claim_id=1)
 
 
-def test_hits_are_the_search_results_in_rank_order(wiki: StubServer, newsroom: Any) -> None:
+def test_hits_are_the_search_results_in_rank_order(
+    wiki: StubServer, newsroom: Any, recorded: Any
+) -> None:
+    # The answer lists its pages by page id; the hits follow the search list's order.
+    pages = recorded("wikipedia_search_su25")["query"]["pages"]
+    assert [p["index"] for p in pages] == [1, 5, 4, 2, 3]
     hits = run(newsroom)
     assert [h.title for h in hits] == [
         "Sukhoi Su-25",
@@ -51,40 +56,36 @@ def test_hits_are_the_search_results_in_rank_order(wiki: StubServer, newsroom: A
     assert all(h.publisher == "" and h.rating == "" and h.review_date is None for h in hits)
 
 
-def test_first_request_is_a_full_text_search(wiki: StubServer, newsroom: Any) -> None:
-    run(newsroom)
-    first = wiki.requests[0]
-    assert first.path == EN
-    assert first.params == {
+def test_one_request_searches_and_fetches_the_intros_and_urls_of_the_pages_found(
+    wiki: StubServer, newsroom: Any
+) -> None:
+    hits = run(newsroom)
+    assert wiki.count == 1
+    [only] = wiki.requests
+    assert only.path == EN
+    assert only.params == {
         "action": "query",
         "list": "search",
         "srsearch": QUERY,
         "srlimit": "5",
         "srprop": "snippet|titlesnippet",
-        "format": "json",
-        "formatversion": "2",
-    }
-
-
-def test_second_request_fetches_intros_and_urls_of_every_page_found(
-    wiki: StubServer, newsroom: Any
-) -> None:
-    run(newsroom)
-    assert wiki.count == 2
-    second = wiki.requests[1]
-    assert second.params == {
-        "action": "query",
+        "generator": "search",
+        "gsrsearch": QUERY,
+        "gsrlimit": "5",
         "prop": "extracts|info",
         "exintro": "1",
         "explaintext": "1",
         "exsentences": "3",
+        "exlimit": "5",
         "inprop": "url",
-        "titles": "Sukhoi Su-25|2020 Nagorno-Karabakh war|"
-        "List of aircraft losses in the 2020 Nagorno-Karabakh war|"
-        "Malaysia Airlines Flight 17|Georgian Air Force",
         "format": "json",
         "formatversion": "2",
     }
+    # The intro and the address came with it: the empty snippet is the list's page's intro.
+    assert hits[2].url == (
+        "https://en.wikipedia.org/wiki/List_of_aircraft_losses_in_the_2020_Nagorno-Karabakh_war"
+    )
+    assert hits[2].snippet.startswith("This is a list of aircraft reported lost")
 
 
 def test_requests_carry_the_descriptive_user_agent(
@@ -132,40 +133,42 @@ def test_parse_snippet_keeps_offsets_right_around_tags_and_white_space() -> None
     assert parse_snippet("") == ("", [])
 
 
-def test_page_missing_from_the_intros_is_skipped(
+def test_page_the_search_lists_but_the_pages_call_missing_is_skipped(
     stub_server: StubServer, settings: Any, recorded: Any, newsroom: Any
 ) -> None:
     settings.WIKIPEDIA_API_URL = stub_server.url + "/{lang}/w/api.php"
-    pages = copy.deepcopy(recorded("wikipedia_extracts_su25"))
-    for page in pages["query"]["pages"]:
+    answer = copy.deepcopy(recorded("wikipedia_search_su25"))
+    for page in answer["query"]["pages"]:
         if page["title"] == "Sukhoi Su-25":
             page.clear()
             page.update({"ns": 0, "title": "Sukhoi Su-25", "missing": True})
-    stub_server.route(EN, json=recorded("wikipedia_search_su25"), match=SEARCH)
-    stub_server.route(EN, json=pages, match=EXTRACTS)
+    stub_server.route(EN, json=answer, match=COMBINED)
     hits = run(newsroom)
     assert "Sukhoi Su-25" not in [h.title for h in hits]
     assert len(hits) == 4
     assert hits[0].score == 1.0
 
 
-def test_page_absent_from_the_intros_gets_its_address_built_from_the_title(
+def test_page_absent_from_the_pages_gets_its_address_built_from_the_title(
     stub_server: StubServer, settings: Any, recorded: Any, newsroom: Any
 ) -> None:
+    # The list and the generator are two searches; the index may change between them.
     settings.WIKIPEDIA_API_URL = stub_server.url + "/{lang}/w/api.php"
-    stub_server.route(EN, json=recorded("wikipedia_search_su25"), match=SEARCH)
-    stub_server.route(EN, json={"batchcomplete": True, "query": {"pages": []}}, match=EXTRACTS)
+    answer = copy.deepcopy(recorded("wikipedia_search_su25"))
+    del answer["query"]["pages"]
+    stub_server.route(EN, json=answer, match=COMBINED)
     hits = run(newsroom)
+    assert len(hits) == 5
     assert hits[3].url == "https://en.wikipedia.org/wiki/Malaysia_Airlines_Flight_17"
     assert hits[2].snippet == ""  # neither a snippet nor an intro to show
     assert page_url("en", "Côte d'Ivoire") == "https://en.wikipedia.org/wiki/C%C3%B4te_d%27Ivoire"
 
 
-def test_no_results_means_no_hits_and_no_intro_request(
+def test_no_results_means_no_hits_after_one_request(
     stub_server: StubServer, settings: Any, recorded: Any, newsroom: Any
 ) -> None:
     settings.WIKIPEDIA_API_URL = stub_server.url + "/{lang}/w/api.php"
-    stub_server.route(EN, json=recorded("wikipedia_search_empty"), match=SEARCH)
+    stub_server.route(EN, json=recorded("wikipedia_search_empty"), match=COMBINED)
     assert run(newsroom, "Xyzzyplugh") == []
     assert stub_server.count == 1
 
@@ -176,24 +179,24 @@ def test_a_long_claim_that_finds_nothing_is_searched_again_by_its_content_words(
     settings.WIKIPEDIA_API_URL = stub_server.url + "/{lang}/w/api.php"
     claim = "An Armenian Sukhoi Su-25 was shot down on 29 September, the defence ministry said."
     stub_server.route(
-        EN, json=recorded("wikipedia_search_empty"), match={**SEARCH, "srsearch": claim}
+        EN, json=recorded("wikipedia_search_empty"), match={**COMBINED, "srsearch": claim}
     )
-    stub_server.route(EN, json=recorded("wikipedia_search_su25"), match=SEARCH)
-    stub_server.route(EN, json=recorded("wikipedia_extracts_su25"), match=EXTRACTS)
+    stub_server.route(EN, json=recorded("wikipedia_search_su25"), match=COMBINED)
     hits = run(newsroom, claim)
-    searched = [r.params["srsearch"] for r in stub_server.requests if "list" in r.params]
-    assert searched == [
-        claim,
-        "Armenian OR Sukhoi OR Su-25 OR shot OR down OR 29 OR September OR defence OR ministry",
-    ]
+    alternative = (
+        "Armenian OR Sukhoi OR Su-25 OR shot OR down OR 29 OR September OR defence OR ministry"
+    )
+    searched = [(r.params["srsearch"], r.params["gsrsearch"]) for r in stub_server.requests]
+    assert searched == [(claim, claim), (alternative, alternative)]
     assert len(hits) == 5
+    assert hits[0].url == "https://en.wikipedia.org/wiki/Sukhoi_Su-25"
 
 
 def test_when_the_second_search_finds_nothing_either_there_are_no_hits(
     stub_server: StubServer, settings: Any, recorded: Any, newsroom: Any
 ) -> None:
     settings.WIKIPEDIA_API_URL = stub_server.url + "/{lang}/w/api.php"
-    stub_server.route(EN, json=recorded("wikipedia_search_empty"), match=SEARCH)
+    stub_server.route(EN, json=recorded("wikipedia_search_empty"), match=COMBINED)
     assert run(newsroom, "Qwxz vrmbl grontic") == []
     assert stub_server.count == 2
 
@@ -203,6 +206,7 @@ def test_a_query_longer_than_the_engine_accepts_is_cut_at_a_word(
 ) -> None:
     run(newsroom, "Sukhoi " * 60)
     sent = wiki.requests[0].params["srsearch"]
+    assert wiki.requests[0].params["gsrsearch"] == sent
     assert len(sent) <= 300
     assert sent.split() == ["Sukhoi"] * len(sent.split())
 
@@ -242,8 +246,7 @@ def test_the_newsrooms_language_picks_the_wikipedia(
     SourceSettings.objects.update_or_create(
         newsroom=newsroom, defaults={"wikipedia_language": "de"}
     )
-    stub_server.route("/de/w/api.php", json=recorded("wikipedia_search_de_su25"), match=SEARCH)
-    stub_server.route("/de/w/api.php", json=recorded("wikipedia_extracts_de_su25"), match=EXTRACTS)
+    stub_server.route("/de/w/api.php", json=recorded("wikipedia_search_de_su25"), match=COMBINED)
     [hit] = run(newsroom, "Suchoi Su-25")
     assert {r.path for r in stub_server.requests} == {"/de/w/api.php"}
     assert hit.url == "https://de.wikipedia.org/wiki/Suchoi_Su-25"
@@ -279,7 +282,7 @@ def test_a_repeated_search_is_answered_from_the_cache(wiki: StubServer, newsroom
     first = run(newsroom)
     second = run(newsroom)
     assert first == second
-    assert wiki.count == 2
+    assert wiki.count == 1
 
 
 def test_slow_wikipedia_is_a_transient_error(
@@ -355,11 +358,11 @@ def test_running_a_lookup_twice_duplicates_no_evidence(
     assert again.pk == lookup.pk
     assert again.status == Lookup.Status.DONE
     assert dict(Evidence.objects.values_list("url", "pk")) == first
-    assert wiki.count == 4
+    assert wiki.count == 2
     # A duplicate delivery of the finished task does nothing at all.
     lookup_run.apply(args=[lookup.pk])
     assert Evidence.objects.count() == 5
-    assert wiki.count == 4
+    assert wiki.count == 2
 
 
 def test_a_redelivered_running_lookup_completes_once(
@@ -422,8 +425,7 @@ def test_a_transient_failure_is_retried_and_then_succeeds(
 ) -> None:
     settings.WIKIPEDIA_API_URL = stub_server.url + "/{lang}/w/api.php"
     stub_server.route(EN, status=429, json={}, times=1)
-    stub_server.route(EN, json=recorded("wikipedia_search_su25"), match=SEARCH)
-    stub_server.route(EN, json=recorded("wikipedia_extracts_su25"), match=EXTRACTS)
+    stub_server.route(EN, json=recorded("wikipedia_search_su25"), match=COMBINED)
     lookup = start(su25_claim, checker, django_capture_on_commit_callbacks)
     assert (lookup.status, lookup.attempts, lookup.error) == ("done", 2, "")
     assert Evidence.objects.filter(claim=su25_claim).count() == 5
@@ -457,8 +459,7 @@ def test_the_lookup_uses_the_claims_newsroom_language(
     row = source_settings_for(su25_claim.draft.newsroom_id)
     row.wikipedia_language = "de"
     row.save()
-    stub_server.route("/de/w/api.php", json=recorded("wikipedia_search_de_su25"), match=SEARCH)
-    stub_server.route("/de/w/api.php", json=recorded("wikipedia_extracts_de_su25"), match=EXTRACTS)
+    stub_server.route("/de/w/api.php", json=recorded("wikipedia_search_de_su25"), match=COMBINED)
     lookup = start(su25_claim, checker, django_capture_on_commit_callbacks)
     assert lookup.status == Lookup.Status.DONE
     assert list(Evidence.objects.values_list("url", flat=True)) == [
