@@ -42,10 +42,14 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from factcheck.analysis import checkworthiness  # noqa: E402
+from factcheck.analysis.segment import segment  # noqa: E402
+from factcheck.celery import app as celery_app  # noqa: E402
 from factcheck.claims.models import Claim  # noqa: E402
 from factcheck.claims.services import claim_mark_sentence  # noqa: E402
 from factcheck.drafts.models import Draft, Revision, Sentence  # noqa: E402
 from factcheck.drafts.services import draft_import  # noqa: E402
+from factcheck.insights.services import revision_analyse  # noqa: E402
 from factcheck.newsrooms.models import Membership, Newsroom, Role  # noqa: E402
 from factcheck.reviews.models import Task  # noqa: E402
 
@@ -243,6 +247,25 @@ def queue_results(run: str) -> dict[str, object]:
     return results
 
 
+def analysis_results(newsroom: Newsroom, editor: object) -> dict[str, object]:
+    """analyze_600_s: re-analysing a 600-unit draft, stored (scores, types, quotes, findings);
+    checkworthiness_sentences_per_s: the model alone over 10,000 sentences."""
+    draft = draft_import(newsroom=newsroom, by=editor, text=synthetic_draft(600, seed=600))
+    revision = draft.revisions.get()
+    assert revision.sentences.count() == 600
+    analyse_s = statistics.median(timed(lambda: revision_analyse(revision=revision), 5))
+    model = checkworthiness.load()
+    text = synthetic_draft(10_000)
+    texts = [text[unit.start : unit.end] for unit in segment(text)]
+    model.scores(texts[:100])  # warm up
+    score_s = statistics.median(timed(lambda: model.scores(texts), 3))
+    return {
+        "analyze_600_s": round(analyse_s, 4),
+        "checkworthiness_sentences": len(texts),
+        "checkworthiness_sentences_per_s": round(len(texts) / score_s),
+    }
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model
@@ -253,6 +276,9 @@ def main() -> None:
     Membership.objects.create(user=editor, newsroom=newsroom, role=Role.EDITOR)
 
     results: dict[str, object] = {}
+    # A draft too large to analyse during its import is analysed by a Celery task just after:
+    # run here, in this process, so that ingest_* is the time until a draft is fully analysed.
+    celery_app.conf.task_always_eager = True
     text_600, text_10k = synthetic_draft(600), synthetic_draft(10_000)
     results["ingest_600_s"] = round(
         statistics.median(
@@ -293,6 +319,7 @@ def main() -> None:
         results[f"draft_page_{size}_p50_ms"] = round(statistics.median(samples) * 1000, 2)
         results[f"draft_page_{size}_queries"] = query_count
 
+    results.update(analysis_results(newsroom, editor))
     results.update(queue_results(run))
 
     results["machine"] = {
@@ -310,6 +337,7 @@ def main() -> None:
     print(f"written to {out.relative_to(ROOT)}")
     from lookups import main as lookups  # bench/lookups.py: PostgreSQL and Redis, else says why
 
+    celery_app.conf.task_always_eager = False  # the lookups go to real worker processes
     lookups()
 
 

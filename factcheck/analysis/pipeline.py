@@ -34,6 +34,9 @@ TYPE_WEIGHT = {
 
 # Units scored at a time: the progress callback is called after each batch.
 BATCH = 200
+# A desk shown hundreds of findings reads none: past this many, a draft's later ones are left
+# out (a draft of news copy has a handful; only a machine-made one reaches this).
+MAX_FINDINGS = 100
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def analyse(
     return DraftAnalysis(
         units=results,
         quotes=quotes.find_quotes(units, kinds),
-        findings=findings.find_findings(units, kinds),
+        findings=findings.find_findings(units, kinds)[:MAX_FINDINGS],
         threshold=model.threshold,
     )
 

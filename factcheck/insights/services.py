@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -127,9 +127,7 @@ def revision_analyse(
         ]
         sentence.speaker = speakers.get(sentence.index, "")[:200]
     with transaction.atomic():
-        Sentence.objects.bulk_update(
-            sentences, ["score", "types", "spans", "speaker"], batch_size=500
-        )
+        _update_units(sentences)
         found = _store_findings(revision, sentences, analysis)
         now = timezone.now()
         Revision.objects.filter(pk=revision.pk).update(
@@ -153,6 +151,20 @@ def revision_analyse(
 
         draft_refresh_clearance(draft=draft, by=None)
     return revision
+
+
+def _update_units(sentences: list[Sentence]) -> None:
+    """Write every unit's results with one prepared UPDATE run for all of them: bulk_update's
+    CASE expressions cost seconds of CPU for a 600-unit draft."""
+    fields = [Sentence._meta.get_field(name) for name in ("score", "types", "spans", "speaker")]
+    table = connection.ops.quote_name(Sentence._meta.db_table)
+    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+    rows = [
+        [f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields] + [s.pk]  # type: ignore[union-attr]
+        for s in sentences
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)  # noqa: S608
 
 
 def _store_findings(revision: Revision, sentences: list[Sentence], analysis: DraftAnalysis) -> int:
@@ -288,13 +300,19 @@ def quote_task_create(*, sentence: Sentence, by: User | None) -> Task:
 
 
 @transaction.atomic
-def finding_task_create(*, finding: Finding, by: User | None, assignee: User | None = None) -> Task:
+def finding_task_create(
+    *,
+    finding: Finding,
+    by: User | None,
+    assignee: User | None = None,
+    expected_version: int | None = None,
+) -> Task:
     """Turn a finding into a verification task titled after it (“F-16 vs F-15 discrepancy”),
     linked to the claims of both sentences (marked when they aren't claims yet)."""
     from factcheck.claims.services import claim_mark_sentence
     from factcheck.reviews.services import task_create
 
-    current = _locked(finding, None)
+    current = _locked(finding, expected_version)
     _require(by, current.draft.newsroom_id, Capability.ASSIGN)
     if current.status == F.TASKED and current.task is not None:
         return current.task
@@ -376,3 +394,34 @@ def _require(by: User | None, newsroom_id: int, capability: Capability) -> None:
 
 def _short(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+# --- The newsroom's threshold -----------------------------------------------------------------
+
+
+@transaction.atomic
+def newsroom_set_threshold(
+    *, newsroom: Newsroom, by: User | None, threshold: float | None
+) -> Newsroom:
+    """Set the score from which units are suggested as claims (None: the model's own). Newsroom
+    admins only; a value outside 0..1 is refused."""
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise FactcheckError("The threshold is a score between 0 and 1.")
+    _require(by, newsroom.pk, Capability.MANAGE_MEMBERS)
+    current = Newsroom.objects.select_for_update().get(pk=newsroom.pk)
+    before = current.suggestion_threshold
+    newsroom.suggestion_threshold = threshold
+    if before == threshold:
+        return newsroom
+    Newsroom.objects.filter(pk=newsroom.pk).update(suggestion_threshold=threshold)
+    shown = "the model's default" if threshold is None else f"{threshold:g}"
+    audit_record(
+        obj=newsroom,
+        action="suggestion_threshold_set",
+        actor=by,
+        summary=f"Set the suggestion threshold to {shown}",
+        newsroom_id=newsroom.pk,
+        draft_id=None,
+        changes={"suggestion_threshold": (before, threshold)},
+    )
+    return newsroom

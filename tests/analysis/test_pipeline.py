@@ -1,0 +1,98 @@
+"""The whole first pass on the seed draft against its human annotation (skipped without
+../shared), and the way the model's score and the claim types are joined."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from factcheck.analysis import checkworthiness
+from factcheck.analysis.pipeline import analyse, combined_score
+from factcheck.analysis.segment import segment
+
+
+@pytest.fixture(scope="module")
+def model() -> checkworthiness.Model:
+    return checkworthiness.load()
+
+
+def _speaker(name: str) -> str:
+    name = name.strip().lower()
+    return name[4:] if name.startswith("the ") else name
+
+
+def test_seed_draft_meets_the_issues_quality_bar(
+    seed_draft_text: str, seed_gold: dict[str, Any], model: checkworthiness.Model
+) -> None:
+    units = segment(seed_draft_text)
+    texts = [seed_draft_text[u.start : u.end] for u in units]
+    result = analyse(texts, [u.kind for u in units], model=model)
+    gold_units = seed_gold["units"]
+    assert len(result.units) == len(gold_units)
+
+    # Check-worthiness: agreement on units labelled true or false, at the shipped threshold.
+    labelled = [
+        (g, r)
+        for g, r in zip(gold_units, result.units, strict=True)
+        if g["checkworthy"] is not None
+    ]
+    agree = sum((r.score >= result.threshold) == g["checkworthy"] for g, r in labelled)
+    assert agree / len(labelled) >= 0.90, f"{agree}/{len(labelled)}"
+
+    # Quotes: at least 9 of the 11 credited to the right speaker.
+    gold_quotes = {q["unit"]: _speaker(q["speaker"]) for q in seed_gold["quotes"]}
+    found = {q.unit: _speaker(q.speaker) for q in result.quotes if q.speaker}
+    right = sum(found.get(unit) == speaker for unit, speaker in gold_quotes.items())
+    assert right >= 9, f"{right}/11 quotes credited right: {found}"
+
+    # Findings: both required discrepancies, the name variant, at most 3 not in the gold.
+    gold_pairs = {frozenset((d["a"], d["b"])) for d in seed_gold["discrepancies"]}
+    required = {
+        frozenset((d["a"], d["b"])) for d in seed_gold["discrepancies"] if d["level"] == "required"
+    }
+    contradictions = {frozenset((f.a, f.b)) for f in result.findings if f.kind == "contradiction"}
+    assert required <= contradictions
+    variants = [f for f in result.findings if f.kind == "name_variant"]
+    wanted = {frozenset(pair) for pair in seed_gold["name_variants"]}
+    assert any(frozenset(f.summary.split(" vs ")) in wanted for f in variants)
+    extra = [
+        f
+        for f in result.findings
+        if f.kind == "contradiction" and frozenset((f.a, f.b)) not in gold_pairs
+    ]
+    extra += [f for f in variants if frozenset(f.summary.split(" vs ")) not in wanted]
+    assert len(extra) <= 3, extra
+
+
+def test_site_furniture_is_never_worth_checking() -> None:
+    assert combined_score(0.99, ["number", "quote"], "boilerplate") == 0.0
+
+
+def test_a_checkable_type_lifts_a_score_and_never_lowers_it() -> None:
+    plain = combined_score(0.3, [], "sentence")
+    assert plain == 0.3
+    assert combined_score(0.3, ["quote"], "sentence") > plain
+    assert combined_score(0.3, ["quote", "number"], "sentence") > combined_score(
+        0.3, ["quote"], "sentence"
+    )
+    assert 0.0 <= combined_score(0.99, ["quote", "number", "date", "event"], "sentence") <= 1.0
+
+
+def test_headlines_are_left_to_the_model() -> None:
+    assert combined_score(0.3, ["number", "quote"], "headline") == 0.3
+
+
+def test_a_sentence_of_no_substance_stays_below_the_threshold(
+    model: checkworthiness.Model,
+) -> None:
+    texts = ["Here is what we know.", "It was a grey morning.", "Thank you very much."]
+    result = analyse(texts, ["sentence"] * 3, model=model)
+    assert all(unit.score < result.threshold for unit in result.units), result.units
+
+
+def test_progress_is_reported_batch_by_batch(model: checkworthiness.Model) -> None:
+    seen: list[int] = []
+    texts = [f"The river rose {n} cm on Monday." for n in range(450)]
+    analyse(texts, ["sentence"] * len(texts), model=model, progress=seen.append)
+    assert seen == [200, 400, 450]
