@@ -158,9 +158,15 @@ def _update_units(sentences: list[Sentence]) -> None:
     CASE expressions cost seconds of CPU for a 600-unit draft."""
     fields = [Sentence._meta.get_field(name) for name in ("score", "types", "spans", "speaker")]
     table = connection.ops.quote_name(Sentence._meta.db_table)
-    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+    columns = ", ".join(
+        f"{connection.ops.quote_name(str(getattr(f, 'column', f.name)))} = %s" for f in fields
+    )
     rows = [
-        [f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields] + [s.pk]  # type: ignore[union-attr]
+        [
+            f.get_db_prep_save(getattr(s, f.name), connection)  # type: ignore[union-attr]
+            for f in fields
+        ]
+        + [s.pk]
         for s in sentences
     ]
     with connection.cursor() as cursor:

@@ -124,7 +124,13 @@ def lookup_begin(*, lookup_id: int) -> Lookup | None:
     )
     if not updated:
         return None
-    return Lookup.objects.select_related("claim__draft").get(pk=lookup_id)
+    # Only what running it needs, and the newsroom as a column: no claim and draft objects to
+    # build (a worker does this for every lookup, holding the GIL).
+    return (
+        Lookup.objects.only("claim_id", "source", "query", "status", "attempts")
+        .annotate(newsroom_id=F("claim__draft__newsroom_id"))
+        .get(pk=lookup_id)
+    )
 
 
 def lookups_requeue_lost(*, idle_for: timedelta) -> list[int]:

@@ -32,12 +32,13 @@ def lookup_run(self, lookup_id: int) -> None:  # type: ignore[no-untyped-def]
     lookup = lookup_begin(lookup_id=lookup_id)
     if lookup is None:  # gone, or finished by an earlier delivery
         return
-    claim = lookup.claim
     label = Source(lookup.source).label
     _release_connection()
     try:
         hits = REGISTRY[lookup.source](
-            lookup.query, newsroom_id=claim.draft.newsroom_id, claim_id=claim.pk
+            lookup.query,
+            newsroom_id=lookup.newsroom_id,  # type: ignore[attr-defined]  # annotated by begin
+            claim_id=lookup.claim_id,
         )
     except (TransientError, SoftTimeLimitExceeded) as exc:
         if isinstance(exc, SoftTimeLimitExceeded):
