@@ -156,3 +156,18 @@ def test_a_demo_draft_seeded_before_tasks_existed_gets_the_workflow_once() -> No
     first = snapshot()
     seed()
     assert snapshot() == first
+
+
+def test_the_demo_drafts_findings_two_are_its_tasks_and_one_is_left_open() -> None:
+    from factcheck.insights.models import Finding
+
+    draft = seed()
+    findings = {f.summary: f for f in Finding.objects.filter(draft=draft).select_related("task")}
+    assert set(findings) == {"S-92 vs S-76", "41 vs nearly 30", "Port Averin vs Port Averine"}
+    assert findings["S-92 vs S-76"].task.title == HELICOPTER_TASK  # type: ignore[union-attr]
+    assert findings["41 vs nearly 30"].task.title == DEATH_TOLL_TASK  # type: ignore[union-attr]
+    assert findings["Port Averin vs Port Averine"].status == Finding.Status.OPEN
+    for finding in findings.values():
+        if finding.task is not None:
+            linked = {c.sentence_id for c in finding.task.claims.all()}
+            assert linked == {finding.sentence_a_id, finding.sentence_b_id}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -312,9 +312,14 @@ def finding_task_create(
     by: User | None,
     assignee: User | None = None,
     expected_version: int | None = None,
+    title: str = "",
+    description: str = "",
+    **task_fields: Any,
 ) -> Task:
     """Turn a finding into a verification task titled after it (“F-16 vs F-15 discrepancy”),
-    linked to the claims of both sentences (marked when they aren't claims yet)."""
+    linked to the claims of both sentences (marked when they aren't claims yet). ``title`` and
+    ``description`` replace the ones made from the finding; ``task_fields`` (``due_at``,
+    ``priority``) go to ``task_create``."""
     from factcheck.claims.services import claim_mark_sentence
     from factcheck.reviews.services import task_create
 
@@ -328,13 +333,15 @@ def finding_task_create(
     task = task_create(
         draft=current.draft,
         by=by,
-        title=current.task_title,
-        description=(
+        title=title or current.task_title,
+        description=description
+        or (
             f"{current.get_kind_display()} ({current.what or 'the same thing'}): "
             f"“{text[a.start : a.end]}” vs “{text[b.start : b.end]}”"
         ),
         claims=claims,
         assignee=assignee,
+        **task_fields,
     )
     _change(current, by, {"status": F.TASKED, "task": task, "decided_by": by}, "tasked", "Task")
     return task

@@ -21,9 +21,11 @@ from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.drafts.selectors import latest_revision
 from factcheck.drafts.services import draft_import
 from factcheck.history.services import audit_record
+from factcheck.insights.models import Finding
+from factcheck.insights.services import finding_task_create
 from factcheck.newsrooms.models import Membership, Newsroom, Role
 from factcheck.reviews.models import Task
-from factcheck.reviews.services import task_create, task_move
+from factcheck.reviews.services import task_move
 from factcheck.sources.library import document_upload
 from factcheck.sources.models import ReferenceDocument
 
@@ -186,16 +188,16 @@ def _seed_workflow(draft: Draft, *, editor: User, checker: User) -> None:
         )
         claim_approve(claim=checked, by=editor)
 
-    # The helicopter contradiction: both verdicts proposed, so the task is in review.
-    helicopter = task_create(
-        draft=draft,
+    # The helicopter contradiction, found by the analysis: both verdicts proposed, so the task
+    # is in review.
+    helicopter = finding_task_create(
+        finding=_finding(draft, "S-92 vs S-76"),
         by=editor,
         title=HELICOPTER_TASK,
         description=(
             "The school-roof rescue at Tallow Bridge appears twice: once by an S-92, once by an "
             "S-76. Which type flew, and do both paragraphs describe the same rescue?"
         ),
-        claims=[claim(phrase) for phrase in HELICOPTER_VERDICTS],
         assignee=checker,
         priority=Task.Priority.HIGH,
     )
@@ -206,20 +208,24 @@ def _seed_workflow(draft: Draft, *, editor: User, checker: User) -> None:
         )
 
     # The death toll: 41 in one paragraph, "nearly 30" in another; started, and overdue.
-    toll = task_create(
-        draft=draft,
+    toll = finding_task_create(
+        finding=_finding(draft, "41 vs nearly 30"),
         by=editor,
         title=DEATH_TOLL_TASK,
         description=(
             "Officials' toll is 41; a later paragraph says nearly 30 have died. Check the "
             "latest civil protection figure and the date each number refers to."
         ),
-        claims=[claim("death toll had risen to 41"), claim("Nearly 30 people")],
         assignee=checker,
         due_at=(timezone.now() - timedelta(hours=3)).replace(second=0, microsecond=0),
         priority=Task.Priority.URGENT,
     )
     task_move(task=toll, by=checker, to=Task.Status.IN_PROGRESS)
+
+
+def _finding(draft: Draft, summary: str) -> Finding:
+    """A finding the analysis of the demo draft makes (tests hold it to that)."""
+    return Finding.objects.get(draft=draft, summary=summary)
 
 
 def _seed_library(newsroom: Newsroom, *, editor: Any) -> None:
