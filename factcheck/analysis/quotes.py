@@ -815,8 +815,10 @@ def _ends_in_role(text: str) -> bool:
 _POSTMODIFIER = re.compile(r"\s+(?:of|for|from|at|with|in)\s+")
 
 
-def _head_name(np: str) -> Run | None:
-    """The capitalised run that heads a noun phrase: at its end, or before ``of …``."""
+def _head_name(np: str, text: str = "", offset: int = 0) -> Run | None:
+    """The capitalised run that heads a noun phrase: at its end, or before ``of …``. With the
+    unit's ``text`` and the phrase's ``offset`` in it, a name inside the sentence ("said Jonas,
+    a baker") is not mistaken for a sentence opener, whose names are judged by shape alone."""
     core = np
     for match in _POSTMODIFIER.finditer(np):
         before = np[: match.start()].split()
@@ -826,9 +828,11 @@ def _head_name(np: str) -> Run | None:
             core = np[: match.start()]
             break
     core = core.rstrip(" ,")
-    for run in reversed(name_runs(np, 0, len(core))):
-        if run.end == len(core) and not run.possessive:
-            return run
+    if text[offset : offset + len(np)] != np:
+        text, offset = np, 0
+    for run in reversed(name_runs(text, offset, offset + len(core))):
+        if run.end - offset == len(core) and not run.possessive:
+            return replace(run, start=run.start - offset, end=run.end - offset)
         break
     return None
 
@@ -852,7 +856,7 @@ def _resolve_words(np_start: int, np_end: int, unit: int, text: str, index: _Ind
     if lowered in ("it", "they"):
         found = index.body(where)
         return _Speaker(found or lowered, None, None, False)
-    head = _head_name(np)
+    head = _head_name(np, text, offset)
     if head is not None:
         name, title = strip_title(head.text)
         tokens = name.split()
