@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("factcheck.reviews.urls")),
     path("", include("factcheck.sources.lookup_urls")),
     path("", include("factcheck.sources.urls")),
+    path("", include("factcheck.insights.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -50,6 +50,8 @@ from factcheck.claims.services import (
 from factcheck.drafts.models import Draft
 from factcheck.drafts.services import draft_archive, draft_import
 from factcheck.history.models import AuditEntry
+from factcheck.insights.models import Finding
+from factcheck.insights.services import finding_dismiss
 from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
 from factcheck.reviews.models import Comment, Task
@@ -328,6 +330,48 @@ def source_settings_form(w: World, role: str) -> dict[str, Any]:
         "factcheck_language": "en",
         "seen": current.updated_at.isoformat(),
     }
+
+
+def the_finding(w: World) -> dict[str, int]:
+    return {"pk": w.extra["finding"].pk}
+
+
+def add_finding(w: World) -> None:
+    """An open finding of the demo draft: the air show's jets, F-16 in one sentence and F-15s
+    in another (planted: the analysis of the short demo text finds none)."""
+    revision = w.draft.revisions.get()
+    a, b = revision.sentences.get(index=1), revision.sentences.get(index=3)
+    w.extra["finding"] = Finding.objects.create(
+        draft=w.draft,
+        revision=revision,
+        kind=Finding.Kind.CONTRADICTION,
+        sentence_a=a,
+        sentence_b=b,
+        summary="F-16 vs F-15",
+        what="aircraft model",
+    )
+
+
+def add_dismissed_finding(w: World) -> None:
+    add_finding(w)
+    w.extra["finding"] = finding_dismiss(finding=w.extra["finding"], by=w.users["editor"])
+
+
+def finding(w: World) -> Finding:
+    return Finding.objects.get(pk=w.extra["finding"].pk)
+
+
+def finding_version(w: World, role: str) -> dict[str, Any]:
+    return {"version": finding(w).version}
+
+
+def add_quote(w: World) -> None:
+    """The free sentence credits a direct quote to the council (as the analysis would)."""
+    w.draft.revisions.get().sentences.filter(index=FREE_SENTENCE).update(speaker="the council")
+
+
+def note_analysis(w: World) -> None:
+    w.extra["analysed_at"] = w.draft.revisions.get().analysed_at
 
 
 @dataclass(frozen=True)
@@ -619,6 +663,76 @@ EXPECTED: dict[str, Row] = {
         body=source_settings_form,
         done=lambda w, role: settings_of(w).wikipedia_language == "de",
     ),
+    # --- Claim intelligence (factcheck/insights/urls.py). ------------------------------------
+    # Suggested claims: confirming, dismissing and restoring them is marking claims (editors,
+    # admins). The free sentence is confirmed as a claim.
+    "insights:suggestions": Row(
+        the_draft,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {"confirm": FREE_SENTENCE},
+        done=lambda w, role: w.draft.claims.filter(sentence__index=FREE_SENTENCE).exists(),
+    ),
+    # "Confirm the council said this": a task, which is assigning work (editors, admins).
+    "insights:quote_task": Row(
+        the_draft,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        setup=add_quote,
+        body=lambda w, role: {"unit": FREE_SENTENCE},
+        done=lambda w, role: Task.objects.filter(title="Confirm the council said this").exists(),
+    ),
+    # Every member sees the progress (htmx polls it; a plain GET is sent on to the draft page);
+    # running the analysis again is for those who mark claims.
+    "insights:analysis": Row(
+        the_draft,
+        GET=(L, 302, 302, 302, 404),
+        POST=(L, 302, 403, 302, 404),
+        setup=note_analysis,
+        done=lambda w, role: w.draft.revisions.get().analysed_at != w.extra["analysed_at"],
+    ),
+    # A finding: every member reads it; dismissing, reopening and tasking it is assigning work.
+    "insights:finding": Row(
+        the_finding, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405), setup=add_finding
+    ),
+    "insights:finding_dismiss": Row(
+        the_finding,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        setup=add_finding,
+        body=finding_version,
+        done=lambda w, role: finding(w).status == Finding.Status.DISMISSED,
+    ),
+    "insights:finding_reopen": Row(
+        the_finding,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        setup=add_dismissed_finding,
+        body=finding_version,
+        done=lambda w, role: finding(w).status == Finding.Status.OPEN,
+    ),
+    "insights:finding_task": Row(
+        the_finding,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        setup=add_finding,
+        body=finding_version,
+        done=lambda w, role: (
+            finding(w).status == Finding.Status.TASKED
+            and finding(w).task is not None
+            and finding(w).task.title == "F-16 vs F-15 discrepancy"  # type: ignore[union-attr]
+        ),
+    ),
+    # The newsroom's suggestion threshold, on its settings page: its admins only.
+    "insights:threshold": Row(
+        the_newsroom,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 403, 403, 302, 404),
+        body=lambda w, role: {"threshold": "0.7"},
+        done=lambda w, role: (
+            type(w.draft.newsroom).objects.get(pk=w.draft.newsroom_id).suggestion_threshold == 0.7
+        ),
+    ),
     # --- Logging in and out: the two URLs that are not behind the login. --------------------
     # A logged-in user is sent on from the login page, whatever the method.
     "login": Row(
@@ -677,7 +791,13 @@ def test_each_row_gives_its_patterns_keywords_and_an_answer_per_role() -> None:
         proposed=stand_in,
         approved=stand_in,
         unchecked=stand_in,
-        extra={"quiet": stand_in, "lookup": stand_in, "evidence": stand_in, "document": stand_in},
+        extra={
+            "quiet": stand_in,
+            "lookup": stand_in,
+            "evidence": stand_in,
+            "document": stand_in,
+            "finding": stand_in,
+        },
     )
     wrong = {}
     for name, row in EXPECTED.items():

@@ -46,7 +46,9 @@ def latest_revision(draft: Draft) -> Revision:
 @dataclass
 class Piece:
     text: str
-    marked: bool = False
+    marked: bool = False  # inside a claim's span
+    part: str = ""  # the type of the checkable part it is in ("number", "quote"…), if any
+    part_id: int = -1  # which part: consecutive pieces of one part share one highlight
 
 
 @dataclass
@@ -60,6 +62,10 @@ class UnitView:
     gap: str  # the text between the previous unit of the block and this one, as written
     pieces: list[Piece]
     claim: Claim | None = None  # the whole-sentence claim, if marked
+    score: float | None = None  # check-worthiness, 0-1 (None until analysed)
+    speaker: str = ""  # who the direct quote in it is credited to
+    suggested: bool = False  # scores above the threshold, no claim, not dismissed
+    suggestion_dismissed: bool = False  # would be suggested, but an editor dismissed it
 
     @property
     def checkable(self) -> bool:
@@ -73,19 +79,48 @@ class BlockView:
 
 
 @dataclass
+class Suggestion:
+    """A suggested (or dismissed) claim as the suggestions panel lists it."""
+
+    index: int
+    text: str
+    score: float
+
+
+@dataclass
+class FindingsSummary:
+    """The draft page's findings panel: the open ones, and how many were settled."""
+
+    open: list[Finding] = field(default_factory=list)
+    dismissed: int = 0
+    tasked: int = 0
+
+
+@dataclass
 class DraftPage:
     revision: Revision
     blocks: list[BlockView]
     claims: list[Claim]
     unit_count: int
     boilerplate_count: int
+    threshold: float = 1.0
+    suggestions: list[Suggestion] = field(default_factory=list)
+    dismissed_suggestions: list[Suggestion] = field(default_factory=list)
+    findings: FindingsSummary = field(default_factory=FindingsSummary)
+
+    @property
+    def analysing(self) -> bool:
+        return self.revision.analysis in (Revision.Analysis.PENDING, Revision.Analysis.RUNNING)
 
 
 def draft_page(draft: Draft) -> DraftPage:
     """Everything the draft page renders, in a fixed number of queries."""
+    from factcheck.insights.services import suggestion_threshold
+
     revision = latest_revision(draft)
     sentences = list(revision.sentences.all())
     claims = active_claims(revision)
+    threshold = suggestion_threshold(draft.newsroom)
     by_sentence: dict[int, list[Claim]] = {}
     for claim in claims:
         by_sentence.setdefault(claim.sentence_id, []).append(claim)
@@ -104,15 +139,40 @@ def draft_page(draft: Draft) -> DraftPage:
         block = blocks[-1]
         if block.kind != sentence.kind:
             block.kind = Sentence.Kind.SENTENCE
-        block.units.append(_unit_view(text, sentence, gap, by_sentence.get(sentence.pk, [])))
+        unit = _unit_view(text, sentence, gap, by_sentence.get(sentence.pk, []), threshold)
+        block.units.append(unit)
         previous_end = sentence.end
+    units = [unit for block in blocks for unit in block.units]
     return DraftPage(
         revision=revision,
         blocks=blocks,
         claims=claims,
         unit_count=len(sentences),
         boilerplate_count=sum(1 for s in sentences if s.kind == Sentence.Kind.BOILERPLATE),
+        threshold=threshold,
+        suggestions=[_suggestion(text, u) for u in units if u.suggested],
+        dismissed_suggestions=[_suggestion(text, u) for u in units if u.suggestion_dismissed],
+        findings=draft_findings(revision),
     )
+
+
+def draft_findings(revision: Revision) -> FindingsSummary:
+    """The revision's open findings with their counts of settled ones (one query)."""
+    summary = FindingsSummary()
+    for finding in Finding.objects.filter(revision=revision).order_by(
+        "sentence_a__index", "sentence_b__index", "pk"
+    ):
+        if finding.status == Finding.Status.OPEN:
+            summary.open.append(finding)
+        elif finding.status == Finding.Status.DISMISSED:
+            summary.dismissed += 1
+        else:
+            summary.tasked += 1
+    return summary
+
+
+def _suggestion(text: str, unit: UnitView) -> Suggestion:
+    return Suggestion(unit.index, text[unit.start : unit.end], unit.score or 0.0)
 
 
 def active_claims(revision: Revision) -> list[Claim]:
@@ -125,35 +185,67 @@ def active_claims(revision: Revision) -> list[Claim]:
     )
 
 
-def unit_view(sentence: Sentence) -> UnitView:
-    """One unit, for re-rendering it alone after a change (gap left empty)."""
+def unit_view(sentence: Sentence, threshold: float | None = None) -> UnitView:
+    """One unit, for re-rendering it alone after a change (gap left empty). Without
+    ``threshold``, the newsroom's is read (the sentence's revision and draft are loaded)."""
+    if threshold is None:
+        from factcheck.insights.services import suggestion_threshold
+
+        threshold = suggestion_threshold(sentence.revision.draft.newsroom)
     claims = list(Claim.objects.filter(sentence=sentence).exclude(status=Claim.Status.DISMISSED))
-    return _unit_view(sentence.revision.text, sentence, "", claims)
+    return _unit_view(sentence.revision.text, sentence, "", claims, threshold)
 
 
-def _unit_view(text: str, sentence: Sentence, gap: str, claims: list[Claim]) -> UnitView:
+def _unit_view(
+    text: str, sentence: Sentence, gap: str, claims: list[Claim], threshold: float
+) -> UnitView:
     whole = next((c for c in claims if c.start == sentence.start and c.end == sentence.end), None)
     spans = [(c.start, c.end) for c in claims if c is not whole]
+    # The same rule as insights.services.suggested_sentences, on rows already loaded.
+    above = (
+        sentence.checkable and sentence.score is not None and sentence.score >= threshold
+    ) and not claims
     return UnitView(
         index=sentence.index,
         kind=sentence.kind,
         start=sentence.start,
         end=sentence.end,
         gap=gap,
-        pieces=_pieces(text, sentence.start, sentence.end, spans),
+        pieces=_pieces(text, sentence.start, sentence.end, spans, sentence.spans or []),
         claim=whole,
+        score=sentence.score,
+        speaker=sentence.speaker,
+        suggested=above and not sentence.suggestion_dismissed,
+        suggestion_dismissed=above and sentence.suggestion_dismissed,
     )
 
 
-def _pieces(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> list[Piece]:
-    """Cut ``text[start:end]`` at span edges; a piece is marked when a span covers it."""
-    if not spans:
+def _pieces(
+    text: str,
+    start: int,
+    end: int,
+    spans: list[tuple[int, int]],
+    parts: list[list[Any]] | None = None,
+) -> list[Piece]:
+    """Cut ``text[start:end]`` at the edges of claim spans and of checkable parts (both absolute
+    offsets into ``text``). A piece is ``marked`` when a claim span covers it, and carries the
+    type of the narrowest part covering it (the analysis makes parts that do not overlap)."""
+    inside = [
+        (max(start, int(a)), min(end, int(b)), str(t))
+        for a, b, t in (parts or [])
+        if int(a) < end and int(b) > start and int(a) < int(b)
+    ]
+    if not spans and not inside:
         return [Piece(text[start:end])]
-    cuts = sorted({start, end, *(p for span in spans for p in span if start <= p <= end)})
+    edges = {start, end}
+    edges.update(p for span in spans for p in span if start <= p <= end)
+    edges.update(p for a, b, _ in inside for p in (a, b))
     pieces = []
-    for left, right in pairwise(cuts):
+    for left, right in pairwise(sorted(edges)):
         marked = any(s <= left and right <= e for s, e in spans)
-        pieces.append(Piece(text[left:right], marked))
+        covering = [(b - a, i, t) for i, (a, b, t) in enumerate(inside) if a <= left and right <= b]
+        _, part_id, part = min(covering) if covering else (0, -1, "")
+        pieces.append(Piece(text[left:right], marked, part, part_id))
     return pieces
 
 

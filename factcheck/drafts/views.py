@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.forms import DraftEditForm, DraftForm
-from factcheck.drafts.models import Revision
-from factcheck.drafts.selectors import dashboard_drafts, draft_export, draft_page
+from factcheck.drafts.models import Draft, Revision
+from factcheck.drafts.selectors import DraftPage, dashboard_drafts, draft_export, draft_page
 from factcheck.drafts.services import (
     DraftInputError,
     Upload,
@@ -74,17 +75,24 @@ def _draft_input(form: DraftForm) -> tuple[str | None, Upload | None, str]:
 @require_GET
 def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request.user, pk)
-    page = draft_page(draft)
-    context = {
+    return render(request, "drafts/draft.html", draft_context(draft, draft_page(draft)))
+
+
+def draft_context(draft: Draft, page: DraftPage) -> dict[str, Any]:
+    """What drafts/draft.html needs, for the page and for its fragments (insights.views)."""
+    role = draft.role  # type: ignore[attr-defined]
+    return {
         "draft": draft,
         "page": page,
+        "revision": page.revision,
+        "unit_count": page.unit_count,
+        "threshold": page.threshold,
         "claims": page.claims,
-        "can_mark": role_can(draft.role, Capability.MARK_CLAIMS),  # type: ignore[attr-defined]
-        "can_assign": role_can(draft.role, Capability.ASSIGN),  # type: ignore[attr-defined]
-        "can_edit": role_can(draft.role, Capability.EDIT_DRAFT),  # type: ignore[attr-defined]
+        "can_mark": role_can(role, Capability.MARK_CLAIMS),
+        "can_assign": role_can(role, Capability.ASSIGN),
+        "can_edit": role_can(role, Capability.EDIT_DRAFT),
         "tasks": draft_tasks(draft),
     }
-    return render(request, "drafts/draft.html", context)
 
 
 @login_required

@@ -4,8 +4,8 @@ Each kind of row comes from a :class:`Source`: a ``.values()`` queryset projecti
 columns (:data:`COLUMNS`) and a fetch of one page's objects. The sources' querysets are combined
 with ``UNION ALL``, then ordered, counted and sliced in the database; each source then loads its
 rows of the page in one query. So the page costs the same number of queries whether a thousand
-or a hundred thousand items wait. A new kind of row (open findings, say) is one more entry in
-:data:`SOURCES`.
+or a hundred thousand items wait. A new kind of row is one more entry in :data:`SOURCES` (open
+findings were the third).
 
 Plain reads only; the actions call ``claims.services`` and ``reviews.services``.
 """
@@ -31,11 +31,12 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from factcheck.claims.models import Claim
 from factcheck.drafts.models import Draft
+from factcheck.insights.models import Finding
 from factcheck.newsrooms.access import Capability, newsrooms_where
 from factcheck.reviews.models import Task
 
@@ -47,10 +48,10 @@ PER_PAGE = 50
 # The columns every source projects, in this order (a UNION matches columns by position).
 # Prefixed, so that no name collides with a model field of any source.
 COLUMNS = (
-    "q_kind",  # the source's kind: "claim", "task"
+    "q_kind",  # the source's kind: "claim", "task", "finding"
     "q_id",
     "q_draft",
-    "q_text",  # the claim's wording, the task's title
+    "q_text",  # the claim's wording, the task's title, the finding's summary — what
     "q_status",
     "q_who",  # user id: who proposed the verdict, who the task is assigned to
     "q_due",  # the task's due time; a claim's is its draft's deadline
@@ -65,6 +66,7 @@ SHOW = {
     "verdicts": "Proposed verdicts",
     "review": "Tasks in review",
     "overdue": "Overdue tasks",
+    "findings": "Open findings",
 }
 DUE = {
     "": "Any time",
@@ -146,7 +148,7 @@ class QueueRow:
     """One row as the queue shows it, built from the row's object."""
 
     kind: str
-    obj: Any  # Claim | Task
+    obj: Any  # Claim | Task | Finding
     text: str
     status: str
     status_label: str
@@ -159,7 +161,8 @@ class QueueRow:
     note: str = ""  # a claim's last send-back note
     overdue: bool = False
     waits: bool = True  # still waiting on an editor (False once approved, done, sent back)
-    actions: tuple[str, ...] = ()  # "approve", "send_back", "done", "task_send_back"
+    # "approve", "send_back", "done", "task_send_back", "finding_task", "finding_dismiss"
+    actions: tuple[str, ...] = ()
     error: str = ""  # why the editor's last action on the row was refused
     kept_note: str = ""  # the send-back note of a refused action, to send again
 
@@ -288,7 +291,7 @@ def _task_overdue_q(now: datetime) -> Q:
 def _task_rows(
     newsroom_ids: list[int], filters: QueueFilters, now: datetime
 ) -> QuerySet[Any] | None:
-    if filters.show == "verdicts":
+    if filters.show not in ("", "review", "overdue"):
         return None
     which = {
         "": _task_waits_q(now),
@@ -309,6 +312,32 @@ def _task_rows(
             q_due=F("due_at"),
             q_priority=F("priority"),
             q_since=F("updated_at"),
+            q_draft_title=F("draft__title"),
+        )
+    )
+
+
+def _finding_rows(
+    newsroom_ids: list[int], filters: QueueFilters, now: datetime
+) -> QuerySet[Any] | None:
+    if filters.show not in ("", "findings"):
+        return None
+    # An open finding waits on nobody in particular: decided_by is empty until it is settled,
+    # so the assignee filter keeps it for "nobody" and drops it for anyone named.
+    return (
+        Finding.objects.filter(_scope(newsroom_ids), status=Finding.Status.OPEN)
+        .filter(_common_q(filters, "decided_by_id", "draft__deadline", now))
+        .order_by()
+        .values(
+            q_kind=Value("finding", output_field=CharField()),
+            q_id=F("pk"),
+            q_draft=F("draft_id"),
+            q_text=Concat("summary", Value(" — "), "what", output_field=CharField()),
+            q_status=F("status"),
+            q_who=F("decided_by_id"),
+            q_due=F("draft__deadline"),
+            q_priority=Value(None, output_field=IntegerField()),
+            q_since=F("created_at"),
             q_draft_title=F("draft__title"),
         )
     )
@@ -363,6 +392,28 @@ def task_row(task: Task, now: datetime | None = None) -> QueueRow:
     )
 
 
+def finding_row(finding: Finding, now: datetime | None = None) -> QueueRow:
+    now = now or timezone.now()
+    waits = finding.status == Finding.Status.OPEN and finding.draft.archived_at is None
+    deadline = finding.draft.deadline
+    text = f"{finding.summary} — {finding.what}" if finding.what else finding.summary
+    return QueueRow(
+        kind="finding",
+        obj=finding,
+        text=text,
+        status=finding.status,
+        status_label=finding.get_status_display(),
+        who=None,
+        who_label="",
+        due=deadline,
+        priority_label="",
+        since=finding.created_at,
+        overdue=waits and deadline is not None and deadline < now,
+        waits=waits,
+        actions=("finding_task", "finding_dismiss") if waits else (),
+    )
+
+
 def _fetch_claims(ids: Iterable[int], now: datetime) -> dict[int, QueueRow]:
     claims = Claim.objects.filter(pk__in=list(ids)).select_related("draft", "proposed_by")
     return {c.pk: claim_row(c, now) for c in claims}
@@ -373,9 +424,15 @@ def _fetch_tasks(ids: Iterable[int], now: datetime) -> dict[int, QueueRow]:
     return {t.pk: task_row(t, now) for t in tasks}
 
 
+def _fetch_findings(ids: Iterable[int], now: datetime) -> dict[int, QueueRow]:
+    findings = Finding.objects.filter(pk__in=list(ids)).select_related("draft", "task")
+    return {f.pk: finding_row(f, now) for f in findings}
+
+
 SOURCES: dict[str, Source] = {
     "claim": Source("claim", _claim_rows, _fetch_claims),
     "task": Source("task", _task_rows, _fetch_tasks),
+    "finding": Source("finding", _finding_rows, _fetch_findings),
 }
 
 
@@ -443,8 +500,11 @@ def queue_members(newsroom_ids: list[int]) -> list[User]:
     )
 
 
-def queue_row(obj: Claim | Task) -> QueueRow:
-    """The row of one claim or task, e.g. after an action (its draft is loaded if it isn't)."""
+def queue_row(obj: Claim | Task | Finding) -> QueueRow:
+    """The row of one claim, task or finding, e.g. after an action (its draft is loaded if it
+    isn't)."""
+    if isinstance(obj, Finding):
+        return finding_row(obj)
     return claim_row(obj) if isinstance(obj, Claim) else task_row(obj)
 
 

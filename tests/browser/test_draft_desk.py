@@ -39,19 +39,30 @@ FIGURES_SENTENCE = (
     "The service will cost £2.4 million a year, paid for by a 4 per cent rise in harbour fees."
 )
 
-# Text nodes inside the unit, for locating a run of words in it (the unit also holds a button).
+# A run of words inside the unit, as a range (the unit also holds buttons, and the highlights of
+# checkable parts cut its text into several text nodes: the words may cross them).
 _FIND_WORDS_JS = """
 (unit, words) => {
   const walker = document.createTreeWalker(unit, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let text = "";
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.data.indexOf(words);
-    if (at === -1) continue;
-    const range = document.createRange();
-    range.setStart(node, at);
-    range.setEnd(node, at + words.length);
-    return range;
+    nodes.push([node, text.length]);
+    text += node.data;
   }
-  throw new Error(`"${words}" is not inside ${unit.id}`);
+  const at = text.indexOf(words);
+  if (at === -1) throw new Error(`"${words}" is not inside ${unit.id}`);
+  const locate = (offset, isEnd) => {
+    for (const [node, start] of nodes) {
+      const end = start + node.data.length;
+      if (offset < end || (isEnd && offset === end)) return [node, offset - start];
+    }
+    throw new Error(`offset ${offset} is outside ${unit.id}`);
+  };
+  const range = document.createRange();
+  range.setStart(...locate(at, false));
+  range.setEnd(...locate(at + words.length, true));
+  return range;
 }
 """
 

@@ -677,7 +677,8 @@ def test_checker_cannot_bulk_act_in_a_newsroom_where_they_only_check(
 def test_parse_token() -> None:
     assert parse_token("claim:12:3") == ("claim", 12, 3)
     assert parse_token("task:4") == ("task", 4, None)
-    for bad in ("", "claim", "finding:1:1", "claim:x:1", "claim:1:y", "claim:1:2:3"):
+    assert parse_token("finding:1:1") == ("finding", 1, 1)
+    for bad in ("", "claim", "note:1:1", "claim:x:1", "claim:1:y", "claim:1:2:3"):
         assert parse_token(bad) is None
 
 

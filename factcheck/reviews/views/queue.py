@@ -26,6 +26,9 @@ from factcheck.claims.access import get_claim_for_user
 from factcheck.claims.models import Claim
 from factcheck.claims.services import claim_approve, claim_send_back, claims_approve_bulk
 from factcheck.errors import ConflictError, FactcheckError
+from factcheck.insights.access import get_finding_for_user
+from factcheck.insights.models import Finding
+from factcheck.insights.services import finding_dismiss, finding_task_create
 from factcheck.newsrooms.access import Capability
 from factcheck.reviews.access import get_task_for_user
 from factcheck.reviews.models import Task
@@ -48,7 +51,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 TEMPLATE = "reviews/queue.html"
-ROW_ACTIONS = {"approve", "send_back", "done", "task_send_back"}
+ROW_ACTIONS = {"approve", "send_back", "done", "task_send_back", "finding_task", "finding_dismiss"}
 
 
 @login_required
@@ -99,9 +102,11 @@ def _row_action(request: HttpRequest) -> HttpResponse:
         return HttpResponse("Say which row and which action.", status=400)
     kind, pk, version = parsed
     user: User = request.user  # type: ignore[assignment]
-    obj: Claim | Task
+    obj: Claim | Task | Finding
     if kind == "claim":
         obj = get_claim_for_user(user, pk, Capability.APPROVE)
+    elif kind == "finding":
+        obj = get_finding_for_user(user, pk, Capability.ASSIGN)
     else:
         obj = get_task_for_user(user, pk, Capability.APPROVE)
     try:
@@ -119,8 +124,10 @@ def _row_action(request: HttpRequest) -> HttpResponse:
 
 
 def _act(
-    obj: Claim | Task, action: str, user: User, version: int | None, note: str
-) -> tuple[Claim | Task, str]:
+    obj: Claim | Task | Finding, action: str, user: User, version: int | None, note: str
+) -> tuple[Claim | Task | Finding, str]:
+    if isinstance(obj, Finding):
+        return _act_on_finding(obj, action, user, version)
     if isinstance(obj, Claim):
         name = _claim_name(obj)
         if action == "approve":
@@ -138,6 +145,25 @@ def _act(
         )
         return task, f"Sent task “{obj.title}” back."
     raise FactcheckError("That action is for verdicts; a task is marked done or sent back.")
+
+
+def _act_on_finding(
+    finding: Finding, action: str, user: User, version: int | None
+) -> tuple[Finding, str]:
+    name = f"finding “{finding.summary}”"
+    if action == "finding_dismiss":
+        if finding.status == Finding.Status.DISMISSED:  # a repeated click
+            return finding, f"The {name} was dismissed already."
+        return finding_dismiss(
+            finding=finding, by=user, expected_version=version
+        ), f"Dismissed {name}."
+    if action == "finding_task":
+        if finding.status == Finding.Status.TASKED and finding.task is not None:  # a repeat
+            return finding, f"The {name} is a task already."
+        task = finding_task_create(finding=finding, by=user, expected_version=version)
+        finding = Finding.objects.select_related("draft", "task").get(pk=finding.pk)
+        return finding, f"Created the task “{task.title}”."
+    raise FactcheckError("A finding is turned into a task or dismissed.")
 
 
 def _row_refused(

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from factcheck.analysis import checkworthiness
+from factcheck.insights.forms import ThresholdForm
 from factcheck.newsrooms.access import Capability, newsrooms_for, newsrooms_where
 from factcheck.newsrooms.models import Newsroom
 from factcheck.sources.forms import SourceSettingsForm
@@ -35,7 +37,7 @@ PAGE = "sources/settings.html"
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def source_settings(request: HttpRequest, slug: str) -> HttpResponse:
-    newsroom = _newsroom(request, slug)
+    newsroom = newsroom_for_admin(request, slug)
     current = source_settings_for(newsroom)
     if request.method == "GET":
         return _render(request, newsroom, SourceSettingsForm(instance=current))
@@ -64,7 +66,7 @@ def source_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(request, newsroom, form, error="Check the settings below.", status=422)
 
 
-def _newsroom(request: HttpRequest, slug: str) -> Newsroom:
+def newsroom_for_admin(request: HttpRequest, slug: str) -> Newsroom:
     """The newsroom: 404 unless the user belongs to it, 403 unless their role may manage it."""
     newsroom = get_object_or_404(newsrooms_for(request.user), slug=slug)
     if not newsrooms_where(request.user, Capability.MANAGE_MEMBERS).filter(pk=newsroom.pk).exists():
@@ -89,6 +91,12 @@ def _render(
         "error": error,
         "saved": saved,  # set after a conflict: the settings as someone else saved them
         "saved_sources": [Source(s).label for s in saved.enabled()] if saved else [],
+        # The suggestions form (posted to insights:threshold).
+        "threshold_form": ThresholdForm(
+            initial={"threshold": newsroom.suggestion_threshold},
+            model_threshold=checkworthiness.load().threshold,
+        ),
+        "model_threshold": checkworthiness.load().threshold,
     }
     if not request.htmx:  # type: ignore[attr-defined]
         return render(request, PAGE, context, status=status)

@@ -1,0 +1,436 @@
+"""Views of the first pass: suggested claims, quote tasks, the analysis' progress, findings and
+the newsroom's suggestion threshold.
+
+With htmx, draft-page actions answer with out-of-band fragments of drafts/draft.html (the units
+that changed, the panels, the flash) and an ``HX-Trigger``; refusals answer 422 so htmx shows
+them. Without JavaScript: a redirect after success (the message in the session), back to where
+the user was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRefresh, trigger_client_event
+
+from factcheck.drafts.access import get_draft_for_user
+from factcheck.drafts.models import Draft, Revision, Sentence
+from factcheck.drafts.selectors import draft_page, latest_revision
+from factcheck.drafts.views import draft_context
+from factcheck.errors import ConflictError, FactcheckError
+from factcheck.insights.access import get_finding_for_user
+from factcheck.insights.forms import FindingActionForm, FindingTaskForm, ThresholdForm
+from factcheck.insights.models import Finding
+from factcheck.insights.services import (
+    analysis_start,
+    finding_dismiss,
+    finding_reopen,
+    finding_task_create,
+    newsroom_set_threshold,
+    quote_task_create,
+    suggested_sentences,
+    suggestion_threshold,
+    suggestions_confirm,
+    suggestions_dismiss,
+)
+from factcheck.newsrooms.access import Capability, role_can
+from factcheck.sources.views.settings import newsroom_for_admin
+
+DRAFT_PAGE = "drafts/draft.html"
+FINDING_PAGE = "insights/finding.html"
+SETTINGS_PAGE = "sources/settings.html"
+BULK = {"confirm", "dismiss", "confirm_all"}
+
+
+# --- Suggested claims ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def suggestions_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """One unit: ``confirm`` (or ``mark``, the unit's own button), ``dismiss`` or ``restore`` =
+    its index. Several: ``bulk`` = confirm | dismiss with the ``units`` ticked, or confirm_all
+    (every current suggestion)."""
+    draft = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    revision = latest_revision(draft)
+    revision.draft = draft
+    post = request.POST
+    action = next((a for a in ("confirm", "mark", "dismiss", "restore") if a in post), "")
+    if action:
+        sentences = _sentences(revision, [post[action]])
+        action = "confirm" if action == "mark" else action
+        if not sentences:
+            return HttpResponseBadRequest("That sentence is not in the draft.")
+    elif post.get("bulk") in BULK:
+        action = post["bulk"]
+        if action == "confirm_all":
+            threshold = suggestion_threshold(draft.newsroom)
+            sentences = list(suggested_sentences(revision, threshold))
+            for sentence in sentences:
+                sentence.revision = revision
+            action = "confirm"
+        else:
+            sentences = _sentences(revision, post.getlist("units"))
+    else:
+        return HttpResponseBadRequest("Say what to do: confirm, dismiss, restore or bulk.")
+    if not sentences:
+        return _draft_answer(request, draft, error="Select at least one suggestion first.")
+    by = request.user
+    try:
+        if action == "confirm":
+            suggestions_confirm(sentences=sentences, by=by)  # type: ignore[arg-type]
+            notice = _count(len(sentences), "suggestion") + " confirmed as claims."
+            if len(sentences) == 1:
+                # The mark endpoint's words: confirming a suggestion is marking it.
+                notice = f"Marked: “{_short(_text(revision, sentences[0]))}”"
+        else:
+            dismissed = action == "dismiss"
+            suggestions_dismiss(sentences=sentences, by=by, dismissed=dismissed)  # type: ignore[arg-type]
+            verb = "dismissed" if dismissed else "restored"
+            notice = f"{_count(len(sentences), 'suggestion')} {verb}."
+    except FactcheckError as exc:
+        return _draft_answer(request, draft, error=str(exc))
+    anchor = f"#u-{sentences[0].index}" if len(sentences) == 1 else "#suggestions-panel"
+    return _draft_answer(
+        request, draft, notice=notice, units=[s.index for s in sentences], anchor=anchor
+    )
+
+
+@login_required
+@require_POST
+def quote_task(request: HttpRequest, pk: int) -> HttpResponse:
+    """``unit`` = the index of a quoted sentence: “Confirm Kamo said this” becomes a task linked
+    to it (its claim is marked when it is not one yet); a second click finds the same task."""
+    draft = get_draft_for_user(request.user, pk, Capability.ASSIGN)
+    revision = latest_revision(draft)
+    revision.draft = draft
+    sentences = _sentences(revision, [request.POST.get("unit", "")])
+    if not sentences:
+        return HttpResponseBadRequest("Say which quoted sentence: unit = its index.")
+    sentence = sentences[0]
+    try:
+        task = quote_task_create(sentence=sentence, by=request.user)  # type: ignore[arg-type]
+    except FactcheckError as exc:
+        return _draft_answer(request, draft, error=str(exc))
+    return _draft_answer(
+        request,
+        draft,
+        notice=f"Task “{task.title}” is ready.",
+        units=[sentence.index],
+        anchor=f"#u-{sentence.index}",
+        task_url=reverse("reviews:task", kwargs={"pk": task.pk}),
+        events=("claims-changed", "tasks-changed"),
+    )
+
+
+def _sentences(revision: Revision, raw: Iterable[str]) -> list[Sentence]:
+    indexes = [int(value) for value in raw if str(value).isdigit()]
+    found = list(revision.sentences.filter(index__in=indexes).order_by("index"))
+    for sentence in found:
+        sentence.revision = revision  # the services read its text and draft: no more queries
+    return found
+
+
+def _draft_answer(
+    request: HttpRequest,
+    draft: Draft,
+    *,
+    notice: str = "",
+    error: str = "",
+    units: Iterable[int] = (),
+    anchor: str = "",
+    task_url: str = "",
+    events: Iterable[str] = ("claims-changed",),
+) -> HttpResponse:
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, notice)
+        return redirect(draft.get_absolute_url() + anchor)
+    page = draft_page(draft)
+    context = {**draft_context(draft, page), "oob": True, "error": error, "notice": notice}
+    context["task_url"] = task_url
+    wanted = set(units)
+    parts = [
+        render_to_string(f"{DRAFT_PAGE}#unit", {**context, "unit": unit}, request)
+        for block in page.blocks
+        for unit in block.units
+        if unit.index in wanted
+    ]
+    for name in ("suggestions-panel", "claims-panel", "draft-tasks", "flash"):
+        parts.append(render_to_string(f"{DRAFT_PAGE}#{name}", context, request))
+    response = HttpResponse("".join(parts), status=422 if error else 200)
+    if error:
+        return response
+    for event in events:
+        trigger_client_event(response, event)
+    return response
+
+
+# --- The analysis -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def analysis(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the progress line (htmx polls it every second while the analysis runs; once it has
+    finished the page reloads to show the results). POST: analyse the latest revision again."""
+    if request.method == "GET":
+        draft = get_draft_for_user(request.user, pk)
+        revision = latest_revision(draft)
+        if not request.htmx:  # type: ignore[attr-defined]
+            return redirect(draft.get_absolute_url() + "#analysis")
+        if revision.analysis in (Revision.Analysis.DONE, Revision.Analysis.FAILED):
+            return HttpResponseClientRefresh()
+        context = {
+            "draft": draft,
+            "revision": revision,
+            "unit_count": revision.sentences.count(),
+            "can_mark": role_can(draft.role, Capability.MARK_CLAIMS),  # type: ignore[attr-defined]
+        }
+        return render(request, f"{DRAFT_PAGE}#analysis", context)
+    draft = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    revision = latest_revision(draft)
+    revision.draft = draft
+    if revision.analysis in (Revision.Analysis.PENDING, Revision.Analysis.RUNNING):
+        messages.info(request, "The analysis is running already.")
+    else:
+        with transaction.atomic():
+            revision = analysis_start(revision=revision)
+        if revision.analysis == Revision.Analysis.DONE:
+            messages.success(request, "Analysed again.")
+        else:
+            messages.success(request, "The analysis runs again; this page shows its progress.")
+    return redirect(draft.get_absolute_url() + "#analysis")
+
+
+# --- Findings -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = get_finding_for_user(request.user, pk)
+    return render(request, FINDING_PAGE, _finding_context(request, finding))
+
+
+@login_required
+@require_POST
+def finding_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = get_finding_for_user(request.user, pk, Capability.ASSIGN)
+    if finding.status == Finding.Status.DISMISSED:  # a repeated click: nothing left to do
+        return _finding_answer(request, finding, notice="Already dismissed.")
+    return _finding_move(request, finding, finding_dismiss, "Dismissed. Reopen it at any time.")
+
+
+@login_required
+@require_POST
+def finding_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = get_finding_for_user(request.user, pk, Capability.ASSIGN)
+    if finding.status != Finding.Status.DISMISSED:  # a repeated click: nothing left to do
+        return _finding_answer(request, finding, notice="Not dismissed: nothing to reopen.")
+    return _finding_move(request, finding, finding_reopen, "Reopened: it blocks clearance again.")
+
+
+@login_required
+@require_POST
+def finding_task_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The finding becomes a task titled after it, linked to the claims of both sentences; then
+    the task page (htmx: the finding page in place, with a link to the task)."""
+    finding = get_finding_for_user(request.user, pk, Capability.ASSIGN)
+    if finding.status == Finding.Status.TASKED and finding.task is not None:  # a repeat
+        return _finding_task_answer(request, finding, "This finding is a task already.")
+    form = FindingTaskForm(request.POST, newsroom=finding.draft.newsroom)
+    if not form.is_valid():
+        return _finding_answer(request, finding, error=_first_error(form), task_form=form)
+    try:
+        task = finding_task_create(
+            finding=finding,
+            by=request.user,  # type: ignore[arg-type]
+            assignee=form.cleaned_data["assignee"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ConflictError as exc:
+        return _finding_answer(request, exc.current, error=str(exc), status=409)
+    except FactcheckError as exc:
+        return _finding_answer(request, finding, error=str(exc))
+    finding.refresh_from_db()
+    finding.task = task
+    return _finding_task_answer(request, finding, f"Created the task “{task.title}”.")
+
+
+def _finding_task_answer(request: HttpRequest, finding: Finding, notice: str) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        return _finding_answer(request, finding, notice=notice, events=("tasks-changed",))
+    messages.success(request, notice)
+    return redirect("reviews:task", pk=finding.task_id)
+
+
+def _finding_move(
+    request: HttpRequest, finding: Finding, service: Any, notice: str
+) -> HttpResponse:
+    form = FindingActionForm(request.POST)
+    if not form.is_valid():
+        return _finding_answer(request, finding, error=_first_error(form))
+    try:
+        finding = service(
+            finding=finding, by=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except ConflictError as exc:
+        return _finding_answer(request, exc.current, error=str(exc), status=409)
+    except FactcheckError as exc:
+        return _finding_answer(request, finding, error=str(exc))
+    return _finding_answer(request, finding, notice=notice)
+
+
+def _finding_answer(
+    request: HttpRequest,
+    finding: Finding,
+    *,
+    notice: str = "",
+    error: str = "",
+    status: int = 422,
+    events: Iterable[str] = (),
+    **extra: Any,
+) -> HttpResponse:
+    """After an action: a redirect (plain post, success), the page with the message (plain
+    post, refused: 409 conflict or 422), or the page's main block and flash (htmx)."""
+    if not error and not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, notice)
+        return redirect(finding.get_absolute_url())
+    finding = get_finding_for_user(request.user, finding.pk)  # afresh, with its task
+    context = {**_finding_context(request, finding, **extra), "notice": notice, "error": error}
+    if not request.htmx:  # type: ignore[attr-defined]
+        return render(request, FINDING_PAGE, context, status=status)
+    context["oob"] = True
+    html = "".join(
+        render_to_string(f"{FINDING_PAGE}#{name}", context, request)
+        for name in ("finding-main", "finding-flash")
+    )
+    response = HttpResponse(html, status=422 if error else 200)
+    if not error:
+        trigger_client_event(response, "finding-changed")
+        for event in events:
+            trigger_client_event(response, event)
+    return response
+
+
+def _finding_context(request: HttpRequest, finding: Finding, **extra: Any) -> dict[str, Any]:
+    draft = finding.draft
+    role = _role(request, finding)
+    text = finding.revision.text
+    sides = [
+        _side(text, finding.sentence_a, finding.a_start, finding.a_end),
+        _side(text, finding.sentence_b, finding.b_start, finding.b_end),
+    ]
+    initial = {"version": finding.version}
+    context: dict[str, Any] = {
+        "finding": finding,
+        "draft": draft,
+        "sides": sides,
+        "can_act": role_can(role, Capability.ASSIGN),
+        "action_form": FindingActionForm(initial=initial),
+        "task_form": FindingTaskForm(initial=initial, newsroom=draft.newsroom),
+    }
+    context.update(extra)
+    return context
+
+
+def _side(text: str, sentence: Sentence, start: int | None, end: int | None) -> dict[str, Any]:
+    """One sentence of a finding cut in three: before, the conflicting words, after."""
+    s, e = sentence.start, sentence.end
+    if start is None or end is None or not s <= start < end <= e:
+        start = end = e
+    return {
+        "index": sentence.index,
+        "before": text[s:start],
+        "conflict": text[start:end],
+        "after": text[end:e],
+    }
+
+
+def _role(request: HttpRequest, finding: Finding) -> str | None:
+    from factcheck.newsrooms.access import role_in
+
+    return role_in(request.user, finding.draft.newsroom_id)
+
+
+# --- The newsroom's threshold ------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def threshold_update(request: HttpRequest, slug: str) -> HttpResponse:
+    """The suggestions form of the newsroom settings page (its admins only)."""
+    newsroom = newsroom_for_admin(request, slug)
+    form = ThresholdForm(request.POST, model_threshold=_model_threshold())
+    error = notice = ""
+    if form.is_valid():
+        try:
+            newsroom_set_threshold(
+                newsroom=newsroom,
+                by=request.user,  # type: ignore[arg-type]
+                threshold=form.cleaned_data["threshold"],
+            )
+        except FactcheckError as exc:
+            error = str(exc)
+        else:
+            notice = "Suggestion threshold saved."
+            form = ThresholdForm(
+                initial={"threshold": newsroom.suggestion_threshold},
+                model_threshold=_model_threshold(),
+            )
+    else:
+        error = _first_error(form)
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, notice)
+        return redirect(reverse("lookups:settings", kwargs={"slug": slug}) + "#suggestions")
+    context = {
+        "newsroom": newsroom,
+        "threshold_form": form,
+        "model_threshold": _model_threshold(),
+        "threshold_notice": notice,
+        "threshold_error": error,
+    }
+    html = render_to_string(f"{SETTINGS_PAGE}#suggestions-form", context, request)
+    return HttpResponse(html, status=422 if error else 200)
+
+
+def _model_threshold() -> float:
+    from factcheck.analysis import checkworthiness
+
+    return checkworthiness.load().threshold
+
+
+# --- Small helpers ------------------------------------------------------------------------------
+
+
+def _first_error(form: Any) -> str:
+    return next((str(e) for errors in form.errors.values() for e in errors), "Check the form.")
+
+
+def _text(revision: Revision, sentence: Sentence) -> str:
+    return revision.text[sentence.start : sentence.end]
+
+
+def _short(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
