@@ -393,7 +393,9 @@ def _change(finding: Finding, by: User | None, values: dict, action: str, verb: 
 
 def _locked(finding: Finding, expected_version: int | None) -> Finding:
     return lock_for_change(
-        Finding.objects.select_related("draft", "revision", "sentence_a", "sentence_b", "task"),
+        # Only the finding's row is locked: FOR UPDATE may not take the nullable side of an
+        # outer join (the task) on PostgreSQL, and the draft is locked by its own services.
+        Finding.objects.all(),
         finding.pk,
         expected_version=expected_version,
         now=lambda f: f.get_status_display().lower(),
