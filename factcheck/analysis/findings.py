@@ -876,7 +876,7 @@ def _run_variants(
     out: list[Finding] = []
     for items in by_surname.values():
         for x_pos, (wx, nx, ux, spx) in enumerate(items):
-            for wy, ny, uy, spy in items[x_pos + 1 :]:
+            for wy, ny, uy, spy in items[x_pos + 1 : x_pos + 1 + PAIR_WINDOW]:
                 if ux == uy or wx == wy or wx[:-1] != wy[:-1]:
                     continue
                 if wx[-1] in "aeiouy" and wy[-1] in "aeiouy":
@@ -998,6 +998,12 @@ def _places(s: _Sentence, proper: set[str]) -> list[_Anchored]:
 # --- The finder --------------------------------------------------------------------------------
 
 
+# How many later mentions of the same slot (figure, code, role, anchor, surname) one mention is
+# compared with: every pair in a news article, where a slot holds a handful, and linear work on
+# a machine-made draft of thousands of units (all pairs of a 10,000-unit one took minutes).
+PAIR_WINDOW = 50
+
+
 def find_findings(units: Sequence[str], kinds: Sequence[str] | None = None) -> list[Finding]:
     """Contradictions and name variants in a draft's units (boilerplate ignored), by unit.
 
@@ -1044,15 +1050,18 @@ def _figure_conflicts(sentences: list[_Sentence], by_index: dict[int, _Sentence]
             s.slots.add((f.measure, f.head, f.mods))
     out: list[Finding] = []
     for (measure, head, _mods), figures in slots.items():
+        in_unit: dict[int, list[_Figure]] = defaultdict(list)
+        for f in figures:
+            in_unit[f.unit].append(f)
         for x_pos, x in enumerate(figures):
-            for y in figures[x_pos + 1 :]:
+            for y in figures[x_pos + 1 : x_pos + 1 + PAIR_WINDOW]:
                 if x.unit == y.unit or _overlaps(x, y):
                     continue
                 sx, sy = by_index[x.unit], by_index[y.unit]
                 if _time_differs(sx, sy, measure) or _different_actors(sx, sy):
                     continue
-                if any(_overlaps(x, z) for z in figures if z.unit == y.unit) or any(
-                    _overlaps(y, z) for z in figures if z.unit == x.unit
+                if any(_overlaps(x, z) for z in in_unit[y.unit]) or any(
+                    _overlaps(y, z) for z in in_unit[x.unit]
                 ):
                     continue  # each sentence also states the other's value
                 if measure is None and not (x.context & y.context) - {head}:
@@ -1101,7 +1110,7 @@ def _code_conflicts(sentences: list[_Sentence]) -> list[Finding]:
     out: list[Finding] = []
     for items in by_family.values():
         for x_pos, (sx, cx, spx) in enumerate(items):
-            for sy, cy, spy in items[x_pos + 1 :]:
+            for sy, cy, spy in items[x_pos + 1 : x_pos + 1 + PAIR_WINDOW]:
                 nx, ny = _norm_code(cx), _norm_code(cy)
                 if nx == ny or sx.index == sy.index or ny in mentioned_with[nx]:
                     continue
@@ -1139,9 +1148,10 @@ def _anchored_conflicts(
         values_by_unit[item.unit].add(item.value.lower())
     seen: set[tuple[int, int, str, str]] = set()
     out: list[Finding] = []
+    co_mentioned: dict[tuple[str, str], bool] = {}
     for group in by_anchor.values():
         for x_pos, x in enumerate(group):
-            for y in group[x_pos + 1 :]:
+            for y in group[x_pos + 1 : x_pos + 1 + PAIR_WINDOW]:  # see _figure_conflicts
                 if x.unit == y.unit or x.value.lower() == y.value.lower():
                     continue
                 key = (x.unit, y.unit, x.value, y.value)
@@ -1163,8 +1173,12 @@ def _anchored_conflicts(
                     continue
                 if what != "place" and sx.slots & sy.slots:
                     continue  # "the toll stood at 12 on Monday": a day of a reading, not an event
-                if what == "place" and (_co_mentioned(x.value, y.value, by_index.values())):
-                    continue
+                if what == "place":
+                    pair = (x.value, y.value)
+                    if pair not in co_mentioned:  # a scan of the draft: once per pair
+                        co_mentioned[pair] = _co_mentioned(x.value, y.value, by_index.values())
+                    if co_mentioned[pair]:
+                        continue
                 if what == "date" and _year_fits(x.value, y.value):
                     continue
                 if what != "place" and _different_actors(sx, sy):
@@ -1224,7 +1238,7 @@ def _role_conflicts(roles: list[_Role]) -> list[Finding]:
     out: list[Finding] = []
     for group in by_role.values():
         for x_pos, x in enumerate(group):
-            for y in group[x_pos + 1 :]:
+            for y in group[x_pos + 1 : x_pos + 1 + PAIR_WINDOW]:
                 if x.unit == y.unit or _same_person(x.name, y.name):
                     continue
                 out.append(
