@@ -43,6 +43,11 @@ def latest_revision(draft: Draft) -> Revision:
     return revision
 
 
+# The suggestions panel lists this many (the units themselves are marked on the page, and
+# "Confirm all" takes every one): a list of hundreds helps nobody and costs the page its speed.
+SUGGESTIONS_LISTED = 50
+
+
 @dataclass
 class Piece:
     text: str
@@ -104,8 +109,10 @@ class DraftPage:
     unit_count: int
     boilerplate_count: int
     threshold: float = 1.0
-    suggestions: list[Suggestion] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)  # the first SUGGESTIONS_LISTED
+    suggestion_count: int = 0
     dismissed_suggestions: list[Suggestion] = field(default_factory=list)
+    dismissed_count: int = 0
     findings: FindingsSummary = field(default_factory=FindingsSummary)
 
     @property
@@ -143,6 +150,8 @@ def draft_page(draft: Draft) -> DraftPage:
         block.units.append(unit)
         previous_end = sentence.end
     units = [unit for block in blocks for unit in block.units]
+    suggested = [u for u in units if u.suggested]
+    dismissed = [u for u in units if u.suggestion_dismissed]
     return DraftPage(
         revision=revision,
         blocks=blocks,
@@ -150,8 +159,10 @@ def draft_page(draft: Draft) -> DraftPage:
         unit_count=len(sentences),
         boilerplate_count=sum(1 for s in sentences if s.kind == Sentence.Kind.BOILERPLATE),
         threshold=threshold,
-        suggestions=[_suggestion(text, u) for u in units if u.suggested],
-        dismissed_suggestions=[_suggestion(text, u) for u in units if u.suggestion_dismissed],
+        suggestions=[_suggestion(text, u) for u in suggested[:SUGGESTIONS_LISTED]],
+        suggestion_count=len(suggested),
+        dismissed_suggestions=[_suggestion(text, u) for u in dismissed[:SUGGESTIONS_LISTED]],
+        dismissed_count=len(dismissed),
         findings=draft_findings(revision),
     )
 

@@ -627,3 +627,23 @@ def test_draft_page_query_count_does_not_grow_with_findings(
             status=[Finding.Status.OPEN, Finding.Status.DISMISSED][i % 2],
         )
     assert count() == one <= DRAFT_PAGE_MAX_QUERIES
+
+
+def test_the_panel_lists_the_first_suggestions_and_counts_them_all(
+    editor_client: Client, draft: Draft, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factcheck.drafts import selectors
+
+    monkeypatch.setattr(selectors, "SUGGESTIONS_LISTED", 1)
+    total = len(suggested_now(draft))
+    assert total > 1
+    html = body(editor_client.get(page_url(draft)))
+    panel = html[
+        html.index('id="suggestions-panel"') : html.index(
+            "</section>", html.index('id="suggestions-panel"')
+        )
+    ]
+    assert panel.count('<li class="suggestion"') == 1
+    assert f"The first 1 of {total} are listed" in panel
+    assert f"Confirm all {total}" in panel
+    assert f'data-count="{total}"' in panel
