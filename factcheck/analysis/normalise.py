@@ -29,3 +29,12 @@ def title_from_text(text: str, *, max_length: int = 300) -> str:
                 return stripped[: max_length - 1].rstrip() + "…"
             return stripped
     return ""
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` narrowed so that ``text[start:end]`` has no white space around it."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -26,6 +26,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from factcheck.analysis.normalise import strip_span
+
 SENTENCE = "sentence"
 BOILERPLATE = "boilerplate"
 
@@ -288,19 +290,11 @@ def _raw(units: Sequence[str], opener: _Mark, close_unit: int, close_at: int | N
     for unit in range(opener.unit, close_unit + 1):
         start = opener.position + 1 if unit == opener.unit else 0
         end = close_at if unit == close_unit and close_at is not None else len(units[unit])
-        start, end = _trim(units[unit], start, end)
+        start, end = strip_span(units[unit], start, end)
         if start < end:
             segments.append((unit, start, end))
     close_end = None if close_at is None else close_at + 1
     return _Raw(opener.unit, opener.position, close_unit, close_end, tuple(segments))
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _words(raw: _Raw, units: Sequence[str]) -> int:
@@ -326,7 +320,7 @@ def speech_spans(text: str) -> list[tuple[int, int]]:
             and closes
             and len(WORD.findall(text, 0, match.start())) >= 2
         ):
-            start, end = _trim(text, 0, match.start())
+            start, end = strip_span(text, 0, match.start())
             spans.append((start, end))
             break
     has_verb = _has_speech_verb(text, raws)

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from factcheck.analysis.loaders import LoadError, check_size, load_file
-from factcheck.analysis.normalise import normalise_text, title_from_text
+from factcheck.analysis.normalise import normalise_text, strip_span, title_from_text
 from factcheck.errors import FactcheckError
 from factcheck.history.services import audit_record
 from factcheck.newsrooms.access import Capability, get_for_member, role_can, role_in
@@ -211,13 +211,13 @@ def split_passages(
 def _pieces(text: str, max_chars: int) -> list[tuple[int, int]]:
     pieces = []
     for match in _PARAGRAPH.finditer(text):
-        start, end = _trim(text, match.start(), match.end())
+        start, end = strip_span(text, match.start(), match.end())
         while end - start > max_chars:
             cut = _cut(text, start, start + max_chars, max_chars)
-            piece_start, piece_end = _trim(text, start, cut)
+            piece_start, piece_end = strip_span(text, start, cut)
             if piece_end > piece_start:
                 pieces.append((piece_start, piece_end))
-            start, end = _trim(text, cut, end)
+            start, end = strip_span(text, cut, end)
         if end > start:
             pieces.append((start, end))
     return pieces
@@ -233,14 +233,6 @@ def _cut(text: str, start: int, limit: int, max_chars: int) -> int:
         return min(ends[-1], limit)
     space = text.rfind(" ", start + max_chars // 3, limit)
     return space if space != -1 else limit
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 # --- Access and services ------------------------------------------------------------------------
