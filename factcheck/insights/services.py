@@ -239,11 +239,8 @@ def suggestions_confirm(*, sentences: Sequence[Sentence], by: User | None) -> li
     """Mark each suggested unit as a claim (a repeat confirms nothing twice)."""
     from factcheck.claims.services import claim_mark_sentence
 
-    claims = []
-    for sentence in sentences:
-        _require(by, sentence.revision.draft.newsroom_id, Capability.MARK_CLAIMS)
-        claims.append(claim_mark_sentence(sentence=sentence, by=by))
-    return claims
+    _require_each_newsroom(by, sentences)
+    return [claim_mark_sentence(sentence=sentence, by=by) for sentence in sentences]
 
 
 @transaction.atomic
@@ -251,10 +248,10 @@ def suggestions_dismiss(
     *, sentences: Sequence[Sentence], by: User | None, dismissed: bool = True
 ) -> int:
     """Dismiss (or, with ``dismissed=False``, bring back) suggestions; how many changed."""
+    _require_each_newsroom(by, sentences)
     changed = 0
     for sentence in sentences:
         draft = sentence.revision.draft
-        _require(by, draft.newsroom_id, Capability.MARK_CLAIMS)
         if sentence.suggestion_dismissed == dismissed:
             continue
         Sentence.objects.filter(pk=sentence.pk).update(suggestion_dismissed=dismissed)
@@ -400,6 +397,13 @@ def _locked(finding: Finding, expected_version: int | None) -> Finding:
         expected_version=expected_version,
         now=lambda f: f.get_status_display().lower(),
     )
+
+
+def _require_each_newsroom(by: User | None, sentences: Sequence[Sentence]) -> None:
+    """MARK_CLAIMS in every newsroom the sentences belong to: one check per newsroom, not one
+    query per sentence ("Confirm all" sends hundreds)."""
+    for newsroom_id in {sentence.revision.draft.newsroom_id for sentence in sentences}:
+        _require(by, newsroom_id, Capability.MARK_CLAIMS)
 
 
 def _require(by: User | None, newsroom_id: int, capability: Capability) -> None:

@@ -272,3 +272,22 @@ def test_the_demo_draft_has_its_three_planted_findings(newsroom: Any, editor: An
     draft = draft_import(newsroom=newsroom, by=editor, text=DEMO.read_text(encoding="utf-8"))
     summaries = sorted(Finding.objects.filter(draft=draft).values_list("summary", flat=True))
     assert summaries == ["41 vs nearly 30", "Port Averin vs Port Averine", "S-92 vs S-76"]
+
+
+def test_bulk_dismissal_checks_the_role_once_not_per_sentence(newsroom: Any, editor: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    text = "\n\n".join(f"The council said {n + 2} homes lost power on Monday." for n in range(8))
+    draft = draft_import(newsroom=newsroom, by=editor, text=text)
+    sentences = units(draft)
+    for sentence in sentences:
+        sentence.revision = draft.revisions.get()  # as the view does: no query per sentence
+
+    def queries(chosen: list[Sentence]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert suggestions_dismiss(sentences=chosen, by=editor) == len(chosen)
+        return len(captured)
+
+    two, six = queries(sentences[:2]), queries(sentences[2:8])
+    assert six - two == 4 * 2  # per sentence: its update and its audit entry, nothing more
