@@ -267,6 +267,9 @@ def analysis_results(newsroom: Newsroom, editor: object) -> dict[str, object]:
 
 
 def main() -> None:
+    # Other work on the machine skews every timing here: the load before the bench started says
+    # how quiet the machine was (a 2-core machine is busy above 2).
+    load_before = [round(x, 2) for x in os.getloadavg()]
     call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model
 
@@ -326,6 +329,7 @@ def main() -> None:
         "python": platform.python_version(),
         "database": connection.vendor,
         "cpus": os.cpu_count(),
+        "load_average_before": load_before,
     }
     out = ROOT / "bench" / "results.json"
     existing = json.loads(out.read_text()) if out.exists() else {}
