@@ -1,4 +1,4 @@
-"""Reading the audit trail: a draft's timeline."""
+"""Reading the audit trail: a draft's timeline, and the changes to a newsroom's settings."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ from factcheck.drafts.models import Draft
 from factcheck.history.models import AuditEntry
 
 TIMELINE_PAGE_SIZE = 50
+SETTINGS_HISTORY_SIZE = 10
+# The entries about a newsroom's settings, by object type: its source settings and its own
+# fields (the suggestion threshold).
+SETTINGS_OBJECTS = ("sourcesettings", "newsroom")
 # What the timeline can be narrowed to, by the object type the entry is about.
 TIMELINE_KINDS = {
     "draft": "Draft",
@@ -41,6 +45,23 @@ def draft_timeline(draft: Draft, *, kind: str = "") -> QuerySet[AuditEntry]:
     if kind in TIMELINE_KINDS:
         entries = entries.filter(object_type=kind)
     return entries.order_by("-created_at", "-id")
+
+
+def settings_history(newsroom_id: int, *, limit: int = SETTINGS_HISTORY_SIZE) -> list[AuditEntry]:
+    """The latest changes to the newsroom's settings, newest first, with their actors (one
+    query); each with ``change_list`` like a timeline entry."""
+    entries = list(
+        AuditEntry.objects.filter(
+            newsroom_id=newsroom_id, draft=None, object_type__in=SETTINGS_OBJECTS
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    for entry in entries:
+        entry.change_list = [  # type: ignore[attr-defined]
+            Change(field, *_pair(value)) for field, value in (entry.changes or {}).items()
+        ]
+    return entries
 
 
 def timeline_page(

@@ -28,6 +28,7 @@ from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.drafts.selectors import draft_page, latest_revision
 from factcheck.drafts.views import draft_context
 from factcheck.errors import ConflictError, FactcheckError
+from factcheck.history.selectors import settings_history
 from factcheck.insights.access import get_finding_for_user
 from factcheck.insights.forms import FindingActionForm, FindingTaskForm, ThresholdForm
 from factcheck.insights.models import Finding
@@ -406,8 +407,11 @@ def threshold_update(request: HttpRequest, slug: str) -> HttpResponse:
         "model_threshold": _model_threshold(),
         "threshold_notice": notice,
         "threshold_error": error,
+        "history": settings_history(newsroom.pk),
+        "oob": True,  # the history comes along out of band
     }
     html = render_to_string(f"{SETTINGS_PAGE}#suggestions-form", context, request)
+    html += render_to_string(f"{SETTINGS_PAGE}#settings-history", context, request)
     return HttpResponse(html, status=422 if error else 200)
 
 

@@ -24,7 +24,7 @@ from factcheck.sources.models import (
     ReferenceDocument,
     SourceSettings,
 )
-from factcheck.sources.services import lookups_start
+from factcheck.sources.services import lookups_start, source_settings_save
 
 
 @admin.register(SourceSettings)
@@ -64,6 +64,18 @@ class SourceSettingsAdmin(admin.ModelAdmin):
     @admin.display(description="API key", boolean=True)
     def api_key_set(self, obj: SourceSettings) -> bool:
         return bool(obj.factcheck_api_key)
+
+    def save_model(
+        self, request: HttpRequest, obj: SourceSettings, form: SourceSettingsBaseForm, change: bool
+    ) -> None:
+        # Through the service, like the newsroom's page: the change reaches the newsroom's
+        # history under the admin's name, with the API key masked.
+        saved = source_settings_save(
+            newsroom=obj.newsroom,
+            by=request.user,  # type: ignore[arg-type]
+            values=form.setting_values(),
+        )
+        obj.pk, obj.updated_at = saved.pk, saved.updated_at
 
 
 @admin.register(Lookup)

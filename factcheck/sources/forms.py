@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import RegexValidator
 
 from factcheck.sources.models import Source, SourceSettings
+from factcheck.sources.services import SETTINGS_FIELDS, settings_stamp
 
 # The Wikipedia language becomes part of a host name ("{lang}.wikipedia.org"), so only a
 # language code may pass: letters, then optional "-variant" parts.
@@ -129,15 +129,14 @@ class SourceSettingsBaseForm(forms.ModelForm):
         data["factcheck_api_key"] = key
         return data
 
-    def save(self, commit: bool = True) -> SourceSettings:
-        self.instance.factcheck_api_key = self.cleaned_data["factcheck_api_key"]
-        return super().save(commit=commit)
+    def setting_values(self) -> dict[str, Any]:
+        """The valid form as ``source_settings_save`` takes it: every setting, API key included."""
+        return {name: self.cleaned_data[name] for name in SETTINGS_FIELDS}
 
 
 class SourceSettingsForm(SourceSettingsBaseForm):
-    """The newsroom page's form. ``seen`` is when the settings were last saved as the user saw
-    them: if someone has saved since, the form is refused (code "conflict") instead of silently
-    undoing their change."""
+    """The newsroom page's form. ``seen`` is the settings' stamp as the page showed them: the
+    service refuses to undo a change someone saved since (see ``source_settings_save``)."""
 
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -147,30 +146,4 @@ class SourceSettingsForm(SourceSettingsBaseForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["seen"] = self.saved_stamp()
-
-    def saved_stamp(self) -> str:
-        """The settings' version as the page shows it: when they were last saved."""
-        updated = self.instance.updated_at if self.instance.pk else None
-        return updated.isoformat() if updated else ""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        stale = self.instance.pk and data.get("seen", "") != self.saved_stamp()
-        if stale and self._changes_anything(data):
-            raise forms.ValidationError(
-                "Someone saved these settings while you were editing them. Your changes are "
-                "kept below: check them against theirs and save again.",
-                code="conflict",
-            )
-        return data
-
-    def _changes_anything(self, data: dict[str, Any]) -> bool:
-        """Whether saving ``data`` would change the settings as saved now (a form sent twice,
-        or one that agrees with the other change, overwrites nothing: no conflict)."""
-        fields = [*self._meta.fields, "factcheck_api_key"]  # type: ignore[misc]
-        return any(name in data and data[name] != getattr(self.instance, name) for name in fields)
-
-    @property
-    def conflict(self) -> bool:
-        return self.has_error(NON_FIELD_ERRORS, code="conflict")
+            self.initial["seen"] = settings_stamp(self.instance) if self.instance.pk else ""

@@ -5,9 +5,9 @@ reason, and attaching or dismissing what was found."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -16,7 +16,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from factcheck.claims.models import Claim, EvidenceLink
-from factcheck.errors import FactcheckError
+from factcheck.errors import ConflictError, FactcheckError
+from factcheck.history.services import audit_record, changed_fields
 from factcheck.newsrooms.access import Capability, role_can, role_in
 from factcheck.newsrooms.models import Newsroom
 from factcheck.sources.models import Evidence, Lookup, Source, SourceSettings
@@ -32,6 +33,102 @@ L = Lookup.Status
 def source_settings_for(newsroom: Newsroom | int) -> SourceSettings:
     newsroom_id = newsroom if isinstance(newsroom, int) else newsroom.pk
     return SourceSettings.objects.get_or_create(newsroom_id=newsroom_id)[0]
+
+
+# What a newsroom admin sets on the settings page (and a site admin in the Django admin), with
+# the name the history gives each.
+SETTINGS_FIELDS = {
+    "archive_enabled": "Archive",
+    "library_enabled": "Reference library",
+    "wikipedia_enabled": "Wikipedia",
+    "wikipedia_language": "Wikipedia language",
+    "factcheck_enabled": "Fact Check Tools",
+    "factcheck_api_key": "API key",
+    "factcheck_language": "Fact Check Tools language",
+    "factcheck_max_age_days": "Fact Check Tools maximum age (days)",
+    "lookup_on_mark": "Look up on marking",
+}
+SETTINGS_CONFLICT = (
+    "Someone saved these settings while you were editing them. Your changes are kept below: "
+    "check them against theirs and save again."
+)
+
+
+@transaction.atomic
+def source_settings_save(
+    *, newsroom: Newsroom, by: User | None, values: Mapping[str, Any], seen: str | None = None
+) -> SourceSettings:
+    """Save the newsroom's source settings from ``values`` (fields of SETTINGS_FIELDS) and record
+    what changed in its history. Newsroom admins and site admins (the Django permission to change
+    source settings) only; ``by`` None is the system.
+
+    ``seen`` is the settings' stamp (:func:`settings_stamp`) as the user loaded them: if someone
+    has saved since, and ``values`` would change the settings as they are now, nothing is saved
+    and :class:`ConflictError` carries the current settings. Sending the same values twice, or
+    values that agree with the other change, is no conflict. The row is locked meanwhile.
+    """
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"not source settings: {sorted(unknown)}")
+    if (
+        by is not None
+        and not by.has_perm("sources.change_sourcesettings")
+        and not role_can(role_in(by, newsroom.pk), Capability.MANAGE_MEMBERS)
+    ):
+        raise PermissionDenied("Only the newsroom's admins change its source settings.")
+    source_settings_for(newsroom)  # the row exists: there is something to lock
+    current = SourceSettings.objects.select_for_update().get(newsroom=newsroom)
+    changes = changed_fields(current, values)
+    if not changes:
+        return current
+    if seen is not None and seen != settings_stamp(current):
+        raise ConflictError(SETTINGS_CONFLICT, current=current)
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.save()
+    audit_record(
+        obj=current,
+        action="source_settings_changed",
+        actor=by,
+        summary=f"Changed the source settings: {settings_summary(changes)}",
+        newsroom_id=newsroom.pk,
+        draft_id=None,
+        changes=_masked(changes),
+    )
+    return current
+
+
+def settings_stamp(settings: SourceSettings) -> str:
+    """The settings' version as a page shows it: when they were last saved."""
+    return settings.updated_at.isoformat() if settings.updated_at else ""
+
+
+def settings_summary(changes: Mapping[str, tuple[Any, Any]]) -> str:
+    """ "Wikipedia on → off; API key replaced": the changes as a newsroom admin reads them. The
+    API key itself never appears."""
+    parts = []
+    for name, (before, after) in _masked(changes).items():
+        label = SETTINGS_FIELDS[name]
+        if name == "factcheck_api_key":
+            parts.append(f"{label} {after}")
+            continue
+        if isinstance(after, bool):
+            before, after = ("on" if before else "off"), ("on" if after else "off")
+        parts.append(f"{label} {before or 'any'} → {after or 'any'}")
+    return "; ".join(parts)
+
+
+def _masked(changes: Mapping[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
+    """``changes`` with the API key's values replaced by whether one was set: a secret must not
+    reach the history, where every member with access to it could read it."""
+    masked = dict(changes)
+    if "factcheck_api_key" in masked:
+        before, after = masked["factcheck_api_key"]
+        masked["factcheck_api_key"] = (
+            "set" if before else "not set",
+            ("replaced" if before else "set") if after else "removed",
+        )
+    return masked
 
 
 def query_for(claim: Claim) -> str:

@@ -28,6 +28,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.test import Client
+
+from tests.conftest import client_for
+from tests.factories import UserFactory
 
 RECORDED = Path(__file__).resolve().parent / "recorded"
 
@@ -185,6 +189,12 @@ def _handler_for(stub: StubServer) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+@pytest.fixture
+def root_client() -> Client:
+    """A site admin (superuser) logged in: the Django admin's user."""
+    return client_for(UserFactory(username="root", is_staff=True, is_superuser=True))
 
 
 @pytest.fixture

@@ -338,11 +338,6 @@ def test_with_lookup_on_mark_marking_a_claim_starts_its_lookups(
 # --- The Django admin --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def root_client() -> Client:
-    return client_for(UserFactory(username="root", is_staff=True, is_superuser=True))
-
-
 def test_the_admin_keeps_the_api_key_write_only_too(
     root_client: Client, newsroom: Any, admin_client: Client
 ) -> None:

@@ -23,12 +23,14 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from factcheck.analysis import checkworthiness
+from factcheck.errors import ConflictError
+from factcheck.history.selectors import settings_history
 from factcheck.insights.forms import ThresholdForm
 from factcheck.newsrooms.access import Capability, newsrooms_for, newsrooms_where
 from factcheck.newsrooms.models import Newsroom
 from factcheck.sources.forms import SourceSettingsForm
 from factcheck.sources.models import Source, SourceSettings
-from factcheck.sources.services import source_settings_for
+from factcheck.sources.services import settings_stamp, source_settings_for, source_settings_save
 
 PAGE = "sources/settings.html"
 
@@ -42,28 +44,33 @@ def source_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
         return _render(request, newsroom, SourceSettingsForm(instance=current))
     form = SourceSettingsForm(request.POST, instance=current)
-    if form.is_valid():
-        form.save()
-        notice = "Source settings saved."
-        if not request.htmx:  # type: ignore[attr-defined]
-            messages.success(request, notice)
-            return redirect(request.path)
-        fresh = SourceSettingsForm(instance=source_settings_for(newsroom))
-        response = _render(request, newsroom, fresh, notice=notice)
-        return trigger_client_event(response, "source-settings-changed")
-    if form.conflict:
-        saved = source_settings_for(newsroom)
+    if not form.is_valid():
+        return _render(request, newsroom, form, error="Check the settings below.", status=422)
+    try:
+        source_settings_save(
+            newsroom=newsroom,
+            by=request.user,  # type: ignore[arg-type]
+            values=form.setting_values(),
+            seen=form.cleaned_data["seen"],
+        )
+    except ConflictError as exc:
+        saved = exc.current
         # The user's input again, stamped with the settings as saved now: saving it is then a
         # deliberate overwrite of the change they have just been shown. (Its own copy of the
         # row: validating a bound form writes the input onto its instance.)
         data = request.POST.copy()
-        data["seen"] = SourceSettingsForm(instance=saved).saved_stamp()
+        data["seen"] = settings_stamp(saved)
         kept = SourceSettingsForm(data, instance=source_settings_for(newsroom))
         kept.is_valid()
         status = 422 if request.htmx else 409  # type: ignore[attr-defined]
-        error = str(form.non_field_errors()[0])
-        return _render(request, newsroom, kept, error=error, status=status, saved=saved)
-    return _render(request, newsroom, form, error="Check the settings below.", status=422)
+        return _render(request, newsroom, kept, error=str(exc), status=status, saved=saved)
+    notice = "Source settings saved."
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, notice)
+        return redirect(request.path)
+    fresh = SourceSettingsForm(instance=source_settings_for(newsroom))
+    response = _render(request, newsroom, fresh, notice=notice)
+    return trigger_client_event(response, "source-settings-changed")
 
 
 def newsroom_for_admin(request: HttpRequest, slug: str) -> Newsroom:
@@ -97,11 +104,13 @@ def _render(
             model_threshold=checkworthiness.load().threshold,
         ),
         "model_threshold": checkworthiness.load().threshold,
+        "history": settings_history(newsroom.pk),
     }
     if not request.htmx:  # type: ignore[attr-defined]
         return render(request, PAGE, context, status=status)
     context["oob"] = True
-    html = render_to_string(f"{PAGE}#settings-form", context, request) + render_to_string(
-        f"{PAGE}#settings-flash", context, request
+    html = "".join(
+        render_to_string(f"{PAGE}#{part}", context, request)
+        for part in ("settings-form", "settings-flash", "settings-history")
     )
     return HttpResponse(html, status=422 if status >= 400 else 200)
