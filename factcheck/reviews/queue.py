@@ -449,6 +449,11 @@ def queue_rows(
     return combined.order_by(*SORTS[filters.sort][1], *TIEBREAK)
 
 
+def queue_count(newsroom_ids: list[int], filters: QueueFilters, now: datetime | None = None) -> int:
+    """How many rows wait, as the queue page counts them: one query."""
+    return queue_rows(newsroom_ids, filters, now).order_by().count()
+
+
 def queue_page(
     *,
     newsroom_ids: list[int],

@@ -442,6 +442,23 @@ def test_htmx_approve_rerenders_the_row_in_its_new_state(
     assert "queue-changed" in json.loads(response["HX-Trigger"])
 
 
+def test_a_row_action_updates_the_waiting_count_in_place(
+    editor_client: Client, draft: Draft, editor: Any, checker: Any
+) -> None:
+    first, second = proposed(draft, editor, checker), proposed(draft, editor, checker, index=2)
+    in_review(draft, editor, checker)
+    assert '<span id="queue-waiting">3 waiting</span>' in body(editor_client.get(URL))
+    response = act(editor_client, first, "approve", htmx=True, back="")
+    assert response.status_code == 200
+    assert '<template><span id="queue-waiting" hx-swap-oob="true">2 waiting</span></template>' in (
+        body(response)
+    )
+    # The count follows the page's filters: no verdict is left, the task still waits.
+    response = act(editor_client, second, "approve", htmx=True, back="show=verdicts")
+    assert 'hx-swap-oob="true">0 waiting</span>' in body(response)
+    assert '<span id="queue-waiting">1 waiting</span>' in body(editor_client.get(URL))
+
+
 def test_repeating_an_approval_is_refused_without_harm(
     editor_client: Client, draft: Draft, editor: Any, checker: Any
 ) -> None:

@@ -40,6 +40,7 @@ from factcheck.reviews.queue import (
     QueuePage,
     QueueRow,
     parse_token,
+    queue_count,
     queue_newsroom_ids,
     queue_page,
     queue_row,
@@ -119,7 +120,9 @@ def _row_action(request: HttpRequest) -> HttpResponse:
     if not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, notice)
         return redirect(_queue_url(back))
-    response = _render_row(request, queue_row(obj), back, notice=notice)
+    # The "N waiting" count follows the action (an approved verdict no longer waits).
+    waiting = queue_count(_newsrooms(request), QueueFilters.from_query(back))
+    response = _render_row(request, queue_row(obj), back, notice=notice, waiting=waiting)
     return trigger_client_event(response, "queue-changed")
 
 
@@ -284,7 +287,13 @@ def _render_list(
 
 
 def _render_row(
-    request: HttpRequest, row: QueueRow, back: QueryDict, *, notice: str, status: int = 200
+    request: HttpRequest,
+    row: QueueRow,
+    back: QueryDict,
+    *,
+    notice: str,
+    status: int = 200,
+    waiting: int | None = None,
 ) -> HttpResponse:
     context = {
         "row": row,
@@ -296,6 +305,8 @@ def _render_row(
     }
     html = render_to_string(f"{TEMPLATE}#row", context, request)
     html += render_to_string(f"{TEMPLATE}#flash", context, request)
+    if waiting is not None:
+        html += render_to_string(f"{TEMPLATE}#waiting", {**context, "waiting": waiting}, request)
     return HttpResponse(html, status=status)
 
 
