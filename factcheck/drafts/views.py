@@ -33,7 +33,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
     drafts = dashboard_drafts(request.user).filter(archived_at__isnull=not archived)
     can_load = newsrooms_where(request.user, Capability.LOAD_DRAFT).exists()
-    context = {"drafts": drafts, "can_load": can_load, "archived": archived}
+    # The newsrooms this user administers: links to their settings (sources, suggestions).
+    managed = newsrooms_where(request.user, Capability.MANAGE_MEMBERS).order_by("name")
+    context = {"drafts": drafts, "can_load": can_load, "archived": archived, "managed": managed}
     return render(request, "drafts/dashboard.html", context)
 
 

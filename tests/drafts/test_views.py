@@ -141,8 +141,9 @@ def test_dashboard_refuses_post(editor_client: Client) -> None:
     assert editor_client.post("/").status_code == 405
 
 
-# session, user, "may this user load drafts?", the drafts with their counts
-DASHBOARD_MAX_QUERIES = 4
+# session, user, "may this user load drafts?", the drafts with their counts, the newsrooms the
+# user administers
+DASHBOARD_MAX_QUERIES = 5
 # session, user, draft with role, revision, sentences, claims, findings (+ the panels' reads)
 DRAFT_PAGE_MAX_QUERIES = 11
 
@@ -180,6 +181,16 @@ def test_dashboard_query_count_does_not_grow_with_the_number_of_drafts(
         response = editor_client.get("/")
     assert len(response.context["drafts"]) == 30
     assert all(row.claim_count == 1 for row in response.context["drafts"])
+
+
+def test_dashboard_links_newsroom_admins_to_their_newsrooms_settings(
+    editor_client: Client, newsadmin: Any, newsroom: Any, other_newsroom: Any
+) -> None:
+    html = client_for(newsadmin).get("/").content.decode()
+    settings_url = f"/newsrooms/{newsroom.slug}/sources/"
+    assert f'<a href="{settings_url}">{newsroom.name}: sources and suggestions</a>' in html
+    assert f"/newsrooms/{other_newsroom.slug}/sources/" not in html
+    assert "Newsroom settings" not in editor_client.get("/").content.decode()
 
 
 # --- Load a draft: the form --------------------------------------------------------------------
