@@ -64,6 +64,19 @@
     return true;
   }
 
+  // The next suggested sentence after the current one, wrapping round to the first.
+  function nextSuggestion() {
+    const list = units();
+    const at = list.findIndex((el) => el.id === currentId);
+    const after = list.slice(at + 1).concat(list.slice(0, at + 1));
+    focusUnit(after.find((el) => el.dataset.suggested === "1"));
+  }
+
+  function dismissSuggestion(unit) {
+    const button = unit && unit.querySelector("button.dismiss");
+    if (button) button.click();
+  }
+
   function toggle(unit) {
     const button = unit && unit.querySelector("button.mark");
     if (button) button.click();
@@ -103,6 +116,10 @@
     else if (event.key === "k") { move(-1); event.preventDefault(); }
     else if (event.key === "c" && canMark) {
       if (!markSelection()) toggle(currentId && document.getElementById(currentId));
+      event.preventDefault();
+    } else if (event.key === "n") { nextSuggestion(); event.preventDefault(); }
+    else if (event.key === "x" && canMark) {
+      dismissSuggestion(currentId && document.getElementById(currentId));
       event.preventDefault();
     }
   });

@@ -80,3 +80,39 @@ def test_editor_confirms_a_suggestion_and_turns_a_contradiction_into_a_task(
     assert task.assignee == checker
     finding.refresh_from_db()
     assert finding.status == Finding.Status.TASKED and finding.task == task
+
+
+def test_editor_works_through_the_suggestions_with_the_keyboard(
+    live_server: Any, page: Page, editor: Any, newsroom: Any
+) -> None:
+    from factcheck.drafts.services import draft_import
+
+    draft = draft_import(newsroom=newsroom, by=editor, text=DEMO.read_text(encoding="utf-8"))
+    login(page, live_server, editor.username, PASSWORD)
+    page.goto(f"{live_server.url}/drafts/{draft.pk}/")
+    expect(page.locator(".keys")).to_contain_text("n next suggested claim")
+    suggested = page.locator("#draft-text .u[data-suggested]")
+    count = suggested.count()
+    assert count >= 10, count
+    first_id, second_id = suggested.nth(0).get_attribute("id"), suggested.nth(1).get_attribute("id")
+    page.evaluate("window.__marker = 1")
+
+    # n goes to the first suggestion, x dismisses it in place and the focus stays there.
+    page.keyboard.press("n")
+    expect(page.locator(f"#{first_id}")).to_be_focused()
+    page.keyboard.press("x")
+    expect(page.locator(f"#{first_id}")).not_to_have_attribute("data-suggested", "1")
+    expect(page.locator("#suggestions-panel .count")).to_have_text(str(count - 1))
+    expect(page.locator(f"#{first_id}")).to_be_focused()
+
+    # n again goes on to the next one, and c confirms it: a claim.
+    page.keyboard.press("n")
+    expect(page.locator(f"#{second_id}")).to_be_focused()
+    page.keyboard.press("c")
+    expect(page.locator(f"#{second_id}")).to_have_class(IS_CLAIM)
+    expect(page.locator("#suggestions-panel .count")).to_have_text(str(count - 2))
+    assert page.evaluate("window.__marker") == 1, "a key reloaded the page"
+    index = int(second_id.removeprefix("u-"))
+    assert Claim.objects.filter(draft=draft, sentence__index=index).exists()
+    first = draft.revisions.get().sentences.get(index=int(first_id.removeprefix("u-")))
+    assert first.suggestion_dismissed is True
