@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from factcheck.analysis import checkworthiness, claimtypes, findings, quotes
+from factcheck.analysis import checkworthiness, claimtypes, findings, language, quotes
 from factcheck.analysis.segment import BOILERPLATE, HEADLINE
 
 # How much each kind of checkable part, alone, makes a sentence worth checking in news copy.
@@ -52,6 +52,7 @@ class DraftAnalysis:
     quotes: list[quotes.Quote]
     findings: list[findings.Finding]
     threshold: float  # the model's own decision threshold, the default for suggestions
+    english: bool = True  # False: the draft does not look English (every rule here is English)
 
 
 def analyse(
@@ -77,6 +78,9 @@ def analyse(
         quotes=quotes.find_quotes(units, kinds),
         findings=findings.find_findings(units, kinds)[:MAX_FINDINGS],
         threshold=model.threshold,
+        english=language.looks_english(
+            text for text, kind in zip(units, kinds, strict=True) if kind != BOILERPLATE
+        ),
     )
 
 

@@ -68,6 +68,9 @@ class Revision(models.Model):
     analysis_progress = models.PositiveIntegerField(default=0, help_text="Units scored so far.")
     analysis_error = models.CharField(max_length=500, blank=True)
     analysed_at = models.DateTimeField(null=True, blank=True)
+    analysis_note = models.CharField(
+        max_length=300, blank=True, help_text="What the reader of the results should know."
+    )
 
     class Meta:
         constraints = [

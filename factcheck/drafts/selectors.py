@@ -354,6 +354,7 @@ def draft_export(draft: Draft) -> dict[str, Any]:
             "status": revision.analysis,
             "analysed_at": _iso(revision.analysed_at),
             "error": revision.analysis_error,
+            "note": revision.analysis_note,
         },
         "quotes": [{"sentence": s.index, "speaker": s.speaker} for s in sentences if s.speaker],
         "findings": [

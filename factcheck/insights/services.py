@@ -96,6 +96,12 @@ def analyses_requeue_lost(*, idle_for: timedelta) -> list[int]:
     return ids
 
 
+NOT_ENGLISH = (
+    "This draft does not look English. The scores, suggestions, quotes and findings work on "
+    "English only: mark the claims by hand."
+)
+
+
 def revision_analyse(
     *, revision: Revision, analysis: DraftAnalysis | None = None, report_progress: bool = False
 ) -> Revision:
@@ -130,10 +136,15 @@ def revision_analyse(
         _update_units(sentences)
         found = _store_findings(revision, sentences, analysis)
         now = timezone.now()
+        note = "" if analysis.english else NOT_ENGLISH
         Revision.objects.filter(pk=revision.pk).update(
-            analysis=A.DONE, analysis_progress=len(sentences), analysis_error="", analysed_at=now
+            analysis=A.DONE,
+            analysis_progress=len(sentences),
+            analysis_error="",
+            analysed_at=now,
+            analysis_note=note,
         )
-        revision.analysis, revision.analysed_at = A.DONE, now
+        revision.analysis, revision.analysed_at, revision.analysis_note = A.DONE, now, note
         revision.analysis_progress = len(sentences)
         draft = revision.draft
         audit_record(

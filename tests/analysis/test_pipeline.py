@@ -30,6 +30,7 @@ def test_seed_draft_meets_the_issues_quality_bar(
     result = analyse(texts, [u.kind for u in units], model=model)
     gold_units = seed_gold["units"]
     assert len(result.units) == len(gold_units)
+    assert result.english
 
     # Check-worthiness: agreement on units labelled true or false, at the shipped threshold.
     labelled = [

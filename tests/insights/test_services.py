@@ -291,3 +291,26 @@ def test_bulk_dismissal_checks_the_role_once_not_per_sentence(newsroom: Any, edi
 
     two, six = queries(sentences[:2]), queries(sentences[2:8])
     assert six - two == 4 * 2  # per sentence: its update and its audit entry, nothing more
+
+
+def test_a_draft_in_another_language_says_the_analysis_is_english_only(
+    newsroom: Any, editor: Any, client: Any
+) -> None:
+    from tests.analysis.test_language import GERMAN
+
+    german = draft_import(newsroom=newsroom, by=editor, text=f"Hochwasser im Tal\n\n{GERMAN}")
+    revision = german.revisions.get()
+    assert revision.analysis == Revision.Analysis.DONE
+    assert revision.analysis_note == services.NOT_ENGLISH
+    assert draft_export(german)["analysis"]["note"] == services.NOT_ENGLISH
+    client.force_login(editor)
+    html = client.get(german.get_absolute_url()).content.decode()
+    assert f'<p class="analysis-note" role="note">{services.NOT_ENGLISH}</p>' in html
+
+
+def test_an_english_draft_has_no_note(story: Draft, client: Any, editor: Any) -> None:
+    revision = story.revisions.get()
+    assert revision.analysis_note == ""
+    assert draft_export(story)["analysis"]["note"] == ""
+    client.force_login(editor)
+    assert 'class="analysis-note"' not in client.get(story.get_absolute_url()).content.decode()

@@ -33,6 +33,7 @@ class Command(BaseCommand):
         result = {
             "draft": draft.pk,
             "threshold": threshold,
+            "note": exported["analysis"]["note"],
             "sentences": [
                 {
                     "index": s["index"],
@@ -53,9 +54,15 @@ class Command(BaseCommand):
         suggested = sum(1 for s in result["sentences"] if s["suggested"])
         self.stdout.write(
             f"Draft {draft.pk}: {len(result['sentences'])} units, {suggested} worth checking "
-            f"(threshold {threshold:.2f}), {len(result['quotes'])} quotes, "
-            f"{len(result['findings'])} findings"
+            f"(threshold {threshold:.2f}), {_count(len(result['quotes']), 'quote')}, "
+            f"{_count(len(result['findings']), 'finding')}"
         )
+        if result["note"]:
+            self.stdout.write(result["note"])
         for finding in result["findings"]:
             a, b = finding["sentences"]
             self.stdout.write(f"  {finding['kind']}: {finding['summary']} (units {a} and {b})")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
