@@ -1,15 +1,20 @@
 """Check-worthiness: how likely a fact-checker would want to check a sentence, as a score in [0, 1].
 
-The model is a logistic regression over two TF-IDF views of the sentence, trained on the
-CLEF CheckThat! 2024 English data (US political debates; see docs/checkworthiness.md):
+The model is a logistic regression over two TF-IDF views of the sentence and one set of
+indicators, trained on the CLEF CheckThat! 2024 English data (US political debates; see
+docs/checkworthiness.md):
 
-* word unigrams and bigrams (``\\b\\w\\w+\\b`` on the normalised text), and
+* word unigrams and bigrams (``\\b\\w\\w+\\b`` on the normalised text),
 * character n-grams of 2-5 inside word boundaries (each word padded with a space), which carry
-  morphology and spelling variants that the word view misses.
+  morphology and spelling variants that the word view misses, and
+* the sentence's claim types (:mod:`factcheck.analysis.claimtypes`: number, quote, attribution,
+  date, entity, comparison, event), each a 0/1 indicator scaled by a factor chosen on dev.
+  Unlike words, they do not depend on what a debate is about, so they carry over to other
+  topics and to news copy.
 
 Text is normalised first: lower case, curly quotes made straight, and every digit written as
 ``0``, so "3.5 per cent" and "41 per cent" share features: the model learns that a figure is
-there, not which one. Each view is scaled like scikit-learn's ``TfidfVectorizer`` with
+there, not which one. Each TF-IDF view is scaled like scikit-learn's ``TfidfVectorizer`` with
 ``sublinear_tf`` and L2 norm, so the trained weights apply unchanged.
 
 Scoring is plain Python (dictionary look-ups; no numpy at run time); training needs
@@ -35,6 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from factcheck.analysis import claimtypes
+
 __all__ = [
     "DEFAULT_PATH",
     "HEADER",
@@ -52,10 +59,16 @@ __all__ = [
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "checkworthiness.json.gz"
 HEADER = ("Sentence_id", "Text", "class_label")
 LABELS = {"Yes": True, "No": False}
-FORMAT = "factcheck-checkworthiness/1"
+FORMAT = "factcheck-checkworthiness/2"
 
-# Tuned on dev: the regularisation strengths tried and the thresholds searched.
+# Tuned on dev: the regularisation strengths, the claim-type indicators' scales and the
+# thresholds searched.
 C_GRID = (0.3, 1.0, 3.0)
+TYPE_SCALES = (0.25, 0.5, 1.0)
+# The TF-IDF views (L2-normalised per view) and the indicator view (each feature present adds
+# its scale times its weight).
+TFIDF_VIEWS = ("word", "char")
+TYPES_VIEW = "types"
 THRESHOLDS = tuple(round(0.05 + 0.01 * i, 2) for i in range(91))
 # The threshold is the best of F1 averaged over this many grid steps either side, so that it
 # sits on a plateau of the dev curve rather than on one lucky point of 1,031 sentences.
@@ -79,8 +92,9 @@ class Model:
     """A trained model: ``scores(texts)`` gives each text's probability of being check-worthy.
 
     ``threshold`` is the shipped decision threshold (score >= threshold means check-worthy).
-    ``views`` maps a view name ("word", "char") to {feature: (idf, weight)}. ``info`` records
-    how the model was made (hyperparameters, data sizes, dev figures) for the model card.
+    ``views`` maps a view name to {feature: (idf, weight)}: "word" and "char" are TF-IDF views;
+    in "types" the first number is the indicator's scale, not an idf. ``info`` records how the
+    model was made (hyperparameters, data sizes, dev figures) for the model card.
     """
 
     threshold: float
@@ -98,11 +112,16 @@ class Model:
         for name, table in self.views.items():
             self._fast[name] = {k: (idf * w, idf * idf) for k, (idf, w) in table.items()}
 
-    def score(self, text: str) -> float:
+    def score(self, text: str, types: Sequence[str] | None = None) -> float:
+        """The text's probability of being check-worthy. ``types``: its claim types, when the
+        caller has them already (else they are found here)."""
         z = self.intercept
-        for name, counts in features(text).items():
+        for name, counts in features(text, types).items():
             table = self._fast.get(name)
             if not table:
+                continue
+            if name == TYPES_VIEW:
+                z += sum(table[feat][0] for feat in counts if feat in table)
                 continue
             dot = 0.0
             sq = 0.0
@@ -121,8 +140,12 @@ class Model:
                 z += dot / math.sqrt(sq)
         return _sigmoid(z)
 
-    def scores(self, texts: Sequence[str]) -> list[float]:
-        return [self.score(text) for text in texts]
+    def scores(
+        self, texts: Sequence[str], types: Sequence[Sequence[str]] | None = None
+    ) -> list[float]:
+        if types is None:
+            return [self.score(text) for text in texts]
+        return [self.score(text, t) for text, t in zip(texts, types, strict=True)]
 
 
 def _sigmoid(z: float) -> float:
@@ -143,8 +166,9 @@ def normalise(text: str) -> str:
     return _DIGIT.sub("0", text.lower().translate(_QUOTES))
 
 
-def features(text: str) -> dict[str, Counter[str]]:
-    """The raw feature counts of one text, per view: word 1-2-grams and char 2-5-grams."""
+def features(text: str, types: Sequence[str] | None = None) -> dict[str, Counter[str]]:
+    """The raw feature counts of one text, per view: word 1-2-grams, char 2-5-grams and its
+    claim types (``types`` if given, else found here)."""
     norm = normalise(text)
     tokens = _WORD.findall(norm)
     words: Counter[str] = Counter(tokens)
@@ -152,7 +176,9 @@ def features(text: str) -> dict[str, Counter[str]]:
     chars: Counter[str] = Counter()
     for word in norm.split():
         chars.update(_char_grams(word))
-    return {"word": words, "char": chars}
+    if types is None:
+        types = claimtypes.claim_types(text).types
+    return {"word": words, "char": chars, TYPES_VIEW: Counter(set(types))}
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -257,13 +283,20 @@ def best_threshold(scores: Sequence[float], gold: Sequence[bool]) -> tuple[float
 # --- training ------------------------------------------------------------------------------------
 
 
-def train(train: Sequence[Row], dev: Sequence[Row], *, c_grid: Sequence[float] = C_GRID) -> Model:
-    """Fit on ``train`` for each C in ``c_grid``; keep the C and threshold best on ``dev``.
+def train(
+    train: Sequence[Row],
+    dev: Sequence[Row],
+    *,
+    c_grid: Sequence[float] = C_GRID,
+    type_scales: Sequence[float] = TYPE_SCALES,
+) -> Model:
+    """Fit on ``train`` for each C in ``c_grid`` and each claim-type scale in ``type_scales``;
+    keep the pair and the threshold best on ``dev``.
 
     Deterministic: the vocabulary is sorted and the solver (L-BFGS) has no randomness.
     """
     import numpy as np
-    from scipy.sparse import csr_matrix
+    from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
 
     if not train or not dev:
@@ -272,11 +305,11 @@ def train(train: Sequence[Row], dev: Sequence[Row], *, c_grid: Sequence[float] =
     if labels.min() == labels.max():
         raise ValueError("train needs both Yes and No rows.")
     train_feats = [features(r.text) for r in train]
-    names = ("word", "char")
+    dev_feats = [features(r.text) for r in dev]
     vocab: dict[str, list[str]] = {}
     idf: dict[str, list[float]] = {}
     n_docs = len(train)
-    for name in names:
+    for name in TFIDF_VIEWS:
         df: Counter[str] = Counter()
         for f in train_feats:
             df.update(f[name].keys())
@@ -287,17 +320,17 @@ def train(train: Sequence[Row], dev: Sequence[Row], *, c_grid: Sequence[float] =
     offsets: dict[str, int] = {}
     index: dict[str, dict[str, int]] = {}
     width = 0
-    for name in names:
+    for name in TFIDF_VIEWS:
         offsets[name] = width
         index[name] = {k: i for i, k in enumerate(vocab[name])}
         width += len(vocab[name])
 
-    def matrix(rows_feats: Sequence[dict[str, Counter[str]]]) -> Any:
+    def tfidf(rows_feats: Sequence[dict[str, Counter[str]]]) -> Any:
         data: list[float] = []
         cols: list[int] = []
         ptr = [0]
         for f in rows_feats:
-            for name in names:
+            for name in TFIDF_VIEWS:
                 ix = index[name]
                 weights = idf[name]
                 part = [
@@ -312,27 +345,40 @@ def train(train: Sequence[Row], dev: Sequence[Row], *, c_grid: Sequence[float] =
             ptr.append(len(cols))
         return csr_matrix((data, cols, ptr), shape=(len(rows_feats), width))
 
-    x_train = matrix(train_feats)
-    x_dev = matrix([features(r.text) for r in dev])
+    def indicators(rows_feats: Sequence[dict[str, Counter[str]]]) -> Any:
+        return csr_matrix(
+            [[1.0 if t in f[TYPES_VIEW] else 0.0 for t in claimtypes.TYPES] for f in rows_feats]
+        )
+
+    x_train, x_dev = tfidf(train_feats), tfidf(dev_feats)
+    t_train, t_dev = indicators(train_feats), indicators(dev_feats)
     dev_gold = [r.label for r in dev]
-    best: tuple[float, float, float, Any] | None = None
-    for c in c_grid:
-        clf = LogisticRegression(C=c, class_weight="balanced", solver="lbfgs", max_iter=5000)
-        clf.fit(x_train, labels)
-        dev_scores = clf.predict_proba(x_dev)[:, 1].tolist()
-        threshold, f1 = best_threshold(dev_scores, dev_gold)
-        if best is None or f1 > best[0]:
-            best = (f1, c, threshold, clf)
+    best: tuple[float, float, float, float, Any] | None = None
+    for scale in type_scales:
+        fit_x = hstack([x_train, t_train * scale]).tocsr()
+        dev_x = hstack([x_dev, t_dev * scale]).tocsr()
+        for c in c_grid:
+            clf = LogisticRegression(C=c, class_weight="balanced", solver="lbfgs", max_iter=5000)
+            clf.fit(fit_x, labels)
+            dev_scores = clf.predict_proba(dev_x)[:, 1].tolist()
+            threshold, f1 = best_threshold(dev_scores, dev_gold)
+            if best is None or f1 > best[0]:
+                best = (f1, c, scale, threshold, clf)
     assert best is not None
-    dev_f1, c, threshold, clf = best
+    dev_f1, c, scale, threshold, clf = best
     coef = clf.coef_[0].tolist()
-    views = {
+    views: dict[str, dict[str, tuple[float, float]]] = {
         name: {k: (idf[name][i], coef[offsets[name] + i]) for i, k in enumerate(vocab[name])}
-        for name in names
+        for name in TFIDF_VIEWS
     }
+    views[TYPES_VIEW] = {t: (scale, coef[width + i]) for i, t in enumerate(claimtypes.TYPES)}
     info = {
-        "method": "logistic regression (class-balanced) on word 1-2-gram + char_wb 2-5-gram TF-IDF",
+        "method": (
+            "logistic regression (class-balanced) on word 1-2-gram + char_wb 2-5-gram TF-IDF "
+            "and claim-type indicators"
+        ),
         "C": c,
+        "type_scale": scale,
         "train_rows": len(train),
         "dev_rows": len(dev),
         "dev_f1": dev_f1,

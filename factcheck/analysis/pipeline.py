@@ -68,9 +68,15 @@ def analyse(
     results: list[UnitResult] = []
     for at in range(0, len(units), BATCH):
         texts = units[at : at + BATCH]
-        scores = model.scores(texts)
-        for text, kind, score in zip(texts, kinds[at : at + BATCH], scores, strict=True):
-            results.append(unit_result(text, kind, score))
+        batch_kinds = kinds[at : at + BATCH]
+        # Each unit's types once: the model reads them, and so does the combined score.
+        typings = [
+            None if kind == BOILERPLATE else claimtypes.claim_types(text)
+            for text, kind in zip(texts, batch_kinds, strict=True)
+        ]
+        scores = model.scores(texts, [t.types if t else () for t in typings])
+        for text, kind, score, typing in zip(texts, batch_kinds, scores, typings, strict=True):
+            results.append(unit_result(text, kind, score, typing))
         if progress is not None:
             progress(len(results))
     return DraftAnalysis(
@@ -84,10 +90,12 @@ def analyse(
     )
 
 
-def unit_result(text: str, kind: str, model_score: float) -> UnitResult:
+def unit_result(
+    text: str, kind: str, model_score: float, typing: claimtypes.Typing | None = None
+) -> UnitResult:
     if kind == BOILERPLATE:
         return UnitResult(score=0.0, types=(), spans=())
-    typing = claimtypes.claim_types(text)
+    typing = typing or claimtypes.claim_types(text)
     return UnitResult(
         score=combined_score(model_score, typing.types, kind),
         types=typing.types,

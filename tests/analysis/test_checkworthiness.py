@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from factcheck.analysis import checkworthiness as cw
+from factcheck.analysis import claimtypes
 from factcheck.analysis.checkworthiness import Row, TsvError
 from tests.conftest import shared_path
 
 # The figures docs/checkworthiness.md reports for the committed artefact on dev-test.
-DEV_TEST_F1 = 0.7604
+DEV_TEST_F1 = 0.8137
 
 CHECKABLE = [
     "Unemployment fell to {n} per cent in {y}.",
@@ -144,7 +145,17 @@ def test_artefact_is_json_not_pickle(tiny_model: cw.Model, tmp_path: Path) -> No
     cw.save(tiny_model, path)
     payload = json.loads(gzip.decompress(path.read_bytes()))
     assert payload["format"] == cw.FORMAT
-    assert set(payload["views"]) == {"word", "char"}
+    assert set(payload["views"]) == {"word", "char", "types"}
+    assert payload["views"]["types"]["features"] == sorted(claimtypes.TYPES)
+
+
+def test_claim_types_given_or_found_give_the_same_score(tiny_model: cw.Model) -> None:
+    texts = ["Exports doubled to 40 billion dollars in 1999.", "Let me finish, please."]
+    found = [claimtypes.claim_types(t).types for t in texts]
+    assert found[0] and not found[1]
+    assert tiny_model.scores(texts, found) == tiny_model.scores(texts)
+    # The types are a view of their own: told a figure is there, the model scores higher.
+    assert tiny_model.score(texts[1], ["number", "date"]) != tiny_model.score(texts[1], [])
 
 
 def test_training_is_deterministic() -> None:
@@ -218,7 +229,7 @@ def test_committed_artefact_meets_its_reported_dev_test_f1() -> None:
 
 
 def test_committed_artefact_agrees_with_the_seed_annotators_as_reported(seed_gold: dict) -> None:
-    # docs/checkworthiness.md: 49 of 58 sentence/headline units with a true/false label.
+    # docs/checkworthiness.md: 51 of 58 sentence/headline units with a true/false label.
     units = [
         u for u in seed_gold["units"] if u["kind"] != "boilerplate" and u["checkworthy"] is not None
     ]
@@ -228,4 +239,4 @@ def test_committed_artefact_agrees_with_the_seed_annotators_as_reported(seed_gol
         (s >= model.threshold) == u["checkworthy"] for u, s in zip(units, scores, strict=True)
     )
     assert len(units) == 58
-    assert agree >= 49
+    assert agree >= 51

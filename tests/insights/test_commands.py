@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from factcheck.analysis import checkworthiness
 from factcheck.drafts.models import Draft
 from factcheck.drafts.services import draft_import
 from factcheck.insights.models import Finding
@@ -35,13 +36,14 @@ def story(newsroom: Any, editor: Any) -> Draft:
 def test_json_lists_sentences_quotes_and_findings(story: Draft) -> None:
     result = json.loads(run(story.pk, "--json"))
     assert result["draft"] == story.pk
-    assert result["threshold"] == pytest.approx(0.59)
+    threshold = checkworthiness.load().threshold
+    assert result["threshold"] == pytest.approx(threshold)
     assert result["note"] == ""
     sentences = result["sentences"]
     assert [s["index"] for s in sentences] == list(range(len(sentences)))
     ferry = next(s for s in sentences if s["text"].startswith("The ferry Marisol"))
     assert ferry["kind"] == "sentence"
-    assert 0.0 <= ferry["score"] <= 1.0 and ferry["suggested"] is (ferry["score"] >= 0.59)
+    assert 0.0 <= ferry["score"] <= 1.0 and ferry["suggested"] is (ferry["score"] >= threshold)
     assert {"number", "date", "entity"} <= set(ferry["types"])
     furniture = next(s for s in sentences if s["text"] == "Share this article")
     assert furniture["kind"] == "boilerplate" and furniture["suggested"] is False
@@ -68,7 +70,8 @@ def test_the_summary_names_the_counts_and_each_finding(story: Draft) -> None:
     out = run(story.pk)
     first = out.splitlines()[0]
     assert first.startswith(f"Draft {story.pk}: 7 units, ")
-    assert "(threshold 0.59), 1 quote, 1 finding" in first
+    threshold = checkworthiness.load().threshold
+    assert f"(threshold {threshold:.2f}), 1 quote, 1 finding" in first
     assert "AW-139 vs AW-169" in out
 
 
