@@ -254,3 +254,16 @@ def test_racing_admins_each_see_the_other_change_or_win_cleanly(
     assert sorted(saved_as + refused) == sorted(languages)
     assert saved(newsroom).wikipedia_language == saved_as[0]
     assert len(entries(newsroom)) == 1
+
+
+def test_the_history_lists_only_this_newsrooms_changes(
+    newsroom: Any, other_newsroom: Any, newsadmin: Any
+) -> None:
+    source_settings_save(
+        newsroom=other_newsroom, by=None, values=values(other_newsroom, wikipedia_language="fi")
+    )
+    newsroom_set_threshold(newsroom=other_newsroom, by=None, threshold=0.9)
+    html = body(client_for(newsadmin).get(page(newsroom)))
+    history = html[html.index('id="settings-history"') :]
+    assert "No changes since the newsroom was set up." in history
+    assert "en → fi" not in history and "0.9" not in history
