@@ -213,3 +213,81 @@ def test_newsroom_members_cannot_reach_the_admin(editor: Any) -> None:
     response = client.get("/admin/drafts/draft/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_admin_actions_are_recorded_under_the_site_admins_name(
+    site_admin_client: Client, root: Any, objects: dict[type, Any], newsadmin: Any
+) -> None:
+    task = objects[Task]
+    url = base(Task)
+    site_admin_client.post(url, {"action": "archive", "_selected_action": [task.pk]})
+    site_admin_client.post(url, {"action": "restore", "_selected_action": [task.pk]})
+    site_admin_client.post(
+        url, {"action": "assign", "_selected_action": [task.pk], "assignee": newsadmin.pk}
+    )
+    entries = AuditEntry.objects.filter(object_type="task", object_id=task.pk)
+    actors = {
+        e.action: e.actor for e in entries if e.action in {"archived", "restored", "assigned"}
+    }
+    assert actors == {"archived": root, "restored": root, "assigned": root}
+
+
+def test_a_staff_user_without_a_role_in_the_newsroom_is_refused(
+    objects: dict[type, Any], newsroom: Any
+) -> None:
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(username="staffer", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__in=["view_task", "change_task"]))
+    client = Client()
+    client.force_login(staff)
+    task = objects[Task]
+    response = client.post(
+        base(Task), {"action": "archive", "_selected_action": [task.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert "does not allow that" in response.content.decode()
+    task.refresh_from_db()
+    assert task.archived_at is None
+
+
+def test_site_admins_may_act_in_every_newsroom_and_only_while_active(
+    root: Any, newsroom: Any, other_newsroom: Any, outsider: Any
+) -> None:
+    from factcheck.newsrooms.access import Capability, may
+
+    assert may(root, newsroom.pk, Capability.APPROVE)
+    assert may(root, other_newsroom.pk, Capability.MANAGE_MEMBERS)
+    assert not may(outsider, newsroom.pk, Capability.MARK_CLAIMS)
+    root.is_active = False
+    assert not may(root, newsroom.pk, Capability.APPROVE)
+
+
+def test_finding_actions_go_through_the_services_under_the_site_admins_name(
+    site_admin_client: Client, root: Any, newsroom: Any, editor: Any
+) -> None:
+    from factcheck.drafts.services import draft_import
+    from factcheck.insights.models import Finding
+
+    draft = draft_import(
+        newsroom=newsroom,
+        by=editor,
+        text=(
+            "Rescue\n\nA coastguard AW-139 helicopter flew the first 40 passengers out.\n\n"
+            "It was a grey morning.\n\n"
+            "Later, a coastguard AW-169 helicopter flew the first 40 passengers out.\n"
+        ),
+    )
+    finding = Finding.objects.get(draft=draft)
+    url = "/admin/insights/finding/"
+    response = site_admin_client.post(
+        url, {"action": "dismiss", "_selected_action": [finding.pk]}, follow=True
+    )
+    assert "1 finding(s) changed." in response.content.decode()
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.DISMISSED and finding.decided_by == root
+    entry = AuditEntry.objects.get(object_type="finding", object_id=finding.pk, action="dismissed")
+    assert entry.actor == root
+    site_admin_client.post(url, {"action": "reopen", "_selected_action": [finding.pk]})
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN

@@ -22,7 +22,7 @@ from factcheck.history.services import (
     lock_for_change,
     save_with_history,
 )
-from factcheck.newsrooms.access import Capability, role_can, role_in
+from factcheck.newsrooms.access import Capability, may
 from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
 
@@ -295,7 +295,7 @@ def _locked(claim: Claim, expected_version: int | None) -> Claim:
 def _require(by: User | None, claim: Claim, capability: Capability) -> None:
     if by is None:  # the system or the command line
         return
-    if not role_can(role_in(by, claim.draft.newsroom_id), capability):
+    if not may(by, claim.draft.newsroom_id, capability):
         raise PermissionDenied("Your role in this newsroom does not allow that.")
 
 

@@ -23,7 +23,7 @@ from factcheck.history.services import (
     lock_for_change,
     save_with_history,
 )
-from factcheck.newsrooms.access import Capability, role_can, role_in
+from factcheck.newsrooms.access import Capability, may
 from factcheck.newsrooms.models import Newsroom
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def draft_import(
     one transaction: a refused input leaves nothing behind. ``by=None`` is the command line
     acting without a user; otherwise ``by`` must be allowed to load drafts in ``newsroom``.
     """
-    if by is not None and not role_can(role_in(by, newsroom.pk), Capability.LOAD_DRAFT):
+    if by is not None and not may(by, newsroom.pk, Capability.LOAD_DRAFT):
         raise PermissionDenied(f"You cannot load drafts in {newsroom}.")
     raw, title_hint, filename = _read_input(text=text, upload=upload)
     normalised = normalise_text(raw)
@@ -155,7 +155,7 @@ def _locked(draft: Draft, expected_version: int | None) -> Draft:
 
 
 def _require(by: User | None, draft: Draft, capability: Capability) -> None:
-    if by is not None and not role_can(role_in(by, draft.newsroom_id), capability):
+    if by is not None and not may(by, draft.newsroom_id, capability):
         raise PermissionDenied(f"Your role in {draft.newsroom} does not allow this.")
 
 

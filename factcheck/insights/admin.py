@@ -1,9 +1,10 @@
 """Findings in the Django admin: read-only, with dismiss and reopen actions that go through the
-services (history and clearance hold for the site admin too; it acts as the system)."""
+services (history and clearance hold for the site admin too, and the history names them)."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -39,8 +40,8 @@ class FindingAdmin(admin.ModelAdmin):
         done = 0
         for finding in queryset:
             try:
-                service(finding=finding, by=None)  # type: ignore[operator]
+                service(finding=finding, by=request.user)  # type: ignore[operator]
                 done += 1
-            except FactcheckError as exc:
+            except (FactcheckError, PermissionDenied) as exc:
                 self.message_user(request, f"{finding}: {exc}", messages.WARNING)
         self.message_user(request, f"{done} finding(s) changed.")

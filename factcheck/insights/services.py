@@ -26,7 +26,7 @@ from factcheck.drafts.models import Revision, Sentence
 from factcheck.errors import FactcheckError
 from factcheck.history.services import audit_record, lock_for_change, save_with_history
 from factcheck.insights.models import Finding
-from factcheck.newsrooms.access import Capability, role_can, role_in
+from factcheck.newsrooms.access import Capability, may
 from factcheck.newsrooms.models import Newsroom
 
 if TYPE_CHECKING:
@@ -418,7 +418,7 @@ def _require_each_newsroom(by: User | None, sentences: Sequence[Sentence]) -> No
 
 
 def _require(by: User | None, newsroom_id: int, capability: Capability) -> None:
-    if by is not None and not role_can(role_in(by, newsroom_id), capability):
+    if by is not None and not may(by, newsroom_id, capability):
         raise PermissionDenied("Your role in this newsroom does not allow that.")
 
 

@@ -75,6 +75,17 @@ def newsrooms_where(user: User | AnonymousUser, capability: Capability) -> Query
     return Newsroom.objects.filter(memberships__user=user, memberships__role__in=roles)
 
 
+def may(user: User, newsroom_id: int, capability: Capability) -> bool:
+    """Whether ``user`` may do ``capability`` in the newsroom: their role there allows it, or
+    they are a site admin (an active superuser), who acts through the Django admin on every
+    newsroom. The services' one role check."""
+    return is_site_admin(user) or role_can(role_in(user, newsroom_id), capability)
+
+
+def is_site_admin(user: User | AnonymousUser) -> bool:
+    return bool(user.is_active and user.is_superuser)
+
+
 def role_in(user: User | AnonymousUser, newsroom_id: int) -> str | None:
     """The user's role in the newsroom, or None when they are not a member."""
     if not user.is_authenticated or not user.is_active:

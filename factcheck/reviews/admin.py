@@ -1,8 +1,8 @@
 """Tasks and comments in the Django admin.
 
 The workflow fields are read-only here; the actions (archive, restore, assign) go through the
-services, so the state machine, notifications and history hold for the site admin too. The site
-admin is not a newsroom member, so the services run as the system (``by=None``).
+services, so the state machine, notifications and history hold for the site admin too: the
+services let a site admin act in any newsroom, and the history names them.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from factcheck.errors import FactcheckError
 from factcheck.reviews.models import Comment, Task
 from factcheck.reviews.services import task_archive, task_restore, tasks_assign_bulk
 
@@ -105,17 +107,23 @@ class TaskAdmin(admin.ModelAdmin):
 
     @admin.action(description="Archive selected tasks")
     def archive(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
-        tasks = list(queryset.select_related("draft"))
-        for task in tasks:
-            task_archive(task=task, by=None)
-        self.message_user(request, f"Archived {len(tasks)} task(s).", messages.SUCCESS)
+        self._each(request, queryset, task_archive, "Archived")
 
     @admin.action(description="Restore selected tasks")
     def restore(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
-        tasks = list(queryset.select_related("draft"))
-        for task in tasks:
-            task_restore(task=task, by=None)
-        self.message_user(request, f"Restored {len(tasks)} task(s).", messages.SUCCESS)
+        self._each(request, queryset, task_restore, "Restored")
+
+    def _each(
+        self, request: HttpRequest, queryset: QuerySet[Task], service: object, verb: str
+    ) -> None:
+        done = 0
+        for task in queryset.select_related("draft"):
+            try:
+                service(task=task, by=request.user)  # type: ignore[operator]
+                done += 1
+            except (FactcheckError, PermissionDenied) as exc:
+                self.message_user(request, f"“{task.title}”: {exc}", messages.WARNING)
+        self.message_user(request, f"{verb} {done} task(s).", messages.SUCCESS)
 
     @admin.action(description="Assign selected tasks to the chosen member")
     def assign(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
@@ -126,7 +134,9 @@ class TaskAdmin(admin.ModelAdmin):
             self.message_user(request, "Choose a newsroom member to assign.", messages.ERROR)
             return
         done, refused = tasks_assign_bulk(
-            tasks=list(queryset.select_related("draft")), by=None, assignee=assignee
+            tasks=list(queryset.select_related("draft")),
+            by=request.user,  # type: ignore[arg-type]
+            assignee=assignee,
         )
         who = assignee.get_username() if assignee else "nobody"
         if done:

@@ -23,7 +23,7 @@ from factcheck.history.services import (
     lock_for_change,
     save_with_history,
 )
-from factcheck.newsrooms.access import Capability, role_can, role_in
+from factcheck.newsrooms.access import Capability, is_site_admin, may, role_can, role_in
 from factcheck.newsrooms.models import Membership
 from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
@@ -410,13 +410,13 @@ def _notify_assigned(task: Task, by: User | None) -> None:
 
 
 def _require(by: User | None, newsroom_id: int, capability: Capability) -> None:
-    if by is not None and not role_can(role_in(by, newsroom_id), capability):
+    if by is not None and not may(by, newsroom_id, capability):
         raise PermissionDenied("Your role in this newsroom does not allow that.")
 
 
 def _require_task_mover(by: User | None, task: Task, capability: Capability) -> None:
-    """Checkers move only their own tasks; editors (ASSIGN) move anyone's."""
-    if by is None:
+    """Checkers move only their own tasks; editors (ASSIGN) and site admins move anyone's."""
+    if by is None or is_site_admin(by):
         return
     role = role_in(by, task.draft.newsroom_id)
     if capability == Capability.WORK_TASKS and role_can(role, Capability.ASSIGN):

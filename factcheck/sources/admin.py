@@ -3,8 +3,8 @@ newsroom's page), lookups (read-only, with an action that queues them again thro
 service), evidence, and the reference library with its passages.
 
 Evidence and reference documents carry work (attached to verdicts, searched by lookups): they
-are dismissed or archived, never deleted here. The site admin is not a newsroom member, so the
-services run as the system (``by=None``).
+are dismissed or archived, never deleted here. The services let a site admin act in any
+newsroom (a staff user without a role there is refused), and the history names them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -114,10 +115,12 @@ class LookupAdmin(admin.ModelAdmin):
             try:
                 queued += len(
                     lookups_start(
-                        claims=[lookups[0].claim], by=None, sources=[x.source for x in lookups]
+                        claims=[lookups[0].claim],
+                        by=request.user,  # type: ignore[arg-type]
+                        sources=[x.source for x in lookups],
                     )
                 )
-            except FactcheckError as exc:
+            except (FactcheckError, PermissionDenied) as exc:
                 self.message_user(request, str(exc), messages.WARNING)
         self.message_user(request, f"{queued} lookup(s) queued again.", messages.SUCCESS)
 

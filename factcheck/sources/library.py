@@ -26,7 +26,7 @@ from factcheck.analysis.loaders import LoadError, check_size, load_file
 from factcheck.analysis.normalise import normalise_text, strip_span, title_from_text
 from factcheck.errors import FactcheckError
 from factcheck.history.services import audit_record
-from factcheck.newsrooms.access import Capability, get_for_member, role_can, role_in
+from factcheck.newsrooms.access import Capability, get_for_member, may
 from factcheck.newsrooms.models import Newsroom
 from factcheck.sources.models import Passage, ReferenceDocument
 
@@ -341,7 +341,7 @@ def document_archive(*, document: ReferenceDocument, by: User | None) -> Referen
 
 
 def _require(by: User | None, newsroom_id: int, newsroom: Newsroom | None = None) -> None:
-    if by is not None and not role_can(role_in(by, newsroom_id), Capability.LOAD_DRAFT):
+    if by is not None and not may(by, newsroom_id, Capability.LOAD_DRAFT):
         where = f"{newsroom}'s" if newsroom is not None else "this newsroom's"
         raise PermissionDenied(f"Your role does not allow changing {where} reference library.")
 

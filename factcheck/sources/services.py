@@ -18,7 +18,7 @@ from django.utils import timezone
 from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.errors import ConflictError, FactcheckError
 from factcheck.history.services import audit_record, changed_fields
-from factcheck.newsrooms.access import Capability, role_can, role_in
+from factcheck.newsrooms.access import Capability, may
 from factcheck.newsrooms.models import Newsroom
 from factcheck.sources.models import Evidence, Lookup, Source, SourceSettings
 
@@ -59,8 +59,7 @@ def source_settings_save(
     *, newsroom: Newsroom, by: User | None, values: Mapping[str, Any], seen: str | None = None
 ) -> SourceSettings:
     """Save the newsroom's source settings from ``values`` (fields of SETTINGS_FIELDS) and record
-    what changed in its history. Newsroom admins and site admins (the Django permission to change
-    source settings) only; ``by`` None is the system.
+    what changed in its history. Newsroom admins and site admins only; ``by`` None is the system.
 
     ``seen`` is the settings' stamp (:func:`settings_stamp`) as the user loaded them: if someone
     has saved since, and ``values`` would change the settings as they are now, nothing is saved
@@ -70,11 +69,7 @@ def source_settings_save(
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"not source settings: {sorted(unknown)}")
-    if (
-        by is not None
-        and not by.has_perm("sources.change_sourcesettings")
-        and not role_can(role_in(by, newsroom.pk), Capability.MANAGE_MEMBERS)
-    ):
+    if by is not None and not may(by, newsroom.pk, Capability.MANAGE_MEMBERS):
         raise PermissionDenied("Only the newsroom's admins change its source settings.")
     source_settings_for(newsroom)  # the row exists: there is something to lock
     current = SourceSettings.objects.select_for_update().get(newsroom=newsroom)
@@ -151,9 +146,7 @@ def lookups_start(
     with transaction.atomic():
         for claim in claims:
             newsroom_id = claim.draft.newsroom_id
-            if by is not None and not role_can(
-                role_in(by, newsroom_id), Capability.PROPOSE_VERDICT
-            ):
+            if by is not None and not may(by, newsroom_id, Capability.PROPOSE_VERDICT):
                 raise PermissionDenied("Your role in this newsroom does not allow lookups.")
             enabled = source_settings_for(newsroom_id).enabled()
             wanted = [s for s in (sources or enabled) if s in enabled]
@@ -368,5 +361,5 @@ def evidence_dismiss(*, evidence: Evidence, by: User | None) -> Evidence:
 
 def _require(by: User | None, evidence: Evidence, capability: Capability) -> None:
     newsroom_id = evidence.claim.draft.newsroom_id
-    if by is not None and not role_can(role_in(by, newsroom_id), capability):
+    if by is not None and not may(by, newsroom_id, capability):
         raise PermissionDenied("Your role in this newsroom does not allow that.")
