@@ -15,6 +15,7 @@ furniture is never worth checking.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,11 @@ TYPE_WEIGHT = {
     "comparison": 0.2,
     "entity": 0.1,
 }
+
+# A unit's first word: letters only (a hyphenated or dotted word is a name or an abbreviation),
+# after nothing but spaces and opening quotes.
+_WORD = re.compile(r"[^\W\d_]+")
+_OPENERS = " \t\n“‘\"'«„("
 
 # Units scored at a time: the progress callback is called after each batch.
 BATCH = 200
@@ -65,6 +71,7 @@ def analyse(
     """Analyse a draft's units (texts and kinds, in order). ``progress(n)`` is told how many
     units are scored so far, batch by batch, for a progress bar."""
     model = model or checkworthiness.load()
+    common = lowercase_words(units)
     results: list[UnitResult] = []
     for at in range(0, len(units), BATCH):
         texts = units[at : at + BATCH]
@@ -74,8 +81,12 @@ def analyse(
             None if kind == BOILERPLATE else claimtypes.claim_types(text)
             for text, kind in zip(texts, batch_kinds, strict=True)
         ]
+        # The model reads the types as it was trained to (one sentence alone); the highlights and
+        # the combined score use what the whole draft tells about the sentence's first word.
         scores = model.scores(texts, [t.types if t else () for t in typings])
         for text, kind, score, typing in zip(texts, batch_kinds, scores, typings, strict=True):
+            if typing is not None:
+                typing = without_common_opener(text, typing, common)
             results.append(unit_result(text, kind, score, typing))
         if progress is not None:
             progress(len(results))
@@ -88,6 +99,29 @@ def analyse(
             text for text, kind in zip(units, kinds, strict=True) if kind != BOILERPLATE
         ),
     )
+
+
+def lowercase_words(units: Sequence[str]) -> frozenset[str]:
+    """Every word the draft writes in lower case somewhere."""
+    return frozenset(word for text in units for word in _WORD.findall(text) if word.islower())
+
+
+def without_common_opener(
+    text: str, typing: claimtypes.Typing, common: frozenset[str]
+) -> claimtypes.Typing:
+    """``typing`` without the name that is only a capitalised first word: a sentence opening
+    with "Rescue teams" or "Water rose" is not about somebody called Rescue or Water when the
+    same draft writes "rescue" and "water" elsewhere. Names ("Lendria", "Moscow") are never
+    written in lower case, so they stay. The unit is typed again with that word lower-cased,
+    which keeps every other span where it was."""
+    for span in typing.spans:
+        if span.type != "entity" or text[: span.start].strip(_OPENERS):
+            continue
+        word = text[span.start : span.end]
+        if _WORD.fullmatch(word) and word.lower() in common:
+            return claimtypes.claim_types(text[: span.start] + word.lower() + text[span.end :])
+        break
+    return typing
 
 
 def unit_result(

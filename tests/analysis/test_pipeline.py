@@ -97,3 +97,38 @@ def test_progress_is_reported_batch_by_batch(model: checkworthiness.Model) -> No
     texts = [f"The river rose {n} cm on Monday." for n in range(450)]
     analyse(texts, ["sentence"] * len(texts), model=model, progress=seen.append)
     assert seen == [200, 400, 450]
+
+
+def _entities(text: str, spans: Any) -> list[str]:
+    return [text[s.start : s.end] for s in spans if s.type == "entity"]
+
+
+def test_a_capitalised_first_word_the_draft_also_writes_in_lower_case_is_no_name(
+    model: checkworthiness.Model,
+) -> None:
+    texts = [
+        "Rescue teams reached 14 miners in Ust-Kamara on Monday.",
+        "The rescue took nine hours, Kestrel said.",
+        "Kestrel shares fell 8 per cent.",
+        "Water rose 2 metres in Halvik overnight.",
+    ]
+    result = analyse(texts, ["sentence"] * len(texts), model=model)
+    first, _, third, fourth = result.units
+    assert _entities(texts[0], first.spans) == ["Ust-Kamara"]
+    assert "entity" in first.types  # Ust-Kamara is one
+    # A name the draft never writes in lower case stays one, first word or not.
+    assert _entities(texts[2], third.spans) == ["Kestrel"]
+    # Nothing in this draft says "water" is a common word: the rule stays silent.
+    assert _entities(texts[3], fourth.spans) == ["Water", "Halvik"]
+    # The other parts keep their places.
+    numbers = [texts[0][s.start : s.end] for s in first.spans if s.type == "number"]
+    assert numbers == ["14 miners"]
+
+
+def test_a_sentence_whose_only_name_was_its_first_word_loses_the_entity_type(
+    model: checkworthiness.Model,
+) -> None:
+    texts = ["Rescue crews worked through the night.", "The rescue went on."]
+    result = analyse(texts, ["sentence", "sentence"], model=model)
+    assert "entity" not in result.units[0].types
+    assert _entities(texts[0], result.units[0].spans) == []
