@@ -357,7 +357,7 @@ def _comparisons(text: str) -> list[Span]:
 
 
 def _entities(text: str) -> list[Span]:
-    title_case = _is_title_case(text)
+    title_case = is_title_case(text)
     spans = []
     for run in quotes.name_runs(text):
         pieces = _proper_pieces(text, run) if title_case else [(run.start, run.end)]
@@ -369,7 +369,7 @@ def _entities(text: str) -> list[Span]:
     return spans
 
 
-def _is_title_case(text: str) -> bool:
+def is_title_case(text: str) -> bool:
     """A headline In Title Case capitalises common words: names must then show by shape."""
     words = [w for w in quotes.WORD.findall(text) if len(w) >= 4 and w[0].isalpha()]
     if len(words) < 2:

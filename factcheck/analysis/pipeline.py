@@ -109,11 +109,26 @@ def lowercase_words(units: Sequence[str]) -> frozenset[str]:
 def without_common_opener(
     text: str, typing: claimtypes.Typing, common: frozenset[str]
 ) -> claimtypes.Typing:
-    """``typing`` without the name that is only a capitalised first word: a sentence opening
+    """``typing`` without the names that are only capitalised common words: a sentence opening
     with "Rescue teams" or "Water rose" is not about somebody called Rescue or Water when the
-    same draft writes "rescue" and "water" elsewhere. Names ("Lendria", "Moscow") are never
-    written in lower case, so they stay. The unit is typed again with that word lower-cased,
-    which keeps every other span where it was."""
+    same draft writes "rescue" and "water" elsewhere, and neither is a headline In Title Case
+    ("Rescue Effort Widens"). Names ("Lendria", "Moscow", "Meralt Valley") are never written
+    wholly in lower case, so they stay.
+
+    A sentence is typed again with its first word lower-cased, which keeps every other span
+    where it was; a title-case headline loses the entity spans whose every word is common."""
+    if claimtypes.is_title_case(text):
+        kept = tuple(
+            span
+            for span in typing.spans
+            if span.type != "entity"
+            or not all(w.lower() in common for w in _WORD.findall(text[span.start : span.end]))
+        )
+        if len(kept) == len(typing.spans):
+            return typing
+        names_left = any(span.type == "entity" for span in kept)
+        types = tuple(t for t in typing.types if t != "entity" or names_left)
+        return claimtypes.Typing(types, kept)
     for span in typing.spans:
         if span.type != "entity" or text[: span.start].strip(_OPENERS):
             continue

@@ -132,3 +132,27 @@ def test_a_sentence_whose_only_name_was_its_first_word_loses_the_entity_type(
     result = analyse(texts, ["sentence", "sentence"], model=model)
     assert "entity" not in result.units[0].types
     assert _entities(texts[0], result.units[0].spans) == []
+
+
+def test_a_title_case_headline_keeps_its_names_but_not_its_common_words(
+    model: checkworthiness.Model,
+) -> None:
+    texts = [
+        "Floodwaters Cut Off Valley Towns Near Lendria",
+        "Meralt Valley Floods Explained",
+        "The water filled the valley towns within an hour, officials in Lendria said.",
+    ]
+    kinds = ["headline", "headline", "sentence"]
+    first, second, _ = analyse(texts, kinds, model=model).units
+    assert _entities(texts[0], first.spans) == ["Lendria"]
+    assert "entity" in first.types
+    assert _entities(texts[1], second.spans) == ["Meralt Valley"]
+
+
+def test_a_headline_whose_only_names_were_common_words_loses_the_entity_type(
+    model: checkworthiness.Model,
+) -> None:
+    texts = ["Rising Water Cuts Off Valley Towns", "The water cut off the valley towns."]
+    headline = analyse(texts, ["headline", "sentence"], model=model).units[0]
+    assert _entities(texts[0], headline.spans) == []
+    assert "entity" not in headline.types
