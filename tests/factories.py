@@ -49,3 +49,14 @@ def make_docx(paragraphs: list[str], heading: str = "") -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def make_story(units: int) -> str:
+    """A news story of exactly ``units`` units: a headline and ``units - 1`` sentences, four
+    to a paragraph."""
+    lines = [
+        f"Kitchen {i} in Tallow Bridge served hot soup to {100 + i} people on Tuesday."
+        for i in range(units - 1)
+    ]
+    paragraphs = [" ".join(lines[i : i + 4]) for i in range(0, len(lines), 4)]
+    return "Valley Soup Kitchens\n\n" + "\n\n".join(paragraphs) + "\n"

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from factcheck.analysis.loaders import LoadError, check_size, decode_text, load_file
 from factcheck.analysis.normalise import normalise_text, title_from_text
-from factcheck.analysis.segment import segment
+from factcheck.analysis.segment import Unit, segment
 from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.errors import FactcheckError
 from factcheck.history.services import (
@@ -76,17 +76,7 @@ def draft_import(
         revision = Revision.objects.create(
             draft=draft, number=1, text=normalised, source=source, filename=filename, created_by=by
         )
-        Sentence.objects.bulk_create(
-            Sentence(
-                revision=revision,
-                index=unit.index,
-                start=unit.start,
-                end=unit.end,
-                kind=unit.kind,
-                block=unit.block,
-            )
-            for unit in units
-        )
+        sentences_store(revision=revision, units=units)
         audit_record(
             obj=draft,
             action="created",
@@ -98,8 +88,51 @@ def draft_import(
         # Imported here: the analysis builds on drafts (import → revision → analysis).
         from factcheck.insights.services import analysis_start
 
-        analysis_start(revision=revision)
+        analysis_start(revision=revision, units=len(units))
     return draft
+
+
+# The columns a unit gives each row; every other column of Sentence takes its model default.
+_UNIT_COLUMNS = ("index", "start", "end", "kind", "block")
+
+
+def sentences_store(*, revision: Revision, units: Sequence[Unit]) -> None:
+    """Write ``units`` as the revision's Sentence rows, as ``bulk_create`` would (the other
+    columns take their model defaults), with one statement whatever the draft's length.
+
+    ``bulk_create`` builds a model instance and prepares eleven values for every unit, in
+    batches of 90 rows on SQLite: most of a second of CPU for a 10,000-unit draft. Here only the
+    unit's own five values are per row: on PostgreSQL one ``INSERT … SELECT`` from five arrays
+    (``unnest``), which the server expands itself; elsewhere one prepared ``INSERT`` that
+    ``executemany`` runs for each unit (SQLite does that in C).
+    """
+    if not units:
+        return
+    fields = [f for f in Sentence._meta.concrete_fields if not f.primary_key]
+    per_row = [f for f in fields if f.name in _UNIT_COLUMNS]
+    fixed = [f for f in fields if f.name not in _UNIT_COLUMNS]
+    fixed_values = [
+        revision.pk if f.name == "revision" else f.get_db_prep_save(f.get_default(), connection)
+        for f in fixed
+    ]
+    quote = connection.ops.quote_name
+    table = quote(Sentence._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fixed + per_row)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"CAST(%s AS {f.db_type(connection)}[])" for f in per_row)
+            constants = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fixed)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {constants}, u.* "  # noqa: S608
+                f"FROM unnest({arrays}) AS u",
+                [*fixed_values, *([getattr(u, f.name) for u in units] for f in per_row)],
+            )
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+                [[*fixed_values, *(getattr(u, f.name) for f in per_row)] for u in units],
+            )
 
 
 def draft_update(

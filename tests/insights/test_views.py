@@ -25,6 +25,7 @@ from factcheck.insights.services import (
 )
 from factcheck.reviews.models import Task
 from tests.conftest import client_for
+from tests.factories import make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # quote, 4-5 site furniture. 1-3 score above the model's threshold.
 SUGGESTED = [1, 2, 3]
 QUOTE = 3
+# Over the inline limit: analysed by the Celery task after the import.
+BIG = make_story(200)
 
 
 def body(response: HttpResponse) -> str:
@@ -389,6 +392,33 @@ def test_a_running_analysis_shows_its_progress_and_polls(
     poll = editor_client.get(analysis_url(draft), **HTMX)
     assert poll.status_code == 200
     assert "2 of 6 units" in body(poll) and 'hx-trigger="every 1s"' in body(poll)
+
+
+def test_a_large_draft_is_readable_and_markable_while_its_analysis_waits(
+    editor_client: Client, newsroom: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = editor_client.post("/drafts/new/", {"newsroom": newsroom.pk, "text": BIG})
+    assert response.status_code == 302
+    draft = Draft.objects.get()
+    revision = draft.revisions.get()
+    assert revision.analysis == Revision.Analysis.PENDING
+    assert len(callbacks) == 1  # the analysis task, sent once the import has committed
+
+    html = body(editor_client.get(page_url(draft)))
+    assert "Analysing… <strong>0 of 200 units</strong>" in html
+    assert f'hx-get="{analysis_url(draft)}" hx-trigger="every 1s"' in html
+    assert "Kitchen 198 in Tallow Bridge served hot soup to 298 people on Tuesday." in html
+    assert 'name="mark" value="5"' in html
+    marked = editor_client.post(f"/drafts/{draft.pk}/claims/", {"mark": "5"}, **HTMX)
+    assert marked.status_code == 200
+    assert draft.claims.get().sentence.index == 5
+
+    callbacks[0]()  # the worker's turn (the task runs eagerly here)
+    revision.refresh_from_db()
+    assert revision.analysis == Revision.Analysis.DONE
+    assert draft.claims.get().sentence.index == 5  # the analysis keeps what the editor did
+    assert editor_client.get(analysis_url(draft), **HTMX)["HX-Refresh"] == "true"
 
 
 def test_a_finished_analysis_stops_polling_and_reloads_the_page(
