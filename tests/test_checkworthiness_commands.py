@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,10 @@ from django.core.management.base import CommandError
 
 from factcheck.analysis import checkworthiness as cw
 from factcheck.drafts.management.commands.train_checkworthiness import FILES
+from tests.analysis.test_checkworthiness import DEV_TEST_F1
 from tests.conftest import shared_path
+
+FILES = {**FILES, "dev-test": "CT24_checkworthy_english_dev-test.tsv"}
 
 HEADER = "Sentence_id\tText\tclass_label\n"
 YES = [
@@ -55,28 +59,13 @@ def data_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def test_train_writes_a_model_and_prints_dev_and_dev_test_figures(
-    data_dir: Path, tmp_path: Path
-) -> None:
-    out_path = tmp_path / "model.json.gz"
-    out, err = run("train_checkworthiness", "--data", str(data_dir), "--out", str(out_path))
+def test_evaluate_prints_exactly_n_precision_recall_f1(data_dir: Path) -> None:
+    out, _ = run("evaluate_checkworthiness", str(data_dir / FILES["dev-test"]))
     result = json.loads(out)
-    assert result["train_rows"] == 80
-    assert result["skipped_rows"] == 1
-    assert "skipped line 82" in err
-    assert result["dev"] == {"n": 16, "precision": 1.0, "recall": 1.0, "f1": 1.0}
-    assert result["dev-test"]["n"] == 16
-    assert result["bytes"] == out_path.stat().st_size
-    assert cw.load(out_path).threshold == result["threshold"]
-
-
-def test_evaluate_prints_exactly_n_precision_recall_f1(data_dir: Path, tmp_path: Path) -> None:
-    model = tmp_path / "model.json.gz"
-    run("train_checkworthiness", "--data", str(data_dir), "--out", str(model))
-    out, _ = run(
-        "evaluate_checkworthiness", str(data_dir / FILES["dev-test"]), "--model", str(model)
-    )
-    assert out.strip() == '{"n": 16, "precision": 1.0, "recall": 1.0, "f1": 1.0}'
+    assert list(result) == ["n", "precision", "recall", "f1"]
+    assert result["n"] == 16
+    # the synthetic rows are plain: figures and statistics vs thanks and chatter
+    assert result["f1"] >= 0.9
 
 
 def test_evaluate_uses_the_committed_model_by_default(tmp_path: Path) -> None:
@@ -90,7 +79,7 @@ def test_evaluate_on_shared_dev_test_matches_the_model_card() -> None:
     path = shared_path("checkworthy", FILES["dev-test"])
     result = json.loads(run("evaluate_checkworthiness", str(path))[0])
     assert result["n"] == 318
-    assert result["f1"] >= 0.7604
+    assert result["f1"] >= DEV_TEST_F1
 
 
 @pytest.mark.parametrize(
@@ -114,9 +103,10 @@ def test_evaluate_refuses_bad_files_with_a_clear_message(
 
 
 def test_evaluate_refuses_a_model_that_is_not_one(tmp_path: Path) -> None:
-    model = tmp_path / "model.json.gz"
-    model.write_text("not a model", encoding="utf-8")
-    with pytest.raises(CommandError, match="not a check-worthiness model"):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / cw.MANIFEST_NAME).write_text("not a model", encoding="utf-8")
+    with pytest.raises(CommandError, match="not a check-worthiness manifest"):
         run("evaluate_checkworthiness", str(tsv(tmp_path / "x.tsv", 2)), "--model", str(model))
     with pytest.raises(CommandError, match="no check-worthiness model"):
         run("evaluate_checkworthiness", str(tmp_path / "x.tsv"), "--model", str(tmp_path / "no"))
@@ -136,3 +126,12 @@ def test_train_refuses_a_bad_label_in_dev(data_dir: Path, tmp_path: Path) -> Non
         f.write("z1\tSomething.\tMaybe\n")
     with pytest.raises(CommandError, match="label 'Maybe'"):
         run("train_checkworthiness", "--data", str(data_dir), "--out", str(tmp_path / "m.gz"))
+
+
+def test_train_says_what_to_install_when_torch_is_missing(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "torch", None)  # as in CI: requirements/train.txt absent
+    with pytest.raises(CommandError, match=r"requirements/train\.txt"):
+        run("train_checkworthiness", "--data", str(data_dir), "--out", str(tmp_path / "m"))
+    assert not (tmp_path / "m").exists()

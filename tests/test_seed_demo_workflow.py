@@ -163,9 +163,13 @@ def test_the_demo_drafts_findings_two_are_its_tasks_and_one_is_left_open() -> No
 
     draft = seed()
     findings = {f.summary: f for f in Finding.objects.filter(draft=draft).select_related("task")}
-    assert set(findings) == {"S-92 vs S-76", "41 vs nearly 30", "Port Averin vs Port Averine"}
+    assert set(findings) == {
+        "S-92 vs S-76",
+        "41 vs nearly 30 (death)",
+        "Port Averin vs Port Averine",
+    }
     assert findings["S-92 vs S-76"].task.title == HELICOPTER_TASK  # type: ignore[union-attr]
-    assert findings["41 vs nearly 30"].task.title == DEATH_TOLL_TASK  # type: ignore[union-attr]
+    assert findings["41 vs nearly 30 (death)"].task.title == DEATH_TOLL_TASK  # type: ignore[union-attr]
     assert findings["Port Averin vs Port Averine"].status == Finding.Status.OPEN
     for finding in findings.values():
         if finding.task is not None:

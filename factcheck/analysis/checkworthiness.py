@@ -1,25 +1,17 @@
 """Check-worthiness: how likely a fact-checker would want to check a sentence, as a score in [0, 1].
 
-The model is a logistic regression over two TF-IDF views of the sentence and one set of
-indicators, trained on the CLEF CheckThat! 2024 English data (US political debates; see
-docs/checkworthiness.md):
+The model is all-MiniLM-L6-v2 (a 6-layer sentence encoder) fine-tuned whole on the CLEF
+CheckThat! 2024 English data, its stopping point and threshold chosen by cross-validation (see
+:mod:`cwtrain` and docs/checkworthiness.md). It ships as three files in ``data/checkworthiness/``:
 
-* word unigrams and bigrams (``\\b\\w\\w+\\b`` on the normalised text),
-* character n-grams of 2-5 inside word boundaries (each word padded with a space), which carry
-  morphology and spelling variants that the word view misses, and
-* the sentence's claim types (:mod:`factcheck.analysis.claimtypes`: number, quote, attribution,
-  date, entity, comparison, event), each a 0/1 indicator scaled by a factor chosen on dev.
-  Unlike words, they do not depend on what a debate is about, so they carry over to other
-  topics and to news copy.
+* ``model.int8.onnx``: the network (mean pooling and the logit head included), int8 weights;
+* ``tokenizer.json``: the base model's WordPiece tokenizer;
+* ``manifest.json``: the threshold, the files' sha256 and how the model was made.
 
-Text is normalised first: lower case, curly quotes made straight, and every digit written as
-``0``, so "3.5 per cent" and "41 per cent" share features: the model learns that a figure is
-there, not which one. Each TF-IDF view is scaled like scikit-learn's ``TfidfVectorizer`` with
-``sublinear_tf`` and L2 norm, so the trained weights apply unchanged.
-
-Scoring is plain Python (dictionary look-ups; no numpy at run time); training needs
-scikit-learn, imported only inside :func:`train`. The artefact is gzip-compressed JSON (never a
-pickle: loading one executes code), written byte-for-byte reproducibly.
+Scoring needs onnxruntime, tokenizers and numpy, never torch. Every file is checked against the
+manifest's sha256 before it is used: a changed file is refused with a message naming it.
+Sentences are scored in batches of similar length (less padding), truncated at
+:data:`MAX_TOKENS` word pieces.
 
 No Django imports: this module is tested and benchmarked on its own.
 """
@@ -28,56 +20,51 @@ from __future__ import annotations
 
 import csv
 import functools
-import gzip
+import hashlib
 import io
-import itertools
 import json
-import math
-import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from factcheck.analysis import claimtypes
-
 __all__ = [
-    "DEFAULT_PATH",
+    "DEFAULT_DIR",
     "HEADER",
     "Model",
+    "ModelError",
     "Row",
     "TsvError",
     "evaluate",
-    "features",
+    "evaluate_scores",
     "load",
+    "read_manifest",
     "read_tsv",
-    "save",
-    "train",
 ]
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "checkworthiness.json.gz"
+DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "checkworthiness"
+ONNX_NAME = "model.int8.onnx"
+TOKENIZER_NAME = "tokenizer.json"
+MANIFEST_NAME = "manifest.json"
+FORMAT = "factcheck-checkworthiness/3"
 HEADER = ("Sentence_id", "Text", "class_label")
 LABELS = {"Yes": True, "No": False}
-FORMAT = "factcheck-checkworthiness/2"
-
-# Tuned on dev: the regularisation strengths, the claim-type indicators' scales and the
-# thresholds searched.
-C_GRID = (0.3, 1.0, 3.0)
-TYPE_SCALES = (0.25, 0.5, 1.0)
-# The TF-IDF views (L2-normalised per view) and the indicator view (each feature present adds
-# its scale times its weight).
-TFIDF_VIEWS = ("word", "char")
-TYPES_VIEW = "types"
+# Word pieces kept per sentence: 99.5 % of CT24's sentences and nearly all news sentences fit.
+MAX_TOKENS = 96
+# Sentences per forward pass; sorted by length first, so a batch pads little.
+BATCH = 64
+# The threshold grid; the threshold is the best F1 averaged over SMOOTHING steps either side, so
+# that it sits on a plateau rather than on one lucky point.
 THRESHOLDS = tuple(round(0.05 + 0.01 * i, 2) for i in range(91))
-# The threshold is the best of F1 averaged over this many grid steps either side, so that it
-# sits on a plateau of the dev curve rather than on one lucky point of 1,031 sentences.
 SMOOTHING = 2
-MIN_DF = {"word": 2, "char": 3}
 
 
 class TsvError(ValueError):
     """A data file we refuse; str(exc) names the file, the line and what is wrong."""
+
+
+class ModelError(RuntimeError):
+    """The model's files are missing, unreadable or not the ones the manifest names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,104 +76,41 @@ class Row:
 
 @dataclass(frozen=True, eq=False)
 class Model:
-    """A trained model: ``scores(texts)`` gives each text's probability of being check-worthy.
+    """A loaded model: ``scores(texts)`` gives each text's probability of being check-worthy;
+    ``threshold`` is the shipped decision threshold (score >= threshold: check-worthy);
+    ``info`` is the manifest (how the model was made, for the model card)."""
 
-    ``threshold`` is the shipped decision threshold (score >= threshold means check-worthy).
-    ``views`` maps a view name to {feature: (idf, weight)}: "word" and "char" are TF-IDF views;
-    in "types" the first number is the indicator's scale, not an idf. ``info`` records how the
-    model was made (hyperparameters, data sizes, dev figures) for the model card.
-    """
-
+    session: Any
+    tokenizer: Any
     threshold: float
-    intercept: float
-    views: Mapping[str, Mapping[str, tuple[float, float]]]
     info: Mapping[str, Any] = field(default_factory=dict)
 
-    # Per view, {feature: (idf * weight, idf ** 2)}: the two products the score needs, made
-    # once at load so that scoring a feature costs one look-up.
-    _fast: dict[str, dict[str, tuple[float, float]]] = field(
-        init=False, repr=False, compare=False, default_factory=dict
-    )
+    def score(self, text: str) -> float:
+        return self.scores([text])[0]
 
-    def __post_init__(self) -> None:
-        for name, table in self.views.items():
-            self._fast[name] = {k: (idf * w, idf * idf) for k, (idf, w) in table.items()}
+    def scores(self, texts: Sequence[str]) -> list[float]:
+        import numpy as np
 
-    def score(self, text: str, types: Sequence[str] | None = None) -> float:
-        """The text's probability of being check-worthy. ``types``: its claim types, when the
-        caller has them already (else they are found here)."""
-        z = self.intercept
-        for name, counts in features(text, types).items():
-            table = self._fast.get(name)
-            if not table:
-                continue
-            if name == TYPES_VIEW:
-                z += sum(table[feat][0] for feat in counts if feat in table)
-                continue
-            dot = 0.0
-            sq = 0.0
-            for feat, n in counts.items():
-                entry = table.get(feat)
-                if entry is None:
-                    continue
-                if n == 1:
-                    dot += entry[0]
-                    sq += entry[1]
-                else:
-                    tf = 1.0 + math.log(n)
-                    dot += tf * entry[0]
-                    sq += tf * tf * entry[1]
-            if sq > 0.0:
-                z += dot / math.sqrt(sq)
-        return _sigmoid(z)
-
-    def scores(
-        self, texts: Sequence[str], types: Sequence[Sequence[str]] | None = None
-    ) -> list[float]:
-        if types is None:
-            return [self.score(text) for text in texts]
-        return [self.score(text, t) for text, t in zip(texts, types, strict=True)]
-
-
-def _sigmoid(z: float) -> float:
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-# --- features ------------------------------------------------------------------------------------
-
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "“": '"', "”": '"', "„": '"'})
-_DIGIT = re.compile(r"\d")
-_WORD = re.compile(r"\b\w\w+\b")
-
-
-def normalise(text: str) -> str:
-    return _DIGIT.sub("0", text.lower().translate(_QUOTES))
-
-
-def features(text: str, types: Sequence[str] | None = None) -> dict[str, Counter[str]]:
-    """The raw feature counts of one text, per view: word 1-2-grams, char 2-5-grams and its
-    claim types (``types`` if given, else found here)."""
-    norm = normalise(text)
-    tokens = _WORD.findall(norm)
-    words: Counter[str] = Counter(tokens)
-    words.update(f"{a} {b}" for a, b in itertools.pairwise(tokens))
-    chars: Counter[str] = Counter()
-    for word in norm.split():
-        chars.update(_char_grams(word))
-    if types is None:
-        types = claimtypes.claim_types(text).types
-    return {"word": words, "char": chars, TYPES_VIEW: Counter(set(types))}
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _char_grams(word: str) -> tuple[str, ...]:
-    # Cached: a language repeats its words, and slicing them is most of the featurising time.
-    padded = f" {word} "
-    size = len(padded)
-    return tuple(padded[i : i + n] for n in range(2, 6) if size >= n for i in range(size - n + 1))
+        if not texts:
+            return []
+        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=True)
+        lengths = [len(e.ids) for e in encodings]
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
+        out = [0.0] * len(texts)
+        for at in range(0, len(order), BATCH):
+            part = order[at : at + BATCH]
+            width = lengths[part[-1]]
+            ids = np.zeros((len(part), width), dtype=np.int64)
+            mask = np.zeros((len(part), width), dtype=np.int64)
+            for row, i in enumerate(part):
+                n = lengths[i]
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            (logits,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            probs = 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
+            for i, p in zip(part, probs.tolist(), strict=True):
+                out[i] = round(float(p), 6)
+        return out
 
 
 # --- data ----------------------------------------------------------------------------------------
@@ -250,8 +174,14 @@ def evaluate(
     """Precision, recall and F1 of the ``Yes`` class at ``threshold`` (default: the model's),
     rounded to 4 places: ``{"n", "precision", "recall", "f1"}``."""
     cut = model.threshold if threshold is None else threshold
-    predicted = [s >= cut for s in model.scores([r.text for r in rows])]
-    return _prf(predicted, [r.label for r in rows])
+    return evaluate_scores(model.scores([r.text for r in rows]), [r.label for r in rows], cut)
+
+
+def evaluate_scores(
+    scores: Sequence[float], gold: Sequence[bool], threshold: float
+) -> dict[str, Any]:
+    """Precision, recall and F1 of the ``Yes`` class for scores already made."""
+    return _prf([s >= threshold for s in scores], gold)
 
 
 def _prf(predicted: Sequence[bool], gold: Sequence[bool]) -> dict[str, Any]:
@@ -280,166 +210,67 @@ def best_threshold(scores: Sequence[float], gold: Sequence[bool]) -> tuple[float
     return THRESHOLDS[best], f1s[best]
 
 
-# --- training ------------------------------------------------------------------------------------
-
-
-def train(
-    train: Sequence[Row],
-    dev: Sequence[Row],
-    *,
-    c_grid: Sequence[float] = C_GRID,
-    type_scales: Sequence[float] = TYPE_SCALES,
-) -> Model:
-    """Fit on ``train`` for each C in ``c_grid`` and each claim-type scale in ``type_scales``;
-    keep the pair and the threshold best on ``dev``.
-
-    Deterministic: the vocabulary is sorted and the solver (L-BFGS) has no randomness.
-    """
-    import numpy as np
-    from scipy.sparse import csr_matrix, hstack
-    from sklearn.linear_model import LogisticRegression
-
-    if not train or not dev:
-        raise ValueError("train and dev must both have rows.")
-    labels = np.array([r.label for r in train], dtype=np.int8)
-    if labels.min() == labels.max():
-        raise ValueError("train needs both Yes and No rows.")
-    train_feats = [features(r.text) for r in train]
-    dev_feats = [features(r.text) for r in dev]
-    vocab: dict[str, list[str]] = {}
-    idf: dict[str, list[float]] = {}
-    n_docs = len(train)
-    for name in TFIDF_VIEWS:
-        df: Counter[str] = Counter()
-        for f in train_feats:
-            df.update(f[name].keys())
-        vocab[name] = sorted(k for k, v in df.items() if v >= MIN_DF[name])
-        # scikit-learn's smooth idf: ln((1 + n) / (1 + df)) + 1.
-        idf[name] = [math.log((1 + n_docs) / (1 + df[k])) + 1.0 for k in vocab[name]]
-
-    offsets: dict[str, int] = {}
-    index: dict[str, dict[str, int]] = {}
-    width = 0
-    for name in TFIDF_VIEWS:
-        offsets[name] = width
-        index[name] = {k: i for i, k in enumerate(vocab[name])}
-        width += len(vocab[name])
-
-    def tfidf(rows_feats: Sequence[dict[str, Counter[str]]]) -> Any:
-        data: list[float] = []
-        cols: list[int] = []
-        ptr = [0]
-        for f in rows_feats:
-            for name in TFIDF_VIEWS:
-                ix = index[name]
-                weights = idf[name]
-                part = [
-                    (ix[k], (1.0 + math.log(n)) * weights[ix[k]])
-                    for k, n in f[name].items()
-                    if k in ix
-                ]
-                norm = math.sqrt(sum(v * v for _, v in part)) or 1.0
-                for j, v in sorted(part):
-                    cols.append(offsets[name] + j)
-                    data.append(v / norm)
-            ptr.append(len(cols))
-        return csr_matrix((data, cols, ptr), shape=(len(rows_feats), width))
-
-    def indicators(rows_feats: Sequence[dict[str, Counter[str]]]) -> Any:
-        return csr_matrix(
-            [[1.0 if t in f[TYPES_VIEW] else 0.0 for t in claimtypes.TYPES] for f in rows_feats]
-        )
-
-    x_train, x_dev = tfidf(train_feats), tfidf(dev_feats)
-    t_train, t_dev = indicators(train_feats), indicators(dev_feats)
-    dev_gold = [r.label for r in dev]
-    best: tuple[float, float, float, float, Any] | None = None
-    for scale in type_scales:
-        fit_x = hstack([x_train, t_train * scale]).tocsr()
-        dev_x = hstack([x_dev, t_dev * scale]).tocsr()
-        for c in c_grid:
-            clf = LogisticRegression(C=c, class_weight="balanced", solver="lbfgs", max_iter=5000)
-            clf.fit(fit_x, labels)
-            dev_scores = clf.predict_proba(dev_x)[:, 1].tolist()
-            threshold, f1 = best_threshold(dev_scores, dev_gold)
-            if best is None or f1 > best[0]:
-                best = (f1, c, scale, threshold, clf)
-    assert best is not None
-    dev_f1, c, scale, threshold, clf = best
-    coef = clf.coef_[0].tolist()
-    views: dict[str, dict[str, tuple[float, float]]] = {
-        name: {k: (idf[name][i], coef[offsets[name] + i]) for i, k in enumerate(vocab[name])}
-        for name in TFIDF_VIEWS
-    }
-    views[TYPES_VIEW] = {t: (scale, coef[width + i]) for i, t in enumerate(claimtypes.TYPES)}
-    info = {
-        "method": (
-            "logistic regression (class-balanced) on word 1-2-gram + char_wb 2-5-gram TF-IDF "
-            "and claim-type indicators"
-        ),
-        "C": c,
-        "type_scale": scale,
-        "train_rows": len(train),
-        "dev_rows": len(dev),
-        "dev_f1": dev_f1,
-    }
-    return Model(threshold=threshold, intercept=float(clf.intercept_[0]), views=views, info=info)
-
-
 # --- artefact ------------------------------------------------------------------------------------
 
-_DIGITS = 6  # significant digits kept in the artefact: far below the noise of the fit
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
-def save(model: Model, path: Path) -> None:
-    """Write ``model`` as gzip-compressed JSON; the same model always gives the same bytes."""
-    payload = {
-        "format": FORMAT,
-        "threshold": model.threshold,
-        "intercept": _round(model.intercept),
-        "info": dict(model.info),
-        "views": {
-            name: {
-                "features": sorted(table),
-                "idf": [_round(table[k][0]) for k in sorted(table)],
-                "weight": [_round(table[k][1]) for k in sorted(table)],
-            }
-            for name, table in sorted(model.views.items())
-        },
-    }
-    raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(gzip.compress(raw.encode("utf-8"), compresslevel=9, mtime=0))
-
-
-def _round(value: float) -> float:
-    return float(f"{value:.{_DIGITS}g}")
+def read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"{path}: no check-worthiness model there.") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: not a check-worthiness manifest ({exc}).") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ModelError(f"{path}: not a check-worthiness manifest (format {FORMAT} expected).")
+    return manifest
 
 
 def load(path: Path | None = None) -> Model:
-    """Load a saved model (default: the committed artefact). Cached per path: the artefact is
-    read once per process."""
-    return _load(Path(path or DEFAULT_PATH).resolve())
+    """Load a model folder (default: the committed one), every file checked against the
+    manifest's sha256. Cached per folder: the model is read once per process."""
+    return _load(Path(path or DEFAULT_DIR).resolve())
 
 
 @functools.lru_cache(maxsize=4)
-def _load(path: Path) -> Model:
-    try:
-        payload = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
-    except FileNotFoundError as exc:
-        raise FileNotFoundError(f"{path}: no check-worthiness model there.") from exc
-    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: not a check-worthiness model ({exc}).") from exc
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise ValueError(f"{path}: not a check-worthiness model (format {FORMAT} expected).")
-    views = {
-        name: dict(zip(v["features"], zip(v["idf"], v["weight"], strict=True), strict=True))
-        for name, v in payload["views"].items()
-    }
+def _load(folder: Path) -> Model:
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    manifest = read_manifest(folder / MANIFEST_NAME)
+    for name in (ONNX_NAME, TOKENIZER_NAME):
+        expected = manifest.get("sha256", {}).get(name)
+        try:
+            got = _sha256(folder / name)
+        except FileNotFoundError as exc:
+            raise ModelError(f"{folder / name}: missing; the model needs it.") from exc
+        if got != expected:
+            raise ModelError(
+                f"{folder / name}: sha256 {got} differs from the manifest's {expected}. "
+                "Refusing to load a model file that is not the one trained: re-create it with "
+                "manage.py train_checkworthiness, or restore it from git."
+            )
+    options = onnxruntime.SessionOptions()
+    # Two threads inside one forward pass: the size of this machine, and of a worker's share.
+    options.intra_op_num_threads = 2
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    session = onnxruntime.InferenceSession(
+        str(folder / ONNX_NAME), options, providers=["CPUExecutionProvider"]
+    )
+    tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_NAME))
+    tokenizer.enable_truncation(int(manifest.get("max_tokens", MAX_TOKENS)))
+    tokenizer.no_padding()
     return Model(
-        threshold=float(payload["threshold"]),
-        intercept=float(payload["intercept"]),
-        views=views,
-        info=payload.get("info", {}),
+        session=session,
+        tokenizer=tokenizer,
+        threshold=float(manifest["threshold"]),
+        info=manifest,
     )

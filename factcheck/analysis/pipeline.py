@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
-from factcheck.analysis import checkworthiness, claimtypes, findings, language, quotes
+from factcheck.analysis import checkworthiness, claimtypes, findings, language, nlp, quotes
 from factcheck.analysis.segment import BOILERPLATE, HEADLINE
 
 # How much each kind of checkable part, alone, makes a sentence worth checking in news copy.
@@ -69,31 +71,38 @@ def analyse(
     progress: Callable[[int], None] | None = None,
 ) -> DraftAnalysis:
     """Analyse a draft's units (texts and kinds, in order). ``progress(n)`` is told how many
-    units are scored so far, batch by batch, for a progress bar."""
+    units are parsed and typed so far, batch by batch, for a progress bar."""
     model = model or checkworthiness.load()
     common = lowercase_words(units)
-    results: list[UnitResult] = []
-    for at in range(0, len(units), BATCH):
-        texts = units[at : at + BATCH]
-        batch_kinds = kinds[at : at + BATCH]
-        # Each unit's types once: the model reads them, and so does the combined score.
-        typings = [
-            None if kind == BOILERPLATE else claimtypes.claim_types(text)
-            for text, kind in zip(texts, batch_kinds, strict=True)
-        ]
-        # The model reads the types as it was trained to (one sentence alone); the highlights and
-        # the combined score use what the whole draft tells about the sentence's first word.
-        scores = model.scores(texts, [t.types if t else () for t in typings])
-        for text, kind, score, typing in zip(texts, batch_kinds, scores, typings, strict=True):
-            if typing is not None:
-                typing = without_common_opener(text, typing, common)
-            results.append(unit_result(text, kind, score, typing))
-        if progress is not None:
-            progress(len(results))
+    # The model (ONNX Runtime, which releases the GIL) scores every unit in a thread while spaCy
+    # parses them here: the two halves of the first pass use both cores.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(model.scores, list(units))
+        docs: list[Any] = []
+        typings: list[claimtypes.Typing | None] = []
+        for at in range(0, len(units), BATCH):
+            texts = units[at : at + BATCH]
+            batch_docs = nlp.parse(texts)  # one parse per unit: types, quotes and findings
+            docs.extend(batch_docs)
+            for text, kind, doc in zip(texts, kinds[at : at + BATCH], batch_docs, strict=True):
+                typings.append(
+                    None
+                    if kind == BOILERPLATE
+                    else without_common_opener(
+                        text, claimtypes.claim_types(text, doc=doc), common, doc
+                    )
+                )
+            if progress is not None:
+                progress(len(docs))
+        scores = pending.result()
+    results = [
+        unit_result(text, kind, score, typing)
+        for text, kind, score, typing in zip(units, kinds, scores, typings, strict=True)
+    ]
     return DraftAnalysis(
         units=results,
-        quotes=quotes.find_quotes(units, kinds),
-        findings=findings.find_findings(units, kinds)[:MAX_FINDINGS],
+        quotes=quotes.find_quotes(units, kinds, docs=docs),
+        findings=findings.find_findings(units, kinds, docs=docs)[:MAX_FINDINGS],
         threshold=model.threshold,
         english=language.looks_english(
             text for text, kind in zip(units, kinds, strict=True) if kind != BOILERPLATE
@@ -107,7 +116,7 @@ def lowercase_words(units: Sequence[str]) -> frozenset[str]:
 
 
 def without_common_opener(
-    text: str, typing: claimtypes.Typing, common: frozenset[str]
+    text: str, typing: claimtypes.Typing, common: frozenset[str], doc: Any = None
 ) -> claimtypes.Typing:
     """``typing`` without the names that are only capitalised common words: a sentence opening
     with "Rescue teams" or "Water rose" is not about somebody called Rescue or Water when the
@@ -134,7 +143,9 @@ def without_common_opener(
             continue
         word = text[span.start : span.end]
         if _WORD.fullmatch(word) and word.lower() in common:
-            return claimtypes.claim_types(text[: span.start] + word.lower() + text[span.end :])
+            return claimtypes.claim_types(
+                text[: span.start] + word.lower() + text[span.end :], doc=doc
+            )
         break
     return typing
 

@@ -41,11 +41,13 @@ F = Finding.Status
 # --- Running the analysis ---------------------------------------------------------------------
 
 
-def analysis_start(*, revision: Revision) -> Revision:
+def analysis_start(*, revision: Revision, units: int | None = None) -> Revision:
     """Analyse a new revision: at once when it is small (the import waits a fraction of a
     second), else in the background (the page shows the progress). Call inside the import's
-    transaction: the task is sent after it commits."""
-    units = revision.sentences.count()
+    transaction: the task is sent after it commits. ``units``: the revision's unit count, when
+    the caller knows it (saves a query)."""
+    if units is None:
+        units = revision.sentences.count()
     if units <= settings.ANALYSIS_INLINE_MAX_UNITS:
         return revision_analyse(revision=revision)
     Revision.objects.filter(pk=revision.pk).update(

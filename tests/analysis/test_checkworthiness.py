@@ -1,51 +1,25 @@
-"""The check-worthiness model: reading data, training, the artefact round trip, evaluation."""
+"""The check-worthiness model: reading data, the committed model and its checks, evaluation,
+and the cross-validation folds of its training (training itself needs torch: `make train`)."""
 
 from __future__ import annotations
 
-import gzip
 import json
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from factcheck.analysis import checkworthiness as cw
-from factcheck.analysis import claimtypes
+from factcheck.analysis import cwtrain
 from factcheck.analysis.checkworthiness import Row, TsvError
 from tests.conftest import shared_path
 
-# The figures docs/checkworthiness.md reports for the committed artefact on dev-test.
-DEV_TEST_F1 = 0.8137
-
-CHECKABLE = [
-    "Unemployment fell to {n} per cent in {y}.",
-    "The deficit rose by ${n} billion last year.",
-    "Crime went up {n} percent in {y}.",
-    "We cut taxes for {n} million families in {y}.",
-    "The state lost {n},000 jobs since {y}.",
-    "Exports doubled to {n} billion dollars in {y}.",
-]
-CHATTER = [
-    "Thank you very much.",
-    "I think that's a great question.",
-    "Let me finish, please.",
-    "Good evening, everyone.",
-    "Well, I'd like to say something.",
-    "That's not what we're here to talk about.",
-]
-
-
-def synthetic(count: int = 60) -> list[Row]:
-    rows = []
-    for i in range(count):
-        rows.append(Row(f"y{i}", CHECKABLE[i % 6].format(n=i + 2, y=1990 + i), True))
-        rows.append(Row(f"n{i}", CHATTER[i % 6], False))
-    return rows
-
-
-@pytest.fixture(scope="module")
-def tiny_model() -> cw.Model:
-    rows = synthetic()
-    return cw.train(rows[:100], rows[100:], c_grid=(1.0,))
+# The figures docs/checkworthiness.md reports for the committed model.
+DEV_TEST_F1 = 0.8615
+SEED_AGREE = 51  # of 58 sentence/headline units with a true/false label
+NEWS_AGREE = 251  # of 290 rows of tests/data/news_checkworthy.tsv
+NEWS = Path(__file__).resolve().parents[1] / "data" / "news_checkworthy.tsv"
 
 
 def write(path: Path, text: str) -> Path:
@@ -108,75 +82,7 @@ def test_read_tsv_refuses_broken_encoding_and_missing_files(tmp_path: Path) -> N
         cw.read_tsv(write(tmp_path / "e.tsv", ""))
 
 
-# --- features and training ------------------------------------------------------------------------
-
-
-def test_features_treat_every_figure_alike() -> None:
-    assert cw.features("Up 41 per cent.") == cw.features("up 97 per cent.")
-    assert "00 per" in cw.features("Up 41 per cent.")["word"]
-
-
-def test_tiny_model_separates_its_classes_with_scores_in_unit_interval(
-    tiny_model: cw.Model,
-) -> None:
-    scores = tiny_model.scores(["Crime fell 12 percent in 2004.", "Thank you very much.", ""])
-    assert all(0.0 <= s <= 1.0 for s in scores)
-    assert scores[0] > tiny_model.threshold > scores[1]
-    assert cw.evaluate(tiny_model, synthetic()[100:])["f1"] == 1.0
-
-
-def test_save_and_load_round_trip_gives_identical_scores(
-    tiny_model: cw.Model, tmp_path: Path
-) -> None:
-    path = tmp_path / "m.json.gz"
-    cw.save(tiny_model, path)
-    loaded = cw.load(path)
-    texts = ["Crime fell 12 percent in 2004.", "Thank you.", "Une phrase inconnue 💡"]
-    assert loaded.threshold == tiny_model.threshold
-    assert loaded.scores(texts) == pytest.approx(tiny_model.scores(texts), abs=1e-6)
-    # The same model gives the same bytes: the artefact's diffs mean a real change.
-    again = tmp_path / "again.json.gz"
-    cw.save(loaded, again)
-    assert again.read_bytes() == path.read_bytes()
-
-
-def test_artefact_is_json_not_pickle(tiny_model: cw.Model, tmp_path: Path) -> None:
-    path = tmp_path / "m.json.gz"
-    cw.save(tiny_model, path)
-    payload = json.loads(gzip.decompress(path.read_bytes()))
-    assert payload["format"] == cw.FORMAT
-    assert set(payload["views"]) == {"word", "char", "types"}
-    assert payload["views"]["types"]["features"] == sorted(claimtypes.TYPES)
-
-
-def test_claim_types_given_or_found_give_the_same_score(tiny_model: cw.Model) -> None:
-    texts = ["Exports doubled to 40 billion dollars in 1999.", "Let me finish, please."]
-    found = [claimtypes.claim_types(t).types for t in texts]
-    assert found[0] and not found[1]
-    assert tiny_model.scores(texts, found) == tiny_model.scores(texts)
-    # The types are a view of their own: told a figure is there, the model scores higher.
-    assert tiny_model.score(texts[1], ["number", "date"]) != tiny_model.score(texts[1], [])
-
-
-def test_training_is_deterministic() -> None:
-    rows = synthetic()
-    a = cw.train(rows[:100], rows[100:], c_grid=(1.0,))
-    b = cw.train(rows[:100], rows[100:], c_grid=(1.0,))
-    assert a.views == b.views
-    assert a.intercept == b.intercept
-
-
-def test_load_refuses_a_file_that_is_not_a_model(tmp_path: Path) -> None:
-    path = tmp_path / "x.json.gz"
-    path.write_bytes(gzip.compress(b'{"format": "something else"}'))
-    with pytest.raises(ValueError, match="not a check-worthiness model"):
-        cw.load(path)
-    junk = write(tmp_path / "junk.gz", "plain text")
-    with pytest.raises(ValueError, match="not a check-worthiness model"):
-        cw.load(junk)
-
-
-# --- evaluation -----------------------------------------------------------------------------------
+# --- evaluation ----------------------------------------------------------------------------
 
 
 def test_evaluate_counts_the_yes_class_at_the_threshold() -> None:
@@ -185,10 +91,10 @@ def test_evaluate_counts_the_yes_class_at_the_threshold() -> None:
     fixed = {"a": 0.9, "b": 0.7, "c": 0.6, "d": 0.4, "e": 0.1, "f": 0.2}
 
     class Stub(cw.Model):
-        def score(self, text: str) -> float:
-            return fixed[text]
+        def scores(self, texts: Sequence[str]) -> list[float]:
+            return [fixed[t] for t in texts]
 
-    model = Stub(threshold=0.5, intercept=0.0, views={})
+    model = Stub(session=None, tokenizer=None, threshold=0.5)
     gold = {"a": True, "b": True, "c": False, "d": True, "e": True, "f": False}
     rows = [Row(k, k, v) for k, v in gold.items()]
     assert cw.evaluate(model, rows) == {"n": 6, "precision": 0.6667, "recall": 0.5, "f1": 0.5714}
@@ -208,28 +114,75 @@ def test_best_threshold_prefers_a_plateau_to_a_lucky_point() -> None:
     assert f1 == 1.0
 
 
-# --- the committed artefact -----------------------------------------------------------------------
+# --- the committed model --------------------------------------------------------------------
 
 
-def test_committed_artefact_loads_and_ranks_obvious_sentences() -> None:
+def test_committed_model_loads_and_ranks_obvious_sentences() -> None:
     model = cw.load()
-    assert cw.DEFAULT_PATH.stat().st_size < 5_000_000
+    size = sum(p.stat().st_size for p in cw.DEFAULT_DIR.iterdir())
+    assert size <= 30 * 1024 * 1024  # the issue's budget for committed artefacts
     high, low = model.scores(["Unemployment fell to 3.5 per cent in 2019.", "Thank you very much."])
     assert high >= model.threshold > low
-    assert high > 0.8
-    assert low < 0.2
-    assert cw.load() is model  # cached: the artefact is read once per process
+    assert 0.0 <= low < high <= 1.0
+    assert cw.load() is model  # cached: the model is read once per process
 
 
-def test_committed_artefact_meets_its_reported_dev_test_f1() -> None:
+def test_a_score_does_not_depend_on_the_batch_around_it() -> None:
+    # Sentences are sorted by length and padded per batch: padding must not change a score. The
+    # int8 graph quantises each batch's activations with a scale of its own, which moves a score
+    # by a few thousandths at most; wrong padding or masking moves it by tenths.
+    model = cw.load()
+    texts = [
+        "The deficit rose by $3 billion last year, the treasury said on Monday in a statement.",
+        "Thank you.",
+        "We cut taxes for 12 million families.",
+    ] * 30
+    together = model.scores(texts)
+    alone = [model.score(t) for t in texts[:3]]
+    assert together[:3] == pytest.approx(alone, abs=2e-3)
+    assert model.scores([]) == []
+
+
+def test_a_changed_model_file_is_refused_with_its_name(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(cw.DEFAULT_DIR, folder)
+    with (folder / cw.TOKENIZER_NAME).open("a", encoding="utf-8") as fh:
+        fh.write(" ")
+    with pytest.raises(cw.ModelError, match=r"tokenizer\.json: sha256 .* differs"):
+        cw.load(folder)
+    (folder / cw.ONNX_NAME).unlink()
+    with pytest.raises(cw.ModelError, match="missing"):
+        cw.load(folder)
+
+
+def test_a_folder_without_a_manifest_is_no_model(tmp_path: Path) -> None:
+    with pytest.raises(cw.ModelError, match="no check-worthiness model"):
+        cw.load(tmp_path)
+    write(tmp_path / cw.MANIFEST_NAME, json.dumps({"format": "something else"}))
+    with pytest.raises(cw.ModelError, match="format"):
+        cw.load(tmp_path)
+    write(tmp_path / cw.MANIFEST_NAME, "{not json")
+    with pytest.raises(cw.ModelError, match="not a check-worthiness manifest"):
+        cw.load(tmp_path)
+
+
+def test_the_manifest_records_how_the_model_was_made() -> None:
+    info = cw.load().info
+    assert info["base_model"]["sha256"] == cwtrain.BASE_SHA256
+    assert info["training"]["rows"] == 23531
+    chosen = info["cross_validation"]["chosen"]
+    assert chosen["threshold"] == info["threshold"]
+    assert len(chosen["fold_f1"]) == cwtrain.FOLDS
+
+
+def test_committed_model_meets_its_reported_dev_test_f1() -> None:
     rows = cw.read_tsv(shared_path("checkworthy", "CT24_checkworthy_english_dev-test.tsv"))
     result = cw.evaluate(cw.load(), rows)
     assert result["n"] == 318
     assert result["f1"] >= DEV_TEST_F1
 
 
-def test_committed_artefact_agrees_with_the_seed_annotators_as_reported(seed_gold: dict) -> None:
-    # docs/checkworthiness.md: 51 of 58 sentence/headline units with a true/false label.
+def test_committed_model_agrees_with_the_seed_annotators_as_reported(seed_gold: dict) -> None:
     units = [
         u for u in seed_gold["units"] if u["kind"] != "boilerplate" and u["checkworthy"] is not None
     ]
@@ -239,4 +192,28 @@ def test_committed_artefact_agrees_with_the_seed_annotators_as_reported(seed_gol
         (s >= model.threshold) == u["checkworthy"] for u, s in zip(units, scores, strict=True)
     )
     assert len(units) == 58
-    assert agree >= 51
+    assert agree >= SEED_AGREE
+
+
+def test_committed_model_agrees_with_the_news_set_as_reported() -> None:
+    # tests/data/news_checkworthy.tsv: news sentences labelled by a writer who never saw the model.
+    rows = cw.read_tsv(NEWS)
+    model = cw.load()
+    scores = model.scores([r.text for r in rows])
+    agree = sum((s >= model.threshold) == r.label for r, s in zip(rows, scores, strict=True))
+    assert len(rows) == 290
+    assert agree >= NEWS_AGREE
+
+
+# --- training: the folds (no torch needed) -----------------------------------------------------
+
+
+def test_folds_are_contiguous_disjoint_and_cover_every_row() -> None:
+    rows = [Row(str(i), f"s{i}", i % 4 == 0) for i in (5, 1, 9, 3, 7, 2, 8, 4, 6, 10)]
+    splits = cwtrain.folds(rows, k=3)
+    held = [[r.id for r in s.held_out] for s in splits]
+    assert held == [["1", "2", "3", "4"], ["5", "6", "7", "8"], ["9", "10"]]
+    for split in splits:
+        assert {r.id for r in split.rows}.isdisjoint(r.id for r in split.held_out)
+        assert len(split.rows) + len(split.held_out) == len(rows)
+    assert len({s.seed for s in splits}) == 3

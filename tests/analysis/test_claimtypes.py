@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from factcheck.analysis import nlp
 from factcheck.analysis.claimtypes import TYPES, Span, Typing, claim_types
 from factcheck.analysis.normalise import normalise_text
 from factcheck.analysis.segment import segment
@@ -97,6 +98,73 @@ def test_capitalised_names_are_entities() -> None:
 def test_common_words_opening_a_sentence_are_not_entities() -> None:
     for text in ["Streets were dark at night.", "Residents fled the town.", "The mood was calm."]:
         assert "entity" not in claim_types(text).types, text
+
+
+# --- what the parser adds (measured in test_claimtypes_eval.py) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "span"),
+    [
+        # A name opening a sentence that looks like a plural by shape.
+        ("Hollins, the department store chain, will close 14 shops.", "entity", "Hollins"),
+        # A name the rules run into a score.
+        ("Castleford Rovers beat Dunmore City 3-1 on Saturday.", "entity", "Dunmore City"),
+        ("Castleford Rovers beat Dunmore City 3-1 on Saturday.", "number", "3-1"),
+        # A model number is part of the name, not a count.
+        ("A Boeing 737 made an emergency landing.", "entity", "Boeing 737"),
+        (
+            "Detective Inspector Raj Sethi led the search.",
+            "entity",
+            "Detective Inspector Raj Sethi",
+        ),
+        ("The economy shrank in the third quarter.", "date", "the third quarter"),
+        ("The school will reopen after Easter.", "date", "Easter"),
+        ("Last winter the ward admitted 40 children.", "date", "Last winter"),
+        # spaCy calls an age and a duration dates; the desk counts them as figures.
+        ("Elena Moss, 54, runs the bakery.", "number", "54"),
+        ("He was jailed for six years.", "number", "six years"),
+    ],
+)
+def test_names_dates_and_figures_from_rules_and_parser(text: str, kind: str, span: str) -> None:
+    assert span in spans_of(text, kind), claim_types(text).spans
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "span"),
+    [
+        ("Wildfires have burned 6,000 acres near Pine Ridge.", "entity", "Wildfires"),
+        ("Foreign ministers from 27 countries met in Geneva.", "entity", "Foreign"),
+        ("A Boeing 737 made an emergency landing.", "number", "737"),
+        ("Elena Moss, 54, runs the bakery.", "date", "54"),
+        ("He was jailed for six years.", "date", "six years"),
+        ("Cases rose in a single week.", "date", "a single week"),
+    ],
+)
+def test_what_the_model_mislabels_is_left_out(text: str, kind: str, span: str) -> None:
+    assert span not in spans_of(text, kind), claim_types(text).spans
+
+
+def test_a_given_parse_is_used_not_redone(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Officials said 41 people died on Tuesday in Port Averin."
+    (doc,) = nlp.parse([text])
+    expected = claim_types(text)
+
+    def parse_again(texts: list[str]) -> list[Any]:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(nlp, "parse", parse_again)
+    assert claim_types(text, doc=doc) == expected
+    # The same text with a word's case changed keeps the draft's parse.
+    assert claim_types("officials" + text[9:], doc=doc).types == expected.types
+
+
+def test_a_parse_of_another_text_is_not_used() -> None:
+    (doc,) = nlp.parse(["Officials said 41 people died on Tuesday in Port Averin."])
+    assert spans_of("Turnout was 40 per cent.", "number") == ["40 per cent"]
+    assert claim_types("Turnout was 40 per cent.", doc=doc) == claim_types(
+        "Turnout was 40 per cent."
+    )
 
 
 # --- quote and attribution ---------------------------------------------------------------------

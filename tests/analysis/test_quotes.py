@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from factcheck.analysis import nlp
 from factcheck.analysis.normalise import normalise_text
 from factcheck.analysis.quotes import Quote, find_quotes
 from factcheck.analysis.segment import segment
@@ -228,6 +229,81 @@ def test_quote_spans_are_offsets_into_their_own_unit() -> None:
     (quote,) = found
     assert quote.unit == 1
     assert [texts[1][s:e] for s, e in quote.quote_spans] == ["We expect the road to reopen soon,"]
+
+
+# --- What the parse adds (measured in test_claimtypes_eval.py) ---------------------------------
+
+
+def test_he_said_resolves_to_a_person_named_without_a_title() -> None:
+    text = (
+        "Tomas Varga won his first Grand Slam title on Sunday, beating the top seed, Ricardo "
+        "Salas, in five sets.\n\n"
+        "“I still can't believe it,” he said, holding the trophy."
+    )
+    assert speakers(text) == {1: "Tomas Varga"}
+
+
+def test_she_said_skips_a_man_the_parse_shows_is_one() -> None:
+    text = (
+        "Dr Samuel Okafor, a cardiologist at St Mary's Hospital, led the trial with his "
+        "colleague Dr Priya Nair.\n\n"
+        "“We were surprised by how large the effect was,” she said."
+    )
+    assert speakers(text) == {1: "Priya Nair"}
+
+
+def test_it_said_resolves_to_the_body_credited_before() -> None:
+    text = (
+        "The Health Service Executive said it had opened 40 extra beds.\n\n"
+        "“We expect pressure to ease after the holiday period,” it added."
+    )
+    assert same_speaker(speakers(text)[1], "the Health Service Executive")
+
+
+def test_a_name_in_apposition_to_a_role_after_said() -> None:
+    text = (
+        "“We are sorry, and we are contacting every user,” said Lumio's security chief, Anika Rao."
+    )
+    assert speakers(text) == {0: "Anika Rao"}
+
+
+def test_a_capitalised_word_before_a_name_is_not_part_of_it() -> None:
+    text = (
+        "Striker Leon Marsh scored twice in the second half.\n\n"
+        "“I have waited my whole career for a night like this,” Marsh said."
+    )
+    assert speakers(text) == {1: "Leon Marsh"}
+
+
+def test_a_name_ending_in_s_opening_a_sentence_stays_a_name() -> None:
+    text = (
+        "Her opponent, the incumbent sheriff Dale Forbes, conceded on Wednesday.\n\n"
+        "Forbes, 67, had held the post for 16 years.\n\n"
+        "“The people have spoken and I wish her well,” he said.\n\n"
+        "Salas, who had won the title three times, called Varga “the future of the sport”."
+    )
+    assert speakers(text) == {2: "Dale Forbes", 3: "Salas"}
+
+
+def test_given_parses_are_used_not_redone(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts, kinds = units_of(
+        "Prime Minister Arno Velt promised €50 million in aid.\n\n"
+        "‘Nobody will be left to rebuild alone,’ Velt told reporters."
+    )
+    docs = nlp.parse(texts)
+    expected = find_quotes(texts, kinds)
+
+    def parse_again(texts: list[str]) -> list[Any]:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(nlp, "parse", parse_again)
+    assert find_quotes(texts, kinds, docs=docs) == expected
+
+
+def test_parses_must_match_the_units() -> None:
+    texts = ["“This is our best offer yet,” said Jo Bell.", "It was rejected."]
+    with pytest.raises(ValueError):
+        find_quotes(texts, docs=nlp.parse(texts[:1]))
 
 
 # --- Measured on drafts ------------------------------------------------------------------------

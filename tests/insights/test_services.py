@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied
 
 from factcheck.claims.models import Claim
@@ -31,6 +32,7 @@ from factcheck.insights.services import (
 from factcheck.insights.tasks import analysis_run
 from factcheck.reviews.models import Task
 from factcheck.reviews.selectors import clearance_blockers
+from tests.factories import make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -251,6 +253,19 @@ def test_a_large_draft_is_analysed_by_the_celery_task(
     assert Finding.objects.filter(draft=draft).count() == 1
 
 
+def test_a_draft_up_to_the_inline_limit_is_analysed_in_its_import_and_a_larger_one_after(
+    newsroom: Any, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    limit = django_settings.ANALYSIS_INLINE_MAX_UNITS  # the default: small, see settings.py
+    for size, inline in ((limit, True), (limit + 1, False)):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            draft = draft_import(newsroom=newsroom, by=editor, text=make_story(size))
+        revision = draft.revisions.get()
+        assert revision.sentences.count() == size
+        assert (revision.analysis == Revision.Analysis.DONE) is inline, (size, revision.analysis)
+        assert len(callbacks) == (0 if inline else 1)  # the task, sent after the commit
+
+
 def test_an_analysis_that_breaks_is_marked_failed_with_the_reason(
     story: Draft, monkeypatch: Any
 ) -> None:
@@ -271,7 +286,7 @@ def test_an_analysis_that_breaks_is_marked_failed_with_the_reason(
 def test_the_demo_draft_has_its_three_planted_findings(newsroom: Any, editor: Any) -> None:
     draft = draft_import(newsroom=newsroom, by=editor, text=DEMO.read_text(encoding="utf-8"))
     summaries = sorted(Finding.objects.filter(draft=draft).values_list("summary", flat=True))
-    assert summaries == ["41 vs nearly 30", "Port Averin vs Port Averine", "S-92 vs S-76"]
+    assert summaries == ["41 vs nearly 30 (death)", "Port Averin vs Port Averine", "S-92 vs S-76"]
 
 
 def test_bulk_dismissal_checks_the_role_once_not_per_sentence(newsroom: Any, editor: Any) -> None:

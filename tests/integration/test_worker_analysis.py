@@ -45,7 +45,7 @@ def test_a_large_draft_is_analysed_by_the_worker_after_the_import(
     assert revision.analysis_progress == units
     assert not revision.sentences.filter(score__isnull=True).exists()
     summaries = set(Finding.objects.filter(revision=revision).values_list("summary", flat=True))
-    assert {"41 vs nearly 30", "S-92 vs S-76", "Port Averin vs Port Averine"} <= summaries
+    assert {"41 vs nearly 30 (death)", "S-92 vs S-76", "Port Averin vs Port Averine"} <= summaries
 
 
 def test_a_worker_killed_mid_analysis_loses_nothing(

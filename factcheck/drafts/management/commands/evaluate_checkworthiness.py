@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="Tab-separated: Sentence_id, Text, class_label (Yes/No).")
         parser.add_argument(
-            "--model", default=None, help="A saved model (default: the committed artefact)."
+            "--model", default=None, help="A model folder (default: the committed model)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -31,6 +31,6 @@ class Command(BaseCommand):
         model_path = Path(options["model"]) if options["model"] else None
         try:
             model = checkworthiness.load(model_path)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, checkworthiness.ModelError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(json.dumps(checkworthiness.evaluate(model, rows)))

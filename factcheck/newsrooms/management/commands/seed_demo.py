@@ -209,7 +209,7 @@ def _seed_workflow(draft: Draft, *, editor: User, checker: User) -> None:
 
     # The death toll: 41 in one paragraph, "nearly 30" in another; started, and overdue.
     toll = finding_task_create(
-        finding=_finding(draft, "41 vs nearly 30"),
+        finding=_finding(draft, "41 vs nearly 30 (death)"),
         by=editor,
         title=DEATH_TOLL_TASK,
         description=(
