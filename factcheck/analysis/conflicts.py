@@ -995,7 +995,7 @@ class _Draft:
 
 # How many later facts of the same slot one fact is compared with: every pair in a news
 # article, where a slot holds a handful, and linear work on a long machine-made draft.
-WINDOW = 60
+WINDOW = 30
 
 
 def find_conflicts(
@@ -1245,6 +1245,7 @@ def _event_verb(u: _Unit, f: Fact) -> str | None:
     return key(head.text)
 
 
+@_per_fact
 def _verb_of(u: _Unit, f: Fact) -> bool:
     """Whether a value hangs on a verb at all, a few steps up ("closed at 6 a.m. on Monday"),
     rather than on a noun alone ("before the March 19 hearing")."""

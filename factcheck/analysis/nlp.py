@@ -14,6 +14,7 @@ token offsets are offsets into the unit's text. No Django imports.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import importlib.util
 from collections.abc import Sequence
@@ -76,7 +77,13 @@ def load() -> Any:
                 f"{folder / name}: sha256 {got}, expected {digest}. The installed spaCy "
                 f"pipeline is not the pinned {PACKAGE} {VERSION}: refusing to load it."
             )
-    return spacy.load(folder, exclude=list(EXCLUDE))
+    pipeline = spacy.load(folder, exclude=list(EXCLUDE))
+    # The pipeline adds about 100,000 objects the cyclic collector would scan on every full
+    # collection for the life of the process: measured here, that made unrelated work (a page
+    # render, the review queue) 1.7 times slower. Move them to the permanent generation.
+    gc.collect()
+    gc.freeze()
+    return pipeline
 
 
 def parse(texts: Sequence[str]) -> list[Any]:
