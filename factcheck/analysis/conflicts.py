@@ -215,8 +215,8 @@ _FRACTION_RE = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?<![\w$€£.,\-])(1[89]\d\d|20\d\d)(?![\w%,.]\d)(?!\s?(?:%|per))")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = {
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = {
     m: i + 1
     for i, names in enumerate(
         [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
@@ -226,13 +226,13 @@ _MONTHS = {
     )
     for m in names
 }  # fmt: skip
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(
     rf"\b(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_RE})\b)",
     re.I,
 )
-_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")(?:’s|'s)?\b", re.I)
+_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")(?:’s|'s)?\b", re.I)
 # "the 54-year-old", "aged 54", "Dana Okoro, 54, of ..."
 _AGE = re.compile(
     r"(?:(?P<a1>\d{1,3})-year-old|\baged\s+(?P<a2>\d{1,3})\b"
@@ -631,7 +631,7 @@ def _dates(u: _Unit) -> list[Fact]:
     a year that is a number ("Bill 2017", "flight 1984")."""
     out = []
     for m in _DATE.finditer(u.text):
-        month = _MONTHS[(m.group("m1") or m.group("m2")).lower().rstrip(".")]
+        month = MONTHS[(m.group("m1") or m.group("m2")).lower().rstrip(".")]
         day = int(m.group("d1") or m.group("d2"))
         if not 1 <= day <= 31:
             continue
@@ -659,7 +659,7 @@ def _codes(u: _Unit) -> list[Fact]:
     out = []
     for m in _CODE.finditer(u.text):
         prefix, sep = m.group("prefix"), m.group("sep")
-        if prefix.lower() in _MONTHS or prefix.lower() in _WEEKDAYS:
+        if prefix.lower() in MONTHS or prefix.lower() in WEEKDAYS:
             continue
         if sep and prefix in _NOT_CODE:
             continue  # "A 12-year-old", "In 2020"; but "A320" is a model
@@ -710,8 +710,8 @@ def _places(u: _Unit, surnames: frozenset[str]) -> list[Fact]:
             tok.head.lower_ not in ("in", "near", "outside")
             or tok.ent_type_ not in ("", "PERSON")
             or tok.text in surnames
-            or tok.lower_ in _MONTHS
-            or tok.lower_ in _WEEKDAYS
+            or tok.lower_ in MONTHS
+            or tok.lower_ in WEEKDAYS
         ):
             continue
         first = tok

@@ -59,10 +59,6 @@ _STOPWORDS = frozenset(
     despite including except like unlike mr mrs ms dr st
     """.split()
 )
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +135,9 @@ def _proper_nouns(sentences: list[_Sentence]) -> set[str]:
                 ):
                     mid_caps.update(p.lower() for p in parts if p[0].isupper())
             previous = t
-    return {w for w in mid_caps - lower if w not in _STOPWORDS and w not in _WEEKDAYS} - set(
-        _MONTHS
-    )
+    return {
+        w for w in mid_caps - lower if w not in _STOPWORDS and w not in conflicts.WEEKDAYS
+    } - set(conflicts.MONTHS)
 
 
 def _name_like(sentences: list[_Sentence]) -> set[str]:
@@ -153,7 +149,7 @@ def _name_like(sentences: list[_Sentence]) -> set[str]:
             if t.is_word:
                 for part in _parts(t.text):
                     (caps if part[0].isupper() else lower).add(part.lower())
-    return caps - lower - _STOPWORDS - set(_WEEKDAYS) - set(_MONTHS)
+    return caps - lower - _STOPWORDS - set(conflicts.WEEKDAYS) - set(conflicts.MONTHS)
 
 
 # --- Names -------------------------------------------------------------------------------------
