@@ -40,6 +40,7 @@ class Finding:
     what: str
     a_span: tuple[int, int] | None
     b_span: tuple[int, int] | None
+    score: float = 1.0  # for a contradiction, the pair model's probability
 
 
 # --- Words -------------------------------------------------------------------------------------
@@ -315,27 +316,48 @@ PAIR_WINDOW = 50
 
 
 def find_findings(
-    units: Sequence[str], kinds: Sequence[str] | None = None, *, docs: Sequence[Any] | None = None
+    units: Sequence[str],
+    kinds: Sequence[str] | None = None,
+    *,
+    docs: Sequence[Any] | None = None,
+    threshold: float | None = None,
 ) -> list[Finding]:
     """Contradictions and name variants in a draft's units (boilerplate ignored), by unit.
 
     ``kinds`` are the units' kinds from :func:`factcheck.analysis.segment.segment`; units of kind
     ``"boilerplate"`` are skipped. Headlines count: a headline can contradict the body.
     ``docs``: the units' spaCy parses (:func:`factcheck.analysis.nlp.parse`), made here if
-    not given. Contradictions come from :mod:`factcheck.analysis.conflicts`.
+    not given. Contradictions come from :mod:`factcheck.analysis.conflicts`, each pair of facts
+    kept when the pair model scores it at ``threshold`` or above (default: the model's own).
     """
-    skip = [
+    skip = _skipped(units, kinds)
+    if docs is None:
+        docs = nlp.parse(units)
+    found = conflicts.find_conflicts(units, docs, skip, threshold=threshold)
+    return combine(name_variants(units, skip), found)
+
+
+def _skipped(units: Sequence[str], kinds: Sequence[str] | None) -> list[bool]:
+    return [
         (kinds is not None and kinds[i] == "boilerplate") or not text.strip()
         for i, text in enumerate(units)
     ]
+
+
+def name_variants(units: Sequence[str], skip: Sequence[bool]) -> list[Finding]:
+    """The names spelled two ways among the units not skipped."""
     sentences = [_Sentence(i, text, _tokens(text)) for i, text in enumerate(units) if not skip[i]]
-    proper = _proper_nouns(sentences)
-    findings = _name_variants(sentences, proper, _name_like(sentences))
-    if docs is None:
-        docs = nlp.parse(units)
-    for c in conflicts.find_conflicts(units, docs, skip):
+    return _name_variants(sentences, _proper_nouns(sentences), _name_like(sentences))
+
+
+def combine(variants: Sequence[Finding], found: Sequence[conflicts.Conflict]) -> list[Finding]:
+    """The draft's findings: the name variants and the conflicts, one finding per conflict."""
+    findings = list(variants)
+    for c in found:
         a, b = (c.a, c.b) if c.a.unit < c.b.unit else (c.b, c.a)
-        findings.append(Finding(CONTRADICTION, a.unit, b.unit, c.summary, c.what, a.span, b.span))
+        findings.append(
+            Finding(CONTRADICTION, a.unit, b.unit, c.summary, c.what, a.span, b.span, c.score)
+        )
     return _dedupe(findings)
 
 

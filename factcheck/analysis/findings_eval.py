@@ -44,40 +44,41 @@ def _unit_of(units: Sequence[str], excerpt: str) -> int | None:
     return None
 
 
+def draft_units(text: str) -> tuple[list[str], list[str]]:
+    """The units and kinds of a draft, segmented exactly as on import."""
+    text = normalise(text)
+    segs = segment(text)
+    return [text[u.start : u.end] for u in segs], [u.kind for u in segs]
+
+
+def finds(f: findings_mod.Finding, item: dict[str, Any], units: Sequence[str]) -> bool:
+    """Whether finding ``f`` finds the planted discrepancy (or links the decoy) ``item``."""
+    ua, ub = _unit_of(units, normalise(item["a"])), _unit_of(units, normalise(item["b"]))
+    pair = {f.a, f.b}
+    if ua is not None and ub is not None and pair == {ua, ub}:
+        return True
+    for here, excerpt in ((ub, item["a"]), (ua, item["b"])):
+        if here is None or here not in pair:
+            continue
+        other = f.b if f.a == here else f.a
+        span = f.a_span if other == f.a else f.b_span
+        marked = units[other][span[0] : span[1]].strip() if span else ""
+        if marked and marked in normalise(excerpt):
+            return True
+    return False
+
+
 def score_draft(
     text: str,
     gold: dict[str, Any],
     name: str,
     finder: Callable[[Sequence[str], Sequence[str]], list[findings_mod.Finding]],
 ) -> DraftScore:
-    text = normalise(text)
-    segs = segment(text)
-    units = [text[u.start : u.end] for u in segs]
-    kinds = [u.kind for u in segs]
+    units, kinds = draft_units(text)
     found = finder(units, kinds)
 
-    def locate(item: dict[str, Any]) -> tuple[int | None, int | None]:
-        return _unit_of(units, normalise(item["a"])), _unit_of(units, normalise(item["b"]))
-
-    def words(f: findings_mod.Finding, unit: int) -> str:
-        span = f.a_span if unit == f.a else f.b_span
-        if span is None:
-            return ""
-        return units[unit][span[0] : span[1]]
-
     def links(f: findings_mod.Finding, item: dict[str, Any]) -> bool:
-        ua, ub = locate(item)
-        pair = {f.a, f.b}
-        if ua is not None and ub is not None and pair == {ua, ub}:
-            return True
-        for here, excerpt in ((ub, item["a"]), (ua, item["b"])):
-            if here is None or here not in pair:
-                continue
-            other = f.b if f.a == here else f.a
-            marked = words(f, other).strip()
-            if marked and marked in normalise(excerpt):
-                return True
-        return False
+        return finds(f, item, units)
 
     discrepancies = gold.get("discrepancies", [])
     decoys = gold.get("decoys", [])
@@ -116,10 +117,11 @@ def score_folder(
     drafts' details (what was missed, what was raised wrongly)."""
     finder = finder or findings_mod.find_findings
     drafts = []
-    for path in sorted(Path(folder).glob("*.json")):
+    for path in sorted(Path(folder).rglob("*.json")):  # a folder of writers' folders too
         gold = json.loads(path.read_text(encoding="utf-8"))
         text = path.with_suffix(".txt").read_text(encoding="utf-8")
-        drafts.append(score_draft(text, gold, path.stem, finder))
+        name = str(path.relative_to(folder).with_suffix(""))
+        drafts.append(score_draft(text, gold, name, finder))
     if not drafts:
         raise FileNotFoundError(f"{folder}: no annotated drafts (*.json beside *.txt) there.")
     planted = sum(d.planted for d in drafts)
