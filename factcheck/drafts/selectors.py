@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -120,12 +120,36 @@ class DraftPage:
         return self.revision.analysis in (Revision.Analysis.PENDING, Revision.Analysis.RUNNING)
 
 
+@dataclass(slots=True)
+class _Unit:
+    """The columns of a :class:`Sentence` that the page shows: read as rows, not model
+    instances (a draft has hundreds of units and instances cost the page its budget)."""
+
+    pk: int
+    index: int
+    start: int
+    end: int
+    kind: str
+    block: int
+    score: float | None
+    spans: list[list[Any]]
+    speaker: str
+    suggestion_dismissed: bool
+
+    @classmethod
+    def of(cls, sentence: Sentence) -> _Unit:
+        return cls(*(getattr(sentence, name) for name in _UNIT_COLUMNS))
+
+
+_UNIT_COLUMNS = tuple(f.name for f in fields(_Unit))
+
+
 def draft_page(draft: Draft) -> DraftPage:
     """Everything the draft page renders, in a fixed number of queries."""
     from factcheck.insights.services import suggestion_threshold
 
     revision = latest_revision(draft)
-    sentences = list(revision.sentences.all())
+    sentences = [_Unit(*row) for row in revision.sentences.values_list(*_UNIT_COLUMNS)]
     claims = active_claims(revision)
     threshold = suggestion_threshold(draft.newsroom)
     by_sentence: dict[int, list[Claim]] = {}
@@ -187,11 +211,11 @@ def _suggestion(text: str, unit: UnitView) -> Suggestion:
 
 
 def active_claims(revision: Revision) -> list[Claim]:
-    """The revision's claims that are not unmarked, in text order, with their sentences."""
+    """The revision's claims that are not unmarked, in text order (their sentences are not
+    loaded: the page and the claims panel need only ``sentence_id``)."""
     return list(
         Claim.objects.filter(revision=revision)
         .exclude(status=Claim.Status.DISMISSED)
-        .select_related("sentence")
         .order_by("start", "end")
     )
 
@@ -204,17 +228,18 @@ def unit_view(sentence: Sentence, threshold: float | None = None) -> UnitView:
 
         threshold = suggestion_threshold(sentence.revision.draft.newsroom)
     claims = list(Claim.objects.filter(sentence=sentence).exclude(status=Claim.Status.DISMISSED))
-    return _unit_view(sentence.revision.text, sentence, "", claims, threshold)
+    return _unit_view(sentence.revision.text, _Unit.of(sentence), "", claims, threshold)
 
 
 def _unit_view(
-    text: str, sentence: Sentence, gap: str, claims: list[Claim], threshold: float
+    text: str, sentence: _Unit, gap: str, claims: list[Claim], threshold: float
 ) -> UnitView:
     whole = next((c for c in claims if c.start == sentence.start and c.end == sentence.end), None)
     spans = [(c.start, c.end) for c in claims if c is not whole]
     # The same rule as insights.services.suggested_sentences, on rows already loaded.
+    checkable = sentence.kind != Sentence.Kind.BOILERPLATE
     above = (
-        sentence.checkable and sentence.score is not None and sentence.score >= threshold
+        checkable and sentence.score is not None and sentence.score >= threshold
     ) and not claims
     return UnitView(
         index=sentence.index,
@@ -248,6 +273,8 @@ def _pieces(
     ]
     if not spans and not inside:
         return [Piece(text[start:end])]
+    if not spans and (pieces := _apart(text, start, end, inside)) is not None:
+        return pieces
     edges = {start, end}
     edges.update(p for span in spans for p in span if start <= p <= end)
     edges.update(p for a, b, _ in inside for p in (a, b))
@@ -257,6 +284,26 @@ def _pieces(
         covering = [(b - a, i, t) for i, (a, b, t) in enumerate(inside) if a <= left and right <= b]
         _, part_id, part = min(covering) if covering else (0, -1, "")
         pieces.append(Piece(text[left:right], marked, part, part_id))
+    return pieces
+
+
+def _apart(
+    text: str, start: int, end: int, parts: list[tuple[int, int, str]]
+) -> list[Piece] | None:
+    """:func:`_pieces` without claim spans, for parts that do not overlap (what the analysis
+    makes): each part one piece, the text between them one piece each. None if parts overlap."""
+    pieces = []
+    at = start
+    for part_id in sorted(range(len(parts)), key=lambda i: parts[i][0]):
+        a, b, part = parts[part_id]
+        if a < at:
+            return None
+        if a > at:
+            pieces.append(Piece(text[at:a]))
+        pieces.append(Piece(text[a:b], False, part, part_id))
+        at = b
+    if at < end:
+        pieces.append(Piece(text[at:end]))
     return pieces
 
 

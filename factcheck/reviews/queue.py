@@ -199,7 +199,7 @@ class Source:
     the kind) and the fetch of a page's objects by id."""
 
     kind: str
-    rows: Callable[[list[int], QueueFilters, datetime], QuerySet[Any] | None]
+    rows: Callable[[QueueScope, QueueFilters, datetime], QuerySet[Any] | None]
     fetch: Callable[[Iterable[int], datetime], dict[int, QueueRow]]
 
 
@@ -229,6 +229,24 @@ def _scope(newsroom_ids: list[int]) -> Q:
     return Q(draft__newsroom_id__in=newsroom_ids, draft__archived_at__isnull=True)
 
 
+@dataclass(frozen=True)
+class QueueScope:
+    """Where the queue looks: the newsrooms where the editor approves and their live drafts
+    (which the draft filter offers too)."""
+
+    newsroom_ids: list[int]
+    drafts: list[Draft]
+
+    @classmethod
+    def of(cls, newsroom_ids: list[int]) -> QueueScope:
+        """The scope of ``newsroom_ids``: one query, for the drafts."""
+        return cls(newsroom_ids, queue_drafts(newsroom_ids))
+
+    @property
+    def draft_ids(self) -> list[int]:
+        return [draft.pk for draft in self.drafts]
+
+
 # --- The sources ------------------------------------------------------------------------------
 
 
@@ -256,13 +274,11 @@ def _common_q(filters: QueueFilters, who: str, due: str, now: datetime) -> Q:
     return q
 
 
-def _claim_rows(
-    newsroom_ids: list[int], filters: QueueFilters, now: datetime
-) -> QuerySet[Any] | None:
+def _claim_rows(scope: QueueScope, filters: QueueFilters, now: datetime) -> QuerySet[Any] | None:
     if filters.show not in ("", "verdicts"):
         return None
     return (
-        Claim.objects.filter(_scope(newsroom_ids), status=Claim.Status.PROPOSED)
+        Claim.objects.filter(_scope(scope.newsroom_ids), status=Claim.Status.PROPOSED)
         .filter(_common_q(filters, "proposed_by_id", "draft__deadline", now))
         .order_by()
         .values(
@@ -288,9 +304,7 @@ def _task_overdue_q(now: datetime) -> Q:
     return Q(due_at__lt=now) & ~Q(status=Task.Status.DONE)
 
 
-def _task_rows(
-    newsroom_ids: list[int], filters: QueueFilters, now: datetime
-) -> QuerySet[Any] | None:
+def _task_rows(scope: QueueScope, filters: QueueFilters, now: datetime) -> QuerySet[Any] | None:
     if filters.show not in ("", "review", "overdue"):
         return None
     which = {
@@ -299,7 +313,7 @@ def _task_rows(
         "overdue": _task_overdue_q(now),
     }[filters.show]
     return (
-        Task.objects.filter(_scope(newsroom_ids), which, archived_at__isnull=True)
+        Task.objects.filter(_scope(scope.newsroom_ids), which, archived_at__isnull=True)
         .filter(_common_q(filters, "assignee_id", "due_at", now))
         .order_by()
         .values(
@@ -317,15 +331,19 @@ def _task_rows(
     )
 
 
-def _finding_rows(
-    newsroom_ids: list[int], filters: QueueFilters, now: datetime
-) -> QuerySet[Any] | None:
+def _finding_rows(scope: QueueScope, filters: QueueFilters, now: datetime) -> QuerySet[Any] | None:
     if filters.show not in ("", "findings"):
         return None
     # An open finding waits on nobody in particular: decided_by is empty until it is settled,
     # so the assignee filter keeps it for "nobody" and drops it for anyone named.
+    # The drafts' ids as well as the join: the (status, draft) index then answers alone. Without
+    # them, while the findings' statistics lag behind new rows (drafts just analysed), PostgreSQL
+    # joins every open finding of every newsroom to the drafts one by one: 8 ms of each of the
+    # page's two UNION queries, with 900 open findings in other newsrooms.
     return (
-        Finding.objects.filter(_scope(newsroom_ids), status=Finding.Status.OPEN)
+        Finding.objects.filter(
+            _scope(scope.newsroom_ids), draft_id__in=scope.draft_ids, status=Finding.Status.OPEN
+        )
         .filter(_common_q(filters, "decided_by_id", "draft__deadline", now))
         .order_by()
         .values(
@@ -414,19 +432,23 @@ def finding_row(finding: Finding, now: datetime | None = None) -> QueueRow:
     )
 
 
+# The fetches are unordered (``order_by()``): the page keeps the UNION's order, and the models'
+# default orderings would join revisions, drafts or sentences for nothing.
+
+
 def _fetch_claims(ids: Iterable[int], now: datetime) -> dict[int, QueueRow]:
     claims = Claim.objects.filter(pk__in=list(ids)).select_related("draft", "proposed_by")
-    return {c.pk: claim_row(c, now) for c in claims}
+    return {c.pk: claim_row(c, now) for c in claims.order_by()}
 
 
 def _fetch_tasks(ids: Iterable[int], now: datetime) -> dict[int, QueueRow]:
     tasks = Task.objects.filter(pk__in=list(ids)).select_related("draft", "assignee")
-    return {t.pk: task_row(t, now) for t in tasks}
+    return {t.pk: task_row(t, now) for t in tasks.order_by()}
 
 
 def _fetch_findings(ids: Iterable[int], now: datetime) -> dict[int, QueueRow]:
     findings = Finding.objects.filter(pk__in=list(ids)).select_related("draft", "task")
-    return {f.pk: finding_row(f, now) for f in findings}
+    return {f.pk: finding_row(f, now) for f in findings.order_by()}
 
 
 SOURCES: dict[str, Source] = {
@@ -440,18 +462,19 @@ SOURCES: dict[str, Source] = {
 
 
 def queue_rows(
-    newsroom_ids: list[int], filters: QueueFilters, now: datetime | None = None
+    scope: QueueScope, filters: QueueFilters, now: datetime | None = None
 ) -> QuerySet[Any]:
     """Every waiting row as dicts of :data:`COLUMNS`, ordered: one UNION ALL query."""
     now = now or timezone.now()
-    parts = [q for s in SOURCES.values() if (q := s.rows(newsroom_ids, filters, now)) is not None]
+    parts = [q for s in SOURCES.values() if (q := s.rows(scope, filters, now)) is not None]
     combined = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
     return combined.order_by(*SORTS[filters.sort][1], *TIEBREAK)
 
 
 def queue_count(newsroom_ids: list[int], filters: QueueFilters, now: datetime | None = None) -> int:
-    """How many rows wait, as the queue page counts them: one query."""
-    return queue_rows(newsroom_ids, filters, now).order_by().count()
+    """How many rows wait, as the queue page counts them: two queries (the scope's drafts, the
+    count)."""
+    return queue_rows(QueueScope.of(newsroom_ids), filters, now).order_by().count()
 
 
 def queue_page(
@@ -461,10 +484,12 @@ def queue_page(
     now: datetime | None = None,
     per_page: int = PER_PAGE,
 ) -> QueuePage:
-    """One page of the queue with its filter choices, in a fixed number of queries: the count,
-    the page's slice of the UNION, one fetch per kind on the page, drafts and members."""
+    """One page of the queue with its filter choices, in a fixed number of queries: the drafts
+    (the scope), the count, the page's slice of the UNION, one fetch per kind on the page, and
+    the members."""
     now = now or timezone.now()
-    paginator = Paginator(queue_rows(newsroom_ids, filters, now), per_page)
+    scope = QueueScope.of(newsroom_ids)
+    paginator = Paginator(queue_rows(scope, filters, now), per_page)
     page = paginator.get_page(filters.page)
     wanted: dict[str, list[int]] = {}
     for values in page.object_list:
@@ -480,7 +505,7 @@ def queue_page(
         rows=rows,
         page=page,
         filters=filters,
-        drafts=queue_drafts(newsroom_ids),
+        drafts=scope.drafts,
         members=queue_members(newsroom_ids),
     )
 

@@ -532,6 +532,45 @@ def test_markup_in_the_draft_text_is_escaped(
     assert "<b>bold</b>" not in body
 
 
+def test_markup_in_claims_and_findings_is_escaped_in_the_side_panels(
+    editor_client: Client, newsroom: Any, editor: Any
+) -> None:
+    from factcheck.insights.models import Finding
+
+    long_tail = " and then " * 20
+    draft = draft_import(
+        newsroom=newsroom,
+        by=editor,
+        text=(
+            "Panel Test\n\nThe council said <b>300</b> homes lost power on Monday.\n\n"
+            f"Officials said <i>the</i> road reopened{long_tail}at noon.\n"
+        ),
+    )
+    revision = draft.revisions.get()
+    sentences = list(revision.sentences.filter(kind=Sentence.Kind.SENTENCE))
+    claims = [claim_mark_sentence(sentence=s, by=editor) for s in sentences]
+    Finding.objects.create(
+        draft=draft,
+        revision=revision,
+        kind=Finding.Kind.CONTRADICTION,
+        sentence_a=sentences[0],
+        sentence_b=sentences[1],
+        summary="<script>x()</script> vs 301",
+        what="<u>homes</u>",
+    )
+    html = editor_client.get(detail_url(draft)).content.decode()
+    for raw in ("<b>300</b>", "<i>the</i>", "<script>x()</script>", "<u>homes</u>"):
+        assert raw not in html
+    short = f'<a id="claim-{claims[0].pk}" href="/claims/{claims[0].pk}/">'
+    assert short + "The council said &lt;b&gt;300&lt;/b&gt; homes lost power on Monday.</a>" in html
+    cut = claims[1].text[:159]  # |truncatechars:160: 159 characters and "…"
+    assert len(claims[1].text) > 160
+    assert f'href="/claims/{claims[1].pk}/">{escape(cut)}…</a>' in html
+    assert f'id="pick-{claims[1].pk}"' in html and f'id="unmark-{claims[1].pk}"' in html
+    assert "&lt;script&gt;x()&lt;/script&gt; vs 301</a>" in html
+    assert '<span class="meta">&lt;u&gt;homes&lt;/u&gt;</span>' in html
+
+
 def _unit_span(body: str, index: int) -> tuple[str, str]:
     match = re.search(rf'<span id="u-{index}" class="([^"]*)"[^>]*>(.*?)</span>', body, re.S)
     assert match, f"unit {index} not rendered"

@@ -189,6 +189,27 @@ def test_editor_sees_proposed_verdicts_tasks_in_review_and_overdue_tasks(
     assert response["Vary"] and "HX-Request" in response["Vary"]
 
 
+def test_markup_in_a_rows_words_is_escaped(
+    editor_client: Client, newsroom: Any, editor: Any, checker: Any
+) -> None:
+    draft = draft_import(
+        newsroom=newsroom,
+        by=editor,
+        title="<img src=x onerror=alert(1)>",
+        text="Script Test\n\nThe page ran <script>alert(1)</script> for 300 people.\n",
+    )
+    claim = proposed(draft, editor, checker, 0)
+    late = overdue(draft, editor, checker, title='<b>Late</b> "now"')
+    html = body(editor_client.get(URL))
+    for raw in ("<img src=x", "<script>alert(1)</script>", "<b>Late</b>"):
+        assert raw not in html
+    assert f'id="text-claim-{claim.pk}"' in html
+    assert "The page ran &lt;script&gt;alert(1)&lt;/script&gt; for 300 people.</a>" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;</a>" in html  # the draft's title
+    assert 'aria-label="Select: &lt;b&gt;Late&lt;/b&gt; &quot;now&quot;"' in html
+    assert f'id="row-task-{late.pk}"' in html
+
+
 def test_outsiders_rows_never_appear(
     editor_client: Client,
     outsider_client: Client,

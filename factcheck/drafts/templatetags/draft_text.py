@@ -1,24 +1,38 @@
-"""The draft text's markup, built in Python.
+"""The draft page's markup on its hot path, built in Python.
 
-A draft page holds hundreds of units; rendering each through template tags cost more than the
-60 ms page budget (see bench/), so the unit's HTML is built here, once, for both the full page
-and the htmx fragment that replaces one unit.
+A draft page holds hundreds of units, claims and findings; rendering each through template
+tags, includes or a ``{% for %}`` body cost more than the 60 ms page budget (see bench/), so
+the HTML of the text (blocks and units) and of the lists of claims, suggestions and findings is
+built here, once, for both the full page and the htmx fragments that replace a unit or a panel.
+Every piece of text is escaped here.
 """
 
 from __future__ import annotations
 
 import functools
+import html
+import unicodedata
+from collections.abc import Callable, Iterable
 from itertools import groupby, pairwise
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
-from factcheck.drafts.selectors import Piece, UnitView
+from factcheck.claims.models import Claim
+from factcheck.drafts.models import Sentence
+from factcheck.drafts.selectors import BlockView, Piece, Suggestion, UnitView
+from factcheck.insights.models import Finding
 
 register = template.Library()
+
+# django.utils.html.escape is html.escape wrapped for lazy strings and marked safe; what is
+# escaped here is plain ``str`` (text, field values, labels), thousands of times a page, so the
+# wrapper is skipped.
+escape = html.escape
 
 
 @functools.lru_cache(maxsize=512)
@@ -30,39 +44,83 @@ def _urls(draft_pk: int) -> tuple[str, str]:
     )
 
 
+def _draft_urls(context: Any) -> tuple[str, str]:
+    draft = context.get("draft")
+    return _urls(draft.pk) if draft is not None else ("", "")
+
+
+def _pk_url(name: str) -> Callable[[int], str]:
+    """``pk → reverse(name, args=[pk])`` for a URL whose one argument is ``<int:pk>``, with a
+    single ``reverse`` for a whole list (per call: the script prefix may differ by request)."""
+    marker = "987654321"
+    head, _, tail = reverse(name, args=[int(marker)]).rpartition(marker)
+    head, tail = escape(head), escape(tail)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+@register.simple_tag(takes_context=True)
+def draft_blocks(
+    context: Any, blocks: Iterable[BlockView], can_mark: bool, can_assign: bool = False
+) -> SafeString:
+    """The draft's text: each block as an ``h2`` (a headline) or a ``p``, holding its units
+    and, between them, the text that separates them as written."""
+    urls = _draft_urls(context)
+    out: list[str] = []
+    for block in blocks:
+        if block.kind == Sentence.Kind.HEADLINE:
+            out.append('<h2 class="block b-headline">')
+            close = "</h2>\n"
+        else:
+            out.append(f'<p class="block b-{escape(block.kind)}">')
+            close = "</p>\n"
+        for unit in block.units:
+            out.append(escape(unit.gap))
+            out.append(_unit_html(unit, can_mark, False, can_assign, urls))
+        out.append(close)
+    return mark_safe("".join(out))  # noqa: S308 - every part escaped above
+
+
 @register.simple_tag(takes_context=True)
 def unit_html(
     context: Any, unit: UnitView, can_mark: bool, oob: bool = False, can_assign: bool = False
 ) -> SafeString:
+    """One unit alone (the htmx fragment that replaces it): see :func:`_unit_html`."""
+    html_ = _unit_html(unit, can_mark, oob, can_assign, _draft_urls(context))
+    return mark_safe(html_)  # noqa: S308 - every part escaped in _unit_html
+
+
+def _unit_html(
+    unit: UnitView, can_mark: bool, oob: bool, can_assign: bool, urls: tuple[str, str]
+) -> str:
     """``<span id="u-N" …>text<small>…</small><button …></button></span>`` for one unit (no
     inner ``span``: tests and scripts find a unit's end at its first ``</span>``).
 
     Everything after the text (score, quote, buttons) comes after it on purpose: draft.js
     counts a selection's offsets from the unit's start."""
-    classes = f"u u-{unit.kind}" + (" is-claim" if unit.claim else "")
+    classes = f"u u-{escape(unit.kind)}" + (" is-claim" if unit.claim else "")
     attrs = (
         f'id="u-{unit.index}" class="{classes}" data-i="{unit.index}" '
         f'data-start="{unit.start}" data-end="{unit.end}"'
     )
     if unit.suggested:
         attrs += ' data-suggested="1"'  # styled as suggested; the class stays the unit's kind
-    if unit.checkable:
+    checkable = unit.checkable
+    if checkable:
         attrs += ' tabindex="-1"'
     if oob:
         attrs += ' hx-swap-oob="true"'
     text = _text(unit.pieces)
     extras = ""
-    if unit.checkable and unit.score is not None:
+    if checkable and unit.score is not None:
         extras += (
             f'<small class="score" title="check-worthiness" '
             f'aria-label="check-worthiness {unit.score:.2f}">{unit.score:.2f}</small>'
         )
     if unit.suggested:  # said in words too, not by colour alone
         extras += '<small class="suggested-label" title="suggested claim">suggested</small>'
-    draft = context.get("draft")
-    suggestions_url, quote_url = _urls(draft.pk) if draft is not None else ("", "")
+    suggestions_url, quote_url = urls
     button = ""
-    if unit.checkable and can_mark:
+    if checkable and can_mark:
         if unit.claim:
             button = (
                 f'<button class="mark" name="unmark" value="{unit.index}" aria-pressed="true" '
@@ -97,7 +155,85 @@ def unit_html(
                 f'formaction="{quote_url}" hx-post="{quote_url}" hx-swap="none">'
                 f"Task: confirm {speaker} said this</button>"
             )
-    return mark_safe(f"<span {attrs}>{text}{extras}{button}</span>")  # noqa: S308 - every part escaped above
+    return f"<span {attrs}>{text}{extras}{button}</span>"
+
+
+@register.simple_tag
+def claim_items(claims: Iterable[Claim], can_mark: bool, can_assign: bool = False) -> SafeString:
+    """The claims panel's ``li`` rows: the claim's wording (cut at 160 characters) linking to
+    its page, its status and verdict, a checkbox for a new task and an Unmark button."""
+    url_of = _pk_url("claims:detail")
+    out: list[str] = []
+    for claim in claims:
+        pk = claim.pk
+        pick = (
+            f'<input type="checkbox" class="pick" id="pick-{pk}" name="claims" value="{pk}" '
+            f'form="new-task" aria-labelledby="pick-label claim-{pk}">'
+            if can_assign
+            else ""
+        )
+        status = escape(claim.get_status_display())
+        if claim.verdict:
+            status += f" · {escape(claim.get_verdict_display())}"
+        unmark = (
+            f'<button class="link" name="unmark_claim" value="{pk}" id="unmark-{pk}" '
+            f'aria-labelledby="unmark-{pk} claim-{pk}">Unmark</button>'
+            if can_mark
+            else ""
+        )
+        wording = escape(_truncate_chars(claim.text, 160))
+        out.append(
+            f'<li class="claim" data-claim="{pk}">\n{pick}\n'
+            f'<a id="claim-{pk}" href="{url_of(pk)}">{wording}</a>\n'
+            f'<span class="status status-{escape(claim.status)}">{status}</span>\n'
+            f"{unmark}\n</li>\n"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every part escaped above
+
+
+@register.simple_tag
+def suggestion_items(suggestions: Iterable[Suggestion], can_mark: bool) -> SafeString:
+    """The suggestions panel's ``li`` rows: a checkbox to pick it, the sentence (cut at 120
+    characters) linking to its unit, its score."""
+    out: list[str] = []
+    for suggestion in suggestions:
+        i = suggestion.index
+        pick = (
+            f'<input type="checkbox" name="units" value="{i}" id="pick-s-{i}" '
+            f'aria-labelledby="suggestion-{i}">'
+            if can_mark
+            else ""
+        )
+        out.append(
+            f'<li class="suggestion" data-unit="{i}">\n{pick}\n'
+            f'<a id="suggestion-{i}" href="#u-{i}">{escape(_truncate_chars(suggestion.text, 120))}'
+            f'</a>\n<span class="score" title="check-worthiness">'
+            f"{escape(floatformat(suggestion.score, 2))}</span>\n</li>\n"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every part escaped above
+
+
+@register.simple_tag
+def finding_items(findings: Iterable[Finding]) -> SafeString:
+    """The findings panel's ``li`` rows: the summary linking to the finding, what it is about,
+    its kind."""
+    url_of = _pk_url("insights:finding")
+    out: list[str] = []
+    for finding in findings:
+        what = f' <span class="meta">{escape(finding.what)}</span>' if finding.what else ""
+        out.append(
+            f'<li class="finding finding-{escape(finding.kind)}">'
+            f'<a href="{url_of(finding.pk)}">{escape(finding.summary)}</a>{what} '
+            f'<span class="status">{escape(finding.get_kind_display())}</span></li>\n'
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every part escaped above
+
+
+def _truncate_chars(text: str, length: int) -> str:
+    """What ``|truncatechars:length`` shows: the text in NFC, cut to ``length`` characters
+    with "…"; the character-by-character count only for texts that may be too long."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 def _text(pieces: list[Piece]) -> str:
@@ -105,6 +241,16 @@ def _text(pieces: list[Piece]) -> str:
     checkable part as ``mark.part``, nested as they contain each other ("About <claim>300
     homes</claim>" inside a number part; parts inside a claim span). Where a part crosses a
     claim span's edge, the part is cut there, so that a claim span stays one element."""
+    if not any(p.marked for p in pieces):
+        # No claim span (the usual case): nothing nests, each run of a part is one mark.
+        out = []
+        for (part_id, part), run in groupby(pieces, key=lambda p: (p.part_id, p.part)):
+            chunk = escape("".join(p.text for p in run))
+            if part_id >= 0:
+                label = escape(part)
+                chunk = f'<mark class="part part-{label}" title="{label}">{chunk}</mark>'
+            out.append(chunk)
+        return "".join(out)
     text = "".join(p.text for p in pieces)
     claims: list[tuple[int, int]] = []
     parts: list[tuple[int, int, str]] = []
