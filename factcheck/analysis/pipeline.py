@@ -42,8 +42,8 @@ _OPENERS = " \t\n“‘\"'«„("
 
 # Units scored at a time: the progress callback is called after each batch.
 BATCH = 200
-# A desk shown hundreds of findings reads none: past this many, a draft's later ones are left
-# out (a draft of news copy has a handful; only a machine-made one reaches this).
+# A desk shown hundreds of findings reads none: past this many, the ones the pair model is least
+# sure of are left out (a draft of news copy has a handful; only a machine-made one reaches this).
 MAX_FINDINGS = 100
 
 
@@ -102,12 +102,20 @@ def analyse(
     return DraftAnalysis(
         units=results,
         quotes=quotes.find_quotes(units, kinds, docs=docs),
-        findings=findings.find_findings(units, kinds, docs=docs)[:MAX_FINDINGS],
+        findings=_likeliest(findings.find_findings(units, kinds, docs=docs)),
         threshold=model.threshold,
         english=language.looks_english(
             text for text, kind in zip(units, kinds, strict=True) if kind != BOILERPLATE
         ),
     )
+
+
+def _likeliest(found: list[findings.Finding]) -> list[findings.Finding]:
+    """At most :data:`MAX_FINDINGS` findings, the likeliest kept, in the draft's order."""
+    if len(found) <= MAX_FINDINGS:
+        return found
+    kept = set(sorted(range(len(found)), key=lambda i: -found[i].score)[:MAX_FINDINGS])
+    return [f for i, f in enumerate(found) if i in kept]
 
 
 def lowercase_words(units: Sequence[str]) -> frozenset[str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from factcheck.analysis import checkworthiness
+from factcheck.analysis import checkworthiness, findings, pipeline
 from factcheck.analysis.pipeline import analyse, combined_score
 from factcheck.analysis.segment import segment
 
@@ -157,3 +157,16 @@ def test_a_headline_whose_only_names_were_common_words_loses_the_entity_type(
     headline = analyse(texts, ["headline", "sentence"], model=model).units[0]
     assert _entities(texts[0], headline.spans) == []
     assert "entity" not in headline.types
+
+
+def test_past_the_cap_the_findings_the_pair_model_is_surest_of_are_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made = [
+        findings.Finding("contradiction", i, i + 1, f"{i} vs {i + 1}", "count", None, None, s)
+        for i, s in enumerate([0.4, 0.9, 0.5, 0.95, 0.6])
+    ]
+    monkeypatch.setattr(pipeline, "MAX_FINDINGS", 3)
+    kept = pipeline._likeliest(made)
+    assert [f.score for f in kept] == [0.9, 0.95, 0.6]  # the surest three, in the draft's order
+    assert pipeline._likeliest(made[:2]) == made[:2]
