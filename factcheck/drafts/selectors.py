@@ -192,10 +192,11 @@ def draft_page(draft: Draft) -> DraftPage:
 
 
 def draft_findings(revision: Revision) -> FindingsSummary:
-    """The revision's open findings with their counts of settled ones (one query)."""
+    """The revision's open findings, the likeliest first, with their counts of settled ones (one
+    query)."""
     summary = FindingsSummary()
     for finding in Finding.objects.filter(revision=revision).order_by(
-        "sentence_a__index", "sentence_b__index", "pk"
+        "-confidence", "sentence_a__index", "sentence_b__index", "pk"
     ):
         if finding.status == Finding.Status.OPEN:
             summary.open.append(finding)
@@ -411,6 +412,7 @@ def draft_export(draft: Draft) -> dict[str, Any]:
                 "sentences": [f.sentence_a.index, f.sentence_b.index],
                 "summary": f.summary,
                 "what": f.what,
+                "confidence": f.confidence,
                 "status": f.status,
                 "task": f.task_id,
             }

@@ -31,6 +31,11 @@ class Finding(models.Model):
     sentence_b = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="+")
     summary = models.CharField(max_length=300, help_text="The conflict, e.g. “F-16 vs F-15”.")
     what = models.CharField(max_length=100, blank=True, help_text="e.g. aircraft model.")
+    confidence = models.FloatField(
+        default=1.0,
+        help_text="For a contradiction, the pair model's probability that the two values are "
+        "of one thing (docs/findings.md); 1 for a name variant.",
+    )
     # The conflicting words in each sentence, offsets in the revision's text (when known).
     a_start = models.PositiveIntegerField(null=True, blank=True)
     a_end = models.PositiveIntegerField(null=True, blank=True)

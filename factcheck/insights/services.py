@@ -194,6 +194,7 @@ def _store_findings(revision: Revision, sentences: list[Sentence], analysis: Dra
     }
     seen: set[tuple[str, int, int, str]] = set()
     new: list[Finding] = []
+    rescored: list[Finding] = []
     for item in analysis.findings:
         a, b = by_index[item.a], by_index[item.b]
         summary = item.summary[:300]
@@ -201,7 +202,11 @@ def _store_findings(revision: Revision, sentences: list[Sentence], analysis: Dra
         if key in seen:
             continue
         seen.add(key)
+        confidence = round(item.score, 3)
         if key in existing:
+            if existing[key].confidence != confidence:  # a re-trained model weighs it anew
+                existing[key].confidence = confidence
+                rescored.append(existing[key])
             continue
         new.append(
             Finding(
@@ -212,6 +217,7 @@ def _store_findings(revision: Revision, sentences: list[Sentence], analysis: Dra
                 sentence_b=b,
                 summary=summary,
                 what=item.what[:100],
+                confidence=confidence,
                 a_start=a.start + item.a_span[0] if item.a_span else None,
                 a_end=a.start + item.a_span[1] if item.a_span else None,
                 b_start=b.start + item.b_span[0] if item.b_span else None,
@@ -219,6 +225,7 @@ def _store_findings(revision: Revision, sentences: list[Sentence], analysis: Dra
             )
         )
     Finding.objects.bulk_create(new)
+    Finding.objects.bulk_update(rescored, ["confidence"])
     stale = [f.pk for key, f in existing.items() if key not in seen and f.status == F.OPEN]
     Finding.objects.filter(pk__in=stale).delete()  # nobody acted on them: nothing is lost
     return len(seen)

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied
 
+from factcheck.analysis import conflicts
 from factcheck.claims.models import Claim
 from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.drafts.selectors import draft_export
@@ -118,12 +119,23 @@ def test_the_planted_contradiction_is_a_finding_and_the_export_lists_it(story: D
             "sentences": [finding.sentence_a.index, finding.sentence_b.index],
             "summary": "AW-139 vs AW-169",
             "what": finding.what,
+            "confidence": finding.confidence,
             "status": "open",
             "task": None,
         }
     ]
+    # the pair model's probability, stored as the analysis gave it
+    assert conflicts.weights().threshold <= finding.confidence < 1.0
     assert exported["quotes"] == [{"sentence": 2, "speaker": "Ada Brenner"}]
     assert all("score" in s and "types" in s for s in exported["sentences"])
+
+
+def test_a_re_analysis_keeps_each_finding_and_takes_its_new_confidence(story: Draft) -> None:
+    finding = Finding.objects.get(draft=story)
+    Finding.objects.filter(pk=finding.pk).update(confidence=0.123)  # as an older model weighed it
+    revision_analyse(revision=story.revisions.get())
+    again = Finding.objects.get(draft=story)
+    assert again.pk == finding.pk and again.confidence == finding.confidence
 
 
 def test_an_open_finding_blocks_clearance_until_dismissed(story: Draft, editor: Any) -> None:

@@ -478,6 +478,8 @@ def test_draft_page_lists_open_findings_and_counts_the_settled(
 ) -> None:
     html = body(editor_client.get(page_url(draft)))
     assert f'<a href="/findings/{finding.pk}/">F-16 vs F-15</a>' in html
+    likely = round(finding.confidence * 100)
+    assert f">{likely}% likely</span>" in html.split('id="findings-panel"')[1]
     assert re.search(r'id="findings-heading">Findings <span class="count"[^>]*>1<', html)
 
     finding_dismiss(finding=finding, by=editor)
@@ -500,6 +502,7 @@ def test_finding_page_shows_both_sentences_with_the_conflict_marked(
     assert response.status_code == 200
     html = body(response)
     assert "F-16 vs F-15" in html and "aircraft model" in html and "Contradiction" in html
+    assert f"{round(finding.confidence * 100)}% that both values are of one thing" in html
     assert '<mark class="conflict-words" title="conflicting words">6 a.m.</mark>' in html
     assert '<mark class="conflict-words" title="conflicting words">300</mark>' in html
     assert "Open" in html

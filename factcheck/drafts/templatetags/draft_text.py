@@ -213,6 +213,9 @@ def suggestion_items(suggestions: Iterable[Suggestion], can_mark: bool) -> SafeS
     return mark_safe("".join(out))  # noqa: S308 - every part escaped above
 
 
+_LIKELY_TITLE = "How sure the finder is that both values are of one thing"
+
+
 @register.simple_tag
 def finding_items(findings: Iterable[Finding]) -> SafeString:
     """The findings panel's ``li`` rows: the summary linking to the finding, what it is about,
@@ -221,9 +224,15 @@ def finding_items(findings: Iterable[Finding]) -> SafeString:
     out: list[str] = []
     for finding in findings:
         what = f' <span class="meta">{escape(finding.what)}</span>' if finding.what else ""
+        likely = (
+            f' <span class="meta" title="{_LIKELY_TITLE}">{round(finding.confidence * 100)}% '
+            "likely</span>"
+            if finding.kind == Finding.Kind.CONTRADICTION
+            else ""
+        )
         out.append(
             f'<li class="finding finding-{escape(finding.kind)}">'
-            f'<a href="{url_of(finding.pk)}">{escape(finding.summary)}</a>{what} '
+            f'<a href="{url_of(finding.pk)}">{escape(finding.summary)}</a>{what}{likely} '
             f'<span class="status">{escape(finding.get_kind_display())}</span></li>\n'
         )
     return mark_safe("".join(out))  # noqa: S308 - every part escaped above
