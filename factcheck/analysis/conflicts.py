@@ -1065,7 +1065,7 @@ def find_conflicts(
     parses; ``skip[i]``: leave unit i out, e.g. site furniture).
 
     Each candidate pair (two facts of one slot with different values) is described by
-    :func:`features` and scored by the shipped pair model (:func:`score`); those at or above
+    :func:`evidence` and scored by the shipped pair model (:func:`weights`); those at or above
     its threshold are conflicts. ``threshold`` and ``scorer`` replace them (training passes a
     threshold of 0 to see every candidate)."""
     parsed = [
@@ -1109,6 +1109,11 @@ def find_conflicts(
         groups[f.slot if f.owner is None else f"{f.slot}|{f.owner.lower()}"].append(f)
 
     by_index = {u.index: u for u in parsed}
+    if scorer is None:
+        model = weights()
+        scorer = model.score
+        threshold = model.threshold if threshold is None else threshold
+    assert threshold is not None, "a scorer of its own needs its threshold"
     out: list[Conflict] = []
     for group in groups.values():
         for i, a in enumerate(group):
@@ -1117,11 +1122,12 @@ def find_conflicts(
                     continue
                 ua, ub = by_index[a.unit], by_index[b.unit]
                 x = evidence(a, b, ua, ub, draft)
-                if any(x.get(name) for name in VETOES):
+                if any(x[name] for name in VETOES if name in x):
                     continue
-                p = weights().sparse_score(x) if scorer is None else scorer(_vector(x))
-                if p >= (weights().threshold if threshold is None else threshold):
-                    out.append(Conflict(a, b, _summary(a, b, ua), _describe(a), p, _vector(x)))
+                vector = [x.get(name, 0.0) for name in FEATURES]
+                p = scorer(vector)
+                if p >= threshold:
+                    out.append(Conflict(a, b, _summary(a, b, ua), _describe(a), p, vector))
     return out
 
 
@@ -1651,18 +1657,9 @@ def _family(slot: str) -> str:
     return slot.split(":", 1)[0]
 
 
-def features(a: Fact, b: Fact, ua: _Unit, ub: _Unit, draft: _Draft) -> list[float]:
-    """The evidence that two facts of one slot, with different values, are about one thing, in
-    the order of :data:`FEATURES` (each in [0, 1])."""
-    return _vector(evidence(a, b, ua, ub, draft))
-
-
-def _vector(x: dict[str, float]) -> list[float]:
-    return [x.get(name, 0.0) for name in FEATURES]
-
-
 def evidence(a: Fact, b: Fact, ua: _Unit, ub: _Unit, draft: _Draft) -> dict[str, float]:
-    """:func:`features` by name, the pieces that do not apply left out."""
+    """The evidence that two facts of one slot, with different values, are about one thing, by
+    the names of :data:`FEATURES` (each in [0, 1]; the pieces that do not apply left out)."""
     fam = _family(a.slot)
     f: dict[str, float] = {f"slot_{fam}": 1.0}
 
@@ -1760,12 +1757,6 @@ class PairModel:
         z = self.bias + sum(w * v for w, v in zip(self.vector, x, strict=True))
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
-    def sparse_score(self, x: dict[str, float]) -> float:
-        """:meth:`score` of the features given by name (the others are 0)."""
-        get = self.weights.get
-        z = self.bias + sum(get(name, 0.0) * v for name, v in x.items())
-        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
-
 
 PAIR_MODEL = Path(__file__).resolve().parent / "data" / "findings" / "pair_model.json"
 
@@ -1793,8 +1784,3 @@ def weights() -> PairModel:
     return PairModel(
         raw["weights"], float(raw["bias"]), float(raw["threshold"]), raw.get("info", {})
     )
-
-
-def score(x: Sequence[float]) -> float:
-    """The shipped pair model's probability that a candidate pair is one conflict."""
-    return weights().score(x)

@@ -330,14 +330,15 @@ def find_findings(
     not given. Contradictions come from :mod:`factcheck.analysis.conflicts`, each pair of facts
     kept when the pair model scores it at ``threshold`` or above (default: the model's own).
     """
-    skip = _skipped(units, kinds)
+    skip = skipped(units, kinds)
     if docs is None:
         docs = nlp.parse(units)
     found = conflicts.find_conflicts(units, docs, skip, threshold=threshold)
     return combine(name_variants(units, skip), found)
 
 
-def _skipped(units: Sequence[str], kinds: Sequence[str] | None) -> list[bool]:
+def skipped(units: Sequence[str], kinds: Sequence[str] | None) -> list[bool]:
+    """Which units the findings leave out: site furniture and empty units."""
     return [
         (kinds is not None and kinds[i] == "boilerplate") or not text.strip()
         for i, text in enumerate(units)

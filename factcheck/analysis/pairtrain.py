@@ -53,7 +53,7 @@ def load(folders: Sequence[Path]) -> list[Draft]:
             gold = json.loads(path.read_text(encoding="utf-8"))
             text = path.with_suffix(".txt").read_text(encoding="utf-8")
             units, kinds = findings_eval.draft_units(text)
-            skip = findings._skipped(units, kinds)
+            skip = findings.skipped(units, kinds)
             docs = nlp.parse(units)
             candidates = conflicts.find_conflicts(
                 units, docs, skip, threshold=0.0, scorer=lambda x: 1.0

@@ -115,7 +115,7 @@ def test_fit_learns_the_sign_and_strength_shrinks_the_weights() -> None:
 def test_candidates_are_labelled_by_the_values_in_the_planted_excerpts() -> None:
     units, kinds = findings_eval.draft_units(DRAFT)
     found = conflicts.find_conflicts(
-        units, nlp.parse(units), findings._skipped(units, kinds), threshold=0.0,
+        units, nlp.parse(units), findings.skipped(units, kinds), threshold=0.0,
         scorer=lambda x: 1.0,
     )  # fmt: skip
     labels = {c.summary: pairtrain._is_planted(c, GOLD["discrepancies"], units) for c in found}
