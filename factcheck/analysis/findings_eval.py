@@ -75,7 +75,13 @@ def score_draft(
     finder: Callable[[Sequence[str], Sequence[str]], list[findings_mod.Finding]],
 ) -> DraftScore:
     units, kinds = draft_units(text)
-    found = finder(units, kinds)
+    return score_found(units, gold, name, finder(units, kinds))
+
+
+def score_found(
+    units: Sequence[str], gold: dict[str, Any], name: str, found: Sequence[findings_mod.Finding]
+) -> DraftScore:
+    """What the findings ``found`` among a draft's ``units`` find of its annotation ``gold``."""
 
     def links(f: findings_mod.Finding, item: dict[str, Any]) -> bool:
         return finds(f, item, units)

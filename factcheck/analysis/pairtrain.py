@@ -35,7 +35,7 @@ class Draft:
 
     name: str
     group: str  # the folder: one writer's drafts
-    text: str
+    units: list[str]
     gold: dict[str, Any]
     variants: list[findings.Finding]
     candidates: list[conflicts.Conflict]
@@ -63,7 +63,7 @@ def load(folders: Sequence[Path]) -> list[Draft]:
                 Draft(
                     f"{Path(folder).name}/{path.stem}",
                     str(folder),
-                    text,
+                    units,
                     gold,
                     findings.name_variants(units, skip),
                     candidates,
@@ -131,7 +131,7 @@ def evaluate(
             if p >= threshold
         ]
         listed = findings.combine(d.variants, kept)
-        result = findings_eval.score_draft(d.text, d.gold, d.name, lambda *_, listed=listed: listed)
+        result = findings_eval.score_found(d.units, d.gold, d.name, listed)
         totals["planted"] += result.planted
         totals["found"] += result.found
         totals["false"] += result.false
