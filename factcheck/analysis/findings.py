@@ -95,13 +95,6 @@ class _Sentence:
 # --- Entities, dates, codes --------------------------------------------------------------------
 
 
-def _title_case(s: _Sentence) -> bool:
-    if s.text.rstrip("’”\"') ").endswith((".", "!", "?")):
-        return False  # a sentence, however many names it holds
-    long_words = [t for t in s.toks if t.is_word and len(t.text) > 3]
-    return len(long_words) >= 3 and sum(t.is_cap for t in long_words) >= 0.6 * len(long_words)
-
-
 @lru_cache(maxsize=65536)
 def _parts(word: str) -> tuple[str, ...]:
     """A word and, when hyphenated, its parts: Novo-Mesto, Novo, Mesto."""
@@ -115,7 +108,7 @@ def _proper_nouns(sentences: list[_Sentence]) -> set[str]:
     mid_caps: set[str] = set()
     lower: set[str] = set()
     for s in sentences:
-        if _title_case(s):
+        if lexicon.is_title_case(s.text):
             continue  # a headline in Title Case capitalises every word
         previous: _Tok | None = None
         for t in s.toks:
