@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from factcheck.analysis import nlp, quotes
+from factcheck.analysis import lexicon, nlp, quotes
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -65,13 +65,18 @@ _INSIDE_QUOTES = frozenset({"number", "date"})
 
 # --- Dates -----------------------------------------------------------------------------------
 
-_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = "(?:" + "|".join(day.capitalize() for day in lexicon.WEEKDAYS) + ")"
 _MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+    "(?:"
+    + "|".join(month.capitalize() for month in lexicon.MONTHS)
+    + "|"
+    + "|".join(rf"{short.capitalize()}\.?" for short in lexicon.MONTH_ABBREVIATIONS)
+    + ")"
 )
 # "May" and "March" are words too: alone they need a preposition to be months.
-_PLAIN_MONTH = r"(?:January|February|April|June|July|August|September|October|November|December)"
+_PLAIN_MONTH = (
+    "(?:" + "|".join(m.capitalize() for m in lexicon.MONTHS if m not in ("march", "may")) + ")"
+)
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 _DAY_NUMBER = r"\d{1,2}(?:st|nd|rd|th)?"
 _PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
@@ -186,10 +191,8 @@ _ALPHA = re.compile(r"[A-Za-z]+")
 _DIGIT = re.compile(r"\d")
 # Cheap tests that skip a pattern for a sentence that cannot match it: the patterns are long
 # alternations that Python's re tries at every position.
-_DATE_HINTS = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december jan feb mar apr jun jul aug sep
-    sept oct nov dec midnight midday noon yesterday today tonight tomorrow week month year
+_DATE_HINTS = (frozenset(lexicon.WEEKDAYS) | frozenset(lexicon.MONTH_NUMBERS)) | frozenset(
+    """midnight midday noon yesterday today tonight tomorrow week month year
     weekend decade century spring summer autumn fall winter ago easter christmas thanksgiving
     ramadan diwali hanukkah passover""".split()
 )
@@ -322,7 +325,7 @@ def figure_candidates(
         if span.type != "entity"
         and not any(r.start < span.end and span.start < r.end for r in ruled)
     ]
-    if is_title_case(text):
+    if lexicon.is_title_case(text):
         return figures + _entities(text)
     names = [span for span in model if span.type == "entity"]
     person_starts = [e.start_char for e in doc.ents if e.label_ == "PERSON"]
@@ -528,9 +531,8 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 _NAMED_TIME = (
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
-    r"may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|"
-    r"sept?|oct|nov|dec|spring|summer|autumn|fall|winter|easter|christmas|ramadan|eid|diwali|"
+    "|".join((*lexicon.WEEKDAYS, *lexicon.MONTHS, *lexicon.MONTH_ABBREVIATIONS)) + "|"
+    r"spring|summer|autumn|fall|winter|easter|christmas|ramadan|eid|diwali|"
     r"hanukkah|thanksgiving|passover|today|yesterday|tomorrow|tonight|overnight|midnight|"
     r"midday|noon|weekend|dawn|dusk"
 )
@@ -711,7 +713,7 @@ def _comparisons(text: str) -> list[Span]:
 
 
 def _entities(text: str) -> list[Span]:
-    title_case = is_title_case(text)
+    title_case = lexicon.is_title_case(text)
     spans = []
     for run in quotes.name_runs(text):
         pieces = _proper_pieces(text, run) if title_case else [(run.start, run.end)]
@@ -723,20 +725,11 @@ def _entities(text: str) -> list[Span]:
     return spans
 
 
-def is_title_case(text: str) -> bool:
-    """A headline In Title Case capitalises common words: names must then show by shape."""
-    words = [w for w in quotes.WORD.findall(text) if len(w) >= 4 and w[0].isalpha()]
-    if len(words) < 2:
-        return False
-    # A sentence full of names still lower-cases its verbs and nouns; a title does not.
-    return sum(w[0].isupper() for w in words) >= 0.9 * len(words)
-
-
 def _proper_pieces(text: str, run: quotes.Run) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     start: int | None = None
     end = run.start
-    for match in quotes.WORD.finditer(text, run.start, run.end):
+    for match in lexicon.WORD.finditer(text, run.start, run.end):
         if quotes.looks_proper(match.group()) or "-" in match.group():
             if start is None:
                 start = match.start()

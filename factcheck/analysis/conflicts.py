@@ -44,17 +44,12 @@ from functools import cached_property, lru_cache, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
+from factcheck.analysis import lexicon
+
 # --- words -----------------------------------------------------------------------------------
 
-_STOP = frozenset(
-    """a an the and or but nor so yet of in on at to for from by with without into onto upon about
-    as than then that this these those there here it its he she they we you i his her their our
-    your my me him them us who whom whose which what when where why how all any both each few more
-    most other some such no not only own same too very can will just should would could may might
-    must shall do does did done be is am are was were been being have has had having also after
-    before while during since until up down out off over under again once if because though
-    although whether one per via among against between through across around near said says say
-    told tell according added adds add mr mrs ms dr st year years month months week weeks day days
+_STOP = lexicon.FUNCTION_WORDS | frozenset(
+    """said says say told tell according added adds add year years month months week weeks day days
     time times percent cent people new last first next""".split()
 )
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
@@ -217,17 +212,8 @@ _FRACTION_RE = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?<![\w$€£.,\-])(1[89]\d\d|20\d\d)(?![\w%,.]\d)(?!\s?(?:%|per))")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-         ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
-         ("december", "dec")]
-    )
-    for m in names
-}  # fmt: skip
+WEEKDAYS = lexicon.WEEKDAYS
+MONTHS = lexicon.MONTH_NUMBERS
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(
     rf"\b(?:(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b"

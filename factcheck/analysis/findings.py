@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from factcheck.analysis import conflicts, nlp
+from factcheck.analysis import conflicts, lexicon, nlp
 
 CONTRADICTION = "contradiction"
 NAME_VARIANT = "name_variant"
@@ -48,18 +48,12 @@ class Finding:
 _TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_](?:[\w]|[’'\-](?=\w))*|[^\w\s]")
 _APOSTROPHES = "’'"
 
-_STOPWORDS = frozenset(
-    """a an the and or but nor so yet of in on at to for from by with without into onto upon about
-    as than then that this these those there here it its it's he she they we you i his her their our
-    your my me him them us who whom whose which what when where why how all any both each few more
-    most other some such no not only own same too very can will just should would could may might
-    must shall do does did done doing be is am are was were been being have has had having also
-    after before while during since until up down out off over under again further once if because
-    though although whether either neither one ones per via vs among amid against between through
-    across around near behind beyond within toward towards outside inside along beside past
-    despite including except like unlike mr mrs ms dr st
-    """.split()
+_STOPWORDS = lexicon.FUNCTION_WORDS | frozenset(
+    """it's doing either neither ones vs along amid behind beside beyond despite except further
+    including inside outside past toward towards unlike like within""".split()
 )
+# Capitalised, yet never a name.
+_NEVER_NAMES = _STOPWORDS | frozenset(lexicon.WEEKDAYS) | frozenset(lexicon.MONTH_NUMBERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,13 +95,6 @@ class _Sentence:
 # --- Entities, dates, codes --------------------------------------------------------------------
 
 
-def _title_case(s: _Sentence) -> bool:
-    if s.text.rstrip("’”\"') ").endswith((".", "!", "?")):
-        return False  # a sentence, however many names it holds
-    long_words = [t for t in s.toks if t.is_word and len(t.text) > 3]
-    return len(long_words) >= 3 and sum(t.is_cap for t in long_words) >= 0.6 * len(long_words)
-
-
 @lru_cache(maxsize=65536)
 def _parts(word: str) -> tuple[str, ...]:
     """A word and, when hyphenated, its parts: Novo-Mesto, Novo, Mesto."""
@@ -121,7 +108,7 @@ def _proper_nouns(sentences: list[_Sentence]) -> set[str]:
     mid_caps: set[str] = set()
     lower: set[str] = set()
     for s in sentences:
-        if _title_case(s):
+        if lexicon.is_title_case(s.text):
             continue  # a headline in Title Case capitalises every word
         previous: _Tok | None = None
         for t in s.toks:
@@ -136,9 +123,7 @@ def _proper_nouns(sentences: list[_Sentence]) -> set[str]:
                 ):
                     mid_caps.update(p.lower() for p in parts if p[0].isupper())
             previous = t
-    return {
-        w for w in mid_caps - lower if w not in _STOPWORDS and w not in conflicts.WEEKDAYS
-    } - set(conflicts.MONTHS)
+    return mid_caps - lower - _NEVER_NAMES
 
 
 def _name_like(sentences: list[_Sentence]) -> set[str]:
@@ -150,7 +135,7 @@ def _name_like(sentences: list[_Sentence]) -> set[str]:
             if t.is_word:
                 for part in _parts(t.text):
                     (caps if part[0].isupper() else lower).add(part.lower())
-    return caps - lower - _STOPWORDS - set(conflicts.WEEKDAYS) - set(conflicts.MONTHS)
+    return caps - lower - _NEVER_NAMES
 
 
 # --- Names -------------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ Too few words to tell counts as English. No Django imports.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
+
+from factcheck.analysis import lexicon
 
 # Frequent English function words that are rare as words in other Latin-script languages.
 FUNCTION_WORDS = frozenset(
@@ -22,14 +23,12 @@ FUNCTION_WORDS = frozenset(
 MIN_WORDS = 40  # fewer words than this: too short to tell
 MIN_SHARE = 0.15  # English prose sits far above this; other languages far below
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-
 
 def english_share(texts: Iterable[str]) -> tuple[float, int]:
     """(the share of the words that are English function words, the number of words)."""
     total = hits = 0
     for text in texts:
-        for word in _WORD.findall(text.lower()):
+        for word in lexicon.LETTERS.findall(text.lower()):
             total += 1
             hits += word in FUNCTION_WORDS
     return (hits / total if total else 0.0), total

@@ -15,13 +15,20 @@ furniture is never worth checking.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from factcheck.analysis import checkworthiness, claimtypes, findings, language, nlp, quotes
+from factcheck.analysis import (
+    checkworthiness,
+    claimtypes,
+    findings,
+    language,
+    lexicon,
+    nlp,
+    quotes,
+)
 from factcheck.analysis.segment import BOILERPLATE, HEADLINE
 
 # How much each kind of checkable part, alone, makes a sentence worth checking in news copy.
@@ -35,9 +42,8 @@ TYPE_WEIGHT = {
     "entity": 0.1,
 }
 
-# A unit's first word: letters only (a hyphenated or dotted word is a name or an abbreviation),
-# after nothing but spaces and opening quotes.
-_WORD = re.compile(r"[^\W\d_]+")
+# What may stand before a unit's first word: spaces and opening quotes. (The word itself is
+# letters only: a hyphenated or dotted word is a name or an abbreviation.)
 _OPENERS = " \t\n“‘\"'«„("
 
 # Units scored at a time: the progress callback is called after each batch.
@@ -120,7 +126,9 @@ def _likeliest(found: list[findings.Finding]) -> list[findings.Finding]:
 
 def lowercase_words(units: Sequence[str]) -> frozenset[str]:
     """Every word the draft writes in lower case somewhere."""
-    return frozenset(word for text in units for word in _WORD.findall(text) if word.islower())
+    return frozenset(
+        word for text in units for word in lexicon.LETTERS.findall(text) if word.islower()
+    )
 
 
 def without_common_opener(
@@ -134,12 +142,14 @@ def without_common_opener(
 
     A sentence is typed again with its first word lower-cased, which keeps every other span
     where it was; a title-case headline loses the entity spans whose every word is common."""
-    if claimtypes.is_title_case(text):
+    if lexicon.is_title_case(text):
         kept = tuple(
             span
             for span in typing.spans
             if span.type != "entity"
-            or not all(w.lower() in common for w in _WORD.findall(text[span.start : span.end]))
+            or not all(
+                w.lower() in common for w in lexicon.LETTERS.findall(text[span.start : span.end])
+            )
         )
         if len(kept) == len(typing.spans):
             return typing
@@ -150,7 +160,7 @@ def without_common_opener(
         if span.type != "entity" or text[: span.start].strip(_OPENERS):
             continue
         word = text[span.start : span.end]
-        if _WORD.fullmatch(word) and word.lower() in common:
+        if lexicon.LETTERS.fullmatch(word) and word.lower() in common:
             return claimtypes.claim_types(
                 text[: span.start] + word.lower() + text[span.end :], doc=doc
             )

@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from factcheck.analysis import nlp
+from factcheck.analysis import lexicon, nlp
 from factcheck.analysis.normalise import strip_span
 
 if TYPE_CHECKING:
@@ -130,9 +130,8 @@ _NOT_PERSON = frozenset(
     hospital school church square park centre center east west north south middle eastern
     western northern southern crisis news times post press observer club league cup network
     authority alliance front movement fund foundation trust international national federal
-    royal central world global monday tuesday wednesday thursday friday saturday sunday january
-    february march april may june july august september october november december""".split()
-)
+    royal central world global""".split()
+) | frozenset(lexicon.WEEKDAYS + lexicon.MONTHS)
 _PARTICLES = frozenset("de da di du del della der den van von la le al el bin ibn ben".split())
 _PRONOUNS = frozenset("he she it they we i".split())
 _DETERMINERS = frozenset("the a an this that these those".split())
@@ -189,7 +188,6 @@ _MAX_QUOTE_UNITS = 4
 
 # --- Patterns --------------------------------------------------------------------------------
 
-WORD = re.compile(r"[^\W_](?:[\w’'\-]*[^\W_])?")
 _MARK = re.compile(r"[“”„«»‹›‘’‚\"']")
 _SPACE_BEFORE = " \t\n([{—–-/"
 _ACCORDING = re.compile(r"\baccording\s+to\s+", re.IGNORECASE)
@@ -316,7 +314,7 @@ def _raw(units: Sequence[str], opener: _Mark, close_unit: int, close_at: int | N
 
 
 def _words(raw: _Raw, units: Sequence[str]) -> int:
-    return sum(len(WORD.findall(units[u], s, e)) for u, s, e in raw.segments)
+    return sum(len(lexicon.WORD.findall(units[u], s, e)) for u, s, e in raw.segments)
 
 
 def speech_spans(text: str) -> list[tuple[int, int]]:
@@ -336,7 +334,7 @@ def speech_spans(text: str) -> list[tuple[int, int]]:
             found
             and found[1] == _CLOSE
             and closes
-            and len(WORD.findall(text, 0, match.start())) >= 2
+            and len(lexicon.WORD.findall(text, 0, match.start())) >= 2
         ):
             start, end = strip_span(text, 0, match.start())
             spans.append((start, end))
@@ -351,7 +349,7 @@ def speech_spans(text: str) -> list[tuple[int, int]]:
 
 def _has_speech_verb(text: str, raws: Sequence[_Raw]) -> bool:
     inside = [(s, e) for raw in raws for _, s, e in raw.segments]
-    for match in WORD.finditer(text):
+    for match in lexicon.WORD.finditer(text):
         lowered = match.group().lower()
         verb = lowered in SPEECH_VERBS or lowered in PARTICIPLES or lowered in COMMENT_VERBS
         if verb and not any(s <= match.start() < e for s, e in inside):
@@ -377,7 +375,7 @@ def attribution_spans(text: str) -> list[tuple[int, int]]:
         found = _forward_np(text, match.end())
         if found and not quoted(match.start()):
             spans.append((match.start(), found[1]))
-    for word in WORD.finditer(text):
+    for word in lexicon.WORD.finditer(text):
         verb = word.group()
         if verb not in _ATTRIBUTION_VERBS or quoted(word.start()):
             continue
@@ -391,7 +389,7 @@ def attribution_spans(text: str) -> list[tuple[int, int]]:
         if subject is not None and not quoted(subject[0]):
             between = text[subject[1] : word.start()]
             # "X, who visited …, promised": highlight the speaker, not the clause between.
-            adjacent = "," not in between and len(WORD.findall(between)) <= 2
+            adjacent = "," not in between and len(lexicon.WORD.findall(between)) <= 2
             spans.append((subject[0], word.end() if adjacent else subject[1]))
         elif verb in _INVERTED and lead.endswith(", "):
             found = _forward_np(text, word.end())
@@ -440,7 +438,7 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[Run]:
     inside ("Dr. Hana Ruiz", "Charles de Gaulle"); a common word opening a sentence does not
     start one ("The", "Streets")."""
     stop = len(text) if end is None else end
-    words = list(WORD.finditer(text, start, stop))
+    words = list(lexicon.WORD.finditer(text, start, stop))
     runs: list[Run] = []
     k = 0
     while k < len(words):
@@ -731,7 +729,7 @@ def _role_before(text: str, start: int) -> list[str]:
     match = _ROLE_BEFORE.search(window)
     if not match:
         return []
-    words = [w.lower() for w in WORD.findall(match.group(1))]
+    words = [w.lower() for w in lexicon.WORD.findall(match.group(1))]
     # Keep the role phrase only: it ends in a role noun and stops at a verb or preposition.
     kept: list[str] = []
     for word in reversed(words):
@@ -751,14 +749,14 @@ def _appositive_role(text: str, end: int) -> list[str]:
     match = _APPOSITIVE.match(text, end)
     if not match:
         return []
-    words = [w.lower().removesuffix("’s") for w in WORD.findall(match.group(1))]
+    words = [w.lower().removesuffix("’s") for w in lexicon.WORD.findall(match.group(1))]
     if not words or words[-1] not in ROLES:
         return []
     return [w for w in words if not w[0].isdigit() and "year-old" not in w]
 
 
 def _speech_next(text: str, end: int) -> bool:
-    for match in WORD.finditer(text, end, min(len(text), end + 40)):
+    for match in lexicon.WORD.finditer(text, end, min(len(text), end + 40)):
         word = match.group().lower()
         if word in _SKIPPABLE:
             continue
@@ -767,7 +765,7 @@ def _speech_next(text: str, end: int) -> bool:
 
 
 def _speech_before(text: str, start: int) -> bool:
-    words = WORD.findall(text, max(0, start - 12), start)
+    words = lexicon.WORD.findall(text, max(0, start - 12), start)
     return bool(words) and words[-1].lower() in _INVERTED
 
 
@@ -790,13 +788,13 @@ def _forward_np(text: str, start: int) -> tuple[int, int] | None:
         position += 1
     end = position
     count = 0
-    for match in WORD.finditer(text, position):
+    for match in lexicon.WORD.finditer(text, position):
         gap = text[end : match.start()]
         if (count and gap not in (" ", ". ")) or (not count and gap):
             break  # punctuation or a quotation mark ends the phrase
         if gap == ". " and not (
             text[end - 2 : end].isupper()
-            or WORD.findall(text, position, end)[-1].lower() in _HONORIFICS
+            or lexicon.WORD.findall(text, position, end)[-1].lower() in _HONORIFICS
         ):
             break
         word = match.group().lower()
@@ -827,7 +825,7 @@ _OF = frozenset({"of", "for", "his", "her", "its", "their", "our"})
 def _np_back(text: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The noun phrase ending at ``hi``, walking back word by word to a preposition, verb,
     conjunction, determiner (kept) or punctuation."""
-    words = list(WORD.finditer(text, lo, hi))
+    words = list(lexicon.WORD.finditer(text, lo, hi))
     if not words or text[words[-1].end() : hi].strip():
         return None
     start: int | None = None
@@ -901,7 +899,7 @@ def _subject_before(text: str, verb_start: int, floor: int) -> tuple[int, int, b
 
 
 def _ends_in_role(text: str) -> bool:
-    words = [w.lower() for w in WORD.findall(text)]
+    words = [w.lower() for w in lexicon.WORD.findall(text)]
     words = [w for w in words if w not in ("of", "for")]
     return any(w.removesuffix("’s") in ROLES for w in words)
 
@@ -974,7 +972,7 @@ def _resolve_words(
                 return _Speaker(full, start, span_end, True)
             return _Speaker(name, start, span_end, not _org_like(name))
         return _Speaker(name, start, span_end, not _org_like(name))
-    words = [w.lower() for w in WORD.findall(np)]
+    words = [w.lower() for w in lexicon.WORD.findall(np)]
     if words and words[0] not in ("a", "an", "one", "some", "two", "three"):
         content = [w for w in words if w not in _DETERMINERS]
         if content and content[-1] in ROLES:
@@ -982,7 +980,7 @@ def _resolve_words(
             if found:
                 return _Speaker(found, offset, offset + len(np), True)
     display = np
-    first = WORD.match(np)
+    first = lexicon.WORD.match(np)
     # "A defence ministry spokesman said" opens a sentence: the reader says "a …".
     if first and not np[:2].isupper() and not looks_proper(first.group()):
         display = np[0].lower() + np[1:]
@@ -999,7 +997,7 @@ def _after_close(text: str, close_end: int, unit: int, index: _Index) -> _Speake
     if according:
         span = _forward_np(text, position + according.end())
         return _resolve(*span, unit, text, index) if span else None
-    words = list(WORD.finditer(text, position, min(len(text), position + 160)))
+    words = list(lexicon.WORD.finditer(text, position, min(len(text), position + 160)))
     if not words:
         return None
     first = words[0].group().lower()
@@ -1032,7 +1030,7 @@ def _before_open(
             return _resolve(*span, unit, text, index)
     verbs = [
         w
-        for w in WORD.finditer(text, floor, open_at)
+        for w in lexicon.WORD.finditer(text, floor, open_at)
         if (lowered := w.group().lower()) in SPEECH_VERBS
         or lowered in PARTICIPLES
         or lowered in COMMENT_VERBS

@@ -1,0 +1,207 @@
+"""HTML: the readable text of a page, and its title."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from html.parser import HTMLParser
+
+from factcheck.analysis.loaders.base import Loaded, LoadError, short_reason
+from factcheck.analysis.loaders.text import decode
+
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.I)
+_UTF8_NAMES = frozenset({"utf-8", "utf8", "unicode-1-1-utf-8"})
+
+# Elements whose content is never shown as text.
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe"})
+# What may appear inside <head>; any other start tag closes it, as in browsers.
+_HEAD_TAGS = frozenset({"meta", "link", "base", "title"})
+# Elements that end a paragraph (on their start and on their end).
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd",
+        "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
+        "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend",
+        "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
+        "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+# HTML white space; \s would also swallow no-break spaces, which are the writer's.
+_HTML_SPACE_RUN = re.compile(r"[ \t\n\r\f]+")
+_HTML_SPACE = " \t\n\r\f"
+
+
+def _collapse(text: str) -> str:
+    return _HTML_SPACE_RUN.sub(" ", text).strip(" ")
+
+
+class _HTMLTextExtractor(HTMLParser):
+    """Collects the readable text of an HTML document as a list of paragraphs.
+
+    Inline white space collapses to one space; each block element ends a paragraph; ``<pre>``
+    keeps its lines. The first ``<title>`` and the first ``<h1>`` are kept as title candidates.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self.title = ""
+        self.first_h1 = ""
+        self._inline: list[str] = []
+        self._pre: list[str] = []
+        self._pre_depth = 0
+        self._skip_depth: dict[str, int] = {}
+        self._in_head = False
+        self._title_parts: list[str] | None = None
+        self._h1_parts: list[str] | None = None
+        self._h1_depth = 0
+
+    # -- parser callbacks (tag names arrive lower-cased) --
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip_depth[tag] = self._skip_depth.get(tag, 0) + 1
+            return
+        if self._skipping:
+            return
+        if tag == "head":
+            self._in_head = True
+            return
+        if tag == "title":
+            self._title_parts = []
+            return
+        if self._in_head:
+            if tag in _HEAD_TAGS:
+                return
+            self._in_head = False
+        if self._title_parts is not None and tag in _BLOCK_TAGS:
+            # An unclosed <title> must not swallow the article.
+            self._end_title()
+        if tag == "h1":
+            self._h1_depth += 1
+            if self._h1_depth == 1 and not self.first_h1:
+                self._h1_parts = []
+        if tag == "pre":
+            if self._pre_depth == 0:
+                self._end_paragraph()
+            self._pre_depth += 1
+        elif self._pre_depth:
+            if tag == "br":
+                self._pre.append("\n")
+        elif tag in _BLOCK_TAGS:
+            self._end_paragraph()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            if self._skip_depth.get(tag):
+                self._skip_depth[tag] -= 1
+            return
+        if self._skipping:
+            return
+        if tag == "head":
+            self._in_head = False
+            return
+        if tag == "title":
+            self._end_title()
+            return
+        if tag == "h1" and self._h1_depth:
+            self._h1_depth -= 1
+            if self._h1_depth == 0 and self._h1_parts is not None:
+                self.first_h1 = _collapse("".join(self._h1_parts))
+                self._h1_parts = None
+        if tag == "pre":
+            if self._pre_depth:
+                self._pre_depth -= 1
+                if self._pre_depth == 0:
+                    self._end_pre()
+        elif not self._pre_depth and tag in _BLOCK_TAGS:
+            self._end_paragraph()
+
+    def handle_data(self, data: str) -> None:
+        if self._skipping:
+            return
+        if self._title_parts is not None:
+            self._title_parts.append(data)
+            return
+        if self._in_head:
+            if not data.strip(_HTML_SPACE):
+                return
+            # Text in <head> makes browsers start the body; it is the writer's text.
+            self._in_head = False
+        if self._h1_parts is not None:
+            self._h1_parts.append(data)
+        (self._pre if self._pre_depth else self._inline).append(data)
+
+    # -- helpers --
+
+    @property
+    def _skipping(self) -> bool:
+        return any(self._skip_depth.values())
+
+    def _end_title(self) -> None:
+        if self._title_parts is not None and not self.title:
+            self.title = _collapse("".join(self._title_parts))
+        self._title_parts = None
+
+    def _end_paragraph(self) -> None:
+        if not self._inline:
+            return
+        text = _collapse("".join(self._inline))
+        self._inline = []
+        if text.strip():  # a paragraph of no-break spaces (<p>&nbsp;</p>) is empty too
+            self.paragraphs.append(text)
+
+    def _end_pre(self) -> None:
+        text = "".join(self._pre)
+        self._pre = []
+        # As in browsers, a newline straight after <pre> is not content.
+        text = text.removeprefix("\n")
+        lines = [line.rstrip() for line in text.split("\n")]
+        while lines and not lines[0]:
+            lines.pop(0)
+        while lines and not lines[-1]:
+            lines.pop()
+        if lines:
+            self.paragraphs.append("\n".join(lines))
+
+    def finish(self) -> str:
+        """Flush everything still open and return the paragraphs joined by blank lines."""
+        self.close()
+        if self._pre:
+            self._end_pre()
+        self._end_paragraph()
+        self._end_title()
+        if self._h1_parts is not None:
+            self.first_h1 = _collapse("".join(self._h1_parts))
+        return "\n\n".join(self.paragraphs)
+
+
+def _html_declared_charset(data: bytes) -> str:
+    """The charset named by a ``<meta>`` in the first 4 KB, lower-cased, or ``""``."""
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii").lower() if match else ""
+
+
+def load_html(display: str, data: bytes) -> Loaded:
+    # (The UTF-32 LE BOM starts with the UTF-16 LE one; decode refuses UTF-32 either way.)
+    has_bom = data.startswith(
+        (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+    )
+    declared = "" if has_bom else _html_declared_charset(data)
+    # A BOM wins over <meta>. A <meta> that says UTF-16 in a file without a BOM is readable as
+    # ASCII, so it is not UTF-16: browsers then use UTF-8, and so do we. Any other declared
+    # charset is only mentioned if the bytes turn out not to be UTF-8 (pure ASCII is fine).
+    if declared in _UTF8_NAMES or declared.startswith("utf-16"):
+        declared = ""
+    text = decode(data, display, is_file=True, declared=declared)
+    # The HTML parsing rules turn CR LF and lone CR into LF before anything else.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    extractor = _HTMLTextExtractor()
+    try:
+        extractor.feed(text)
+        body = extractor.finish()
+    except Exception as exc:
+        raise LoadError(f"{display} could not be read as HTML ({short_reason(exc)}).") from exc
+    if not body.strip():
+        raise LoadError(f"{display} is empty: it has no readable text.")
+    return Loaded(text=body, title_hint=extractor.title or extractor.first_h1, kind="html")
