@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from factcheck.analysis import conflicts, lexicon, nlp
+from factcheck.analysis import conflicts, lexicon, nlp, quotes
 
 CONTRADICTION = "contradiction"
 NAME_VARIANT = "name_variant"
@@ -140,18 +140,13 @@ def _name_like(sentences: list[_Sentence]) -> set[str]:
 
 # --- Names -------------------------------------------------------------------------------------
 
-_NAME_RUN = re.compile(
-    r"(?<![\w’'])[A-Z][\w’']*(?:(?:[ \-](?:[A-Z][\w’']*))|(?:-[a-z]+-[A-Z][\w’']*))*"
-)
-
-
 def _name_runs(text: str, proper: set[str]) -> list[tuple[str, int, int]]:
     """Runs of proper nouns in ``text``: (run, start, end), possessives dropped."""
     runs = []
-    for m in _NAME_RUN.finditer(text):
-        words = re.split(r"([ \-])", m.group())
+    for m in quotes.name_runs(text):
+        words = re.split(r"([ \-])", m.text)
         # drop leading words that are not names ("The", "In", sentence-initial common words)
-        start = m.start()
+        start = m.start
         while words and _bare(words[0].lower()) not in proper:
             start += len(words[0]) + (len(words[1]) if len(words) > 1 else 0)
             words = words[2:]
