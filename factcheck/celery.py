@@ -1,11 +1,15 @@
-"""The Celery app: configured from Django settings (``CELERY_*``), tasks autodiscovered."""
+"""The Celery app: configured from Django settings (``CELERY_*``), tasks autodiscovered.
+
+Each app's ``tasks.py`` also sends again, when a worker starts after a crash, the work whose
+messages were lost (``worker_ready``): this module imports nothing of the apps.
+"""
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 from celery import Celery
-from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
@@ -14,16 +18,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@worker_ready.connect
-def requeue_lost_work(**kwargs: object) -> None:
-    """A worker starting after a crash sends again the lookups and analyses whose messages
-    were lost."""
-    from datetime import timedelta
-
-    from factcheck.insights.services import analyses_requeue_lost
-    from factcheck.sources.services import lookups_requeue_lost
-
-    # The filesystem broker has no visibility timeout; its held messages come back at restart.
-    timeout = app.conf.broker_transport_options.get("visibility_timeout", 300)
-    lookups_requeue_lost(idle_for=timedelta(seconds=int(timeout)))
-    analyses_requeue_lost(idle_for=timedelta(seconds=int(timeout)))
+def visibility_timeout() -> timedelta:
+    """How long a message may stay unacknowledged before the broker hands it out again: work
+    idle for longer was lost. The filesystem broker has none; its held messages come back at
+    restart."""
+    return timedelta(seconds=int(app.conf.broker_transport_options.get("visibility_timeout", 300)))

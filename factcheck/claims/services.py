@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from factcheck import events
 from factcheck.claims import states
 from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.drafts.models import Revision, Sentence
@@ -22,7 +23,7 @@ from factcheck.history.services import (
     lock_for_change,
     save_with_history,
 )
-from factcheck.newsrooms.access import Capability, may
+from factcheck.newsrooms.access import Capability, require
 from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
 
@@ -75,11 +76,7 @@ def claim_mark(*, revision: Revision, start: int, end: int, by: User | None) -> 
     if created:
         _audit(claim, "created", by, f"Marked claim “{_short(claim.text)}”")
         _after_change([claim], by)
-        # Imported here: sources builds on claims. Sent after commit when the newsroom asks
-        # for every newly marked claim to be looked up.
-        from factcheck.sources.services import lookups_start_if_automatic
-
-        lookups_start_if_automatic(claim=claim, by=by)
+        events.emit(events.ClaimMarked(claim=claim, by=by))
     elif claim.status == S.DISMISSED:
         claim = _move(claim, S.UNCHECKED, by, summary="Restored claim", idempotent=True)
     return claim
@@ -107,6 +104,15 @@ def claim_start(*, claim: Claim, by: User | None, expected_version: int | None =
     return _move(
         claim, S.CHECKING, by, expected_version=expected_version, summary="Started checking"
     )
+
+
+@transaction.atomic
+def claims_start(*, claims: Iterable[Claim], by: User | None) -> list[Claim]:
+    """Start checking each claim (a task was started); what follows claim changes (tasks,
+    clearance) runs once for them all, not once per claim."""
+    started = [_move(c, S.CHECKING, by, summary="Started checking", react=False) for c in claims]
+    _after_change(started, by)
+    return started
 
 
 def claim_propose(
@@ -244,6 +250,7 @@ def _move(
     values: dict[str, Any] | None = None,
     locked: bool = False,
     idempotent: bool = False,
+    react: bool = True,
 ) -> Claim:
     with transaction.atomic():
         current = claim if locked else _locked(claim, expected_version)
@@ -253,7 +260,7 @@ def _move(
         _require(by, current, needed)
         values = {**(values or {}), "status": target}
         changes = changed_fields(current, values)
-        claim = _save(current, by, values, changes, action="status", summary=summary)
+        claim = _save(current, by, values, changes, action="status", summary=summary, react=react)
     return claim
 
 
@@ -265,6 +272,7 @@ def _save(
     *,
     action: str,
     summary: str,
+    react: bool = True,
 ) -> Claim:
     claim = save_with_history(
         claim,
@@ -276,7 +284,8 @@ def _save(
         newsroom_id=claim.draft.newsroom_id,
         draft_id=claim.draft_id,
     )
-    _after_change([claim], by)
+    if react:
+        _after_change([claim], by)
     return claim
 
 
@@ -293,10 +302,7 @@ def _locked(claim: Claim, expected_version: int | None) -> Claim:
 
 
 def _require(by: User | None, claim: Claim, capability: Capability) -> None:
-    if by is None:  # the system or the command line
-        return
-    if not may(by, claim.draft.newsroom_id, capability):
-        raise PermissionDenied("Your role in this newsroom does not allow that.")
+    require(by=by, newsroom_id=claim.draft.newsroom_id, capability=capability)
 
 
 def _audit(
@@ -318,10 +324,9 @@ def _audit(
 
 
 def _after_change(claims: list[Claim], by: User | None) -> None:
-    # Imported here: reviews builds on claims, not the other way round.
-    from factcheck.reviews.services import workflow_after_claims
-
-    workflow_after_claims(claims=claims, by=by)
+    # Reviews (tasks, clearance) react one layer up, inside this transaction.
+    if claims:
+        events.emit(events.ClaimsChanged(claims=tuple(claims), by=by))
 
 
 def _notify(claim: Claim, by: User | None, kind: str, what: str) -> None:

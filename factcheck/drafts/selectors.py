@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from factcheck.analysis import checkworthiness
 from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.drafts.access import drafts_for
 from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.insights.models import Finding
+from factcheck.newsrooms.models import Newsroom
 from factcheck.reviews.models import Task
 from factcheck.sources.models import Evidence
 
@@ -144,10 +146,15 @@ class _Unit:
 _UNIT_COLUMNS = tuple(f.name for f in fields(_Unit))
 
 
+def suggestion_threshold(newsroom: Newsroom) -> float:
+    """The newsroom's threshold, or the model's own when the newsroom has not set one."""
+    if newsroom.suggestion_threshold is not None:
+        return newsroom.suggestion_threshold
+    return checkworthiness.load().threshold
+
+
 def draft_page(draft: Draft) -> DraftPage:
     """Everything the draft page renders, in a fixed number of queries."""
-    from factcheck.insights.services import suggestion_threshold
-
     revision = latest_revision(draft)
     sentences = [_Unit(*row) for row in revision.sentences.values_list(*_UNIT_COLUMNS)]
     claims = active_claims(revision)
@@ -225,8 +232,6 @@ def unit_view(sentence: Sentence, threshold: float | None = None) -> UnitView:
     """One unit, for re-rendering it alone after a change (gap left empty). Without
     ``threshold``, the newsroom's is read (the sentence's revision and draft are loaded)."""
     if threshold is None:
-        from factcheck.insights.services import suggestion_threshold
-
         threshold = suggestion_threshold(sentence.revision.draft.newsroom)
     claims = list(Claim.objects.filter(sentence=sentence).exclude(status=Claim.Status.DISMISSED))
     return _unit_view(sentence.revision.text, _Unit.of(sentence), "", claims, threshold)

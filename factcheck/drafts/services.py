@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
+from factcheck import events
 from factcheck.analysis.loaders import LoadError, check_size, decode_text, load_file
 from factcheck.analysis.normalise import normalise_text, title_from_text
 from factcheck.analysis.segment import Unit, segment
@@ -23,7 +24,7 @@ from factcheck.history.services import (
     lock_for_change,
     save_with_history,
 )
-from factcheck.newsrooms.access import Capability, may
+from factcheck.newsrooms.access import Capability, may, require
 from factcheck.newsrooms.models import Newsroom
 
 if TYPE_CHECKING:
@@ -85,10 +86,9 @@ def draft_import(
             newsroom_id=newsroom.pk,
             draft_id=draft.pk,
         )
-        # Imported here: the analysis builds on drafts (import → revision → analysis).
-        from factcheck.insights.services import analysis_start
-
-        analysis_start(revision=revision, units=len(units))
+        # The analysis (insights) builds on drafts: it reacts inside this transaction, so a
+        # small draft is analysed before the import returns, a large one queued on commit.
+        events.emit(events.RevisionImported(revision=revision, units=len(units)))
     return draft
 
 
@@ -188,8 +188,8 @@ def _locked(draft: Draft, expected_version: int | None) -> Draft:
 
 
 def _require(by: User | None, draft: Draft, capability: Capability) -> None:
-    if by is not None and not may(by, draft.newsroom_id, capability):
-        raise PermissionDenied(f"Your role in {draft.newsroom} does not allow this.")
+    message = f"Your role in {draft.newsroom} does not allow this."
+    require(by=by, newsroom_id=draft.newsroom_id, capability=capability, message=message)
 
 
 def _save(

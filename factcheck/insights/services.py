@@ -14,31 +14,37 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from factcheck.analysis import checkworthiness
+from factcheck import events
 from factcheck.analysis.pipeline import DraftAnalysis, analyse
 from factcheck.claims.models import Claim
+from factcheck.claims.services import claim_mark_sentence
 from factcheck.drafts.models import Revision, Sentence
+from factcheck.drafts.selectors import suggestion_threshold as suggestion_threshold
 from factcheck.errors import FactcheckError
 from factcheck.history.services import audit_record, lock_for_change, save_with_history
 from factcheck.insights.models import Finding
-from factcheck.newsrooms.access import Capability, may
+from factcheck.newsrooms.access import Capability, require
 from factcheck.newsrooms.models import Newsroom
+from factcheck.reviews.models import Task
+from factcheck.reviews.services import draft_refresh_clearance, task_create
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-    from factcheck.reviews.models import Task
 
 A = Revision.Analysis
 F = Finding.Status
 
 
 # --- Running the analysis ---------------------------------------------------------------------
+
+
+def on_revision_imported(event: events.RevisionImported) -> None:
+    analysis_start(revision=event.revision, units=event.units)
 
 
 def analysis_start(*, revision: Revision, units: int | None = None) -> Revision:
@@ -160,8 +166,6 @@ def revision_analyse(
             newsroom_id=draft.newsroom_id,
             draft_id=draft.pk,
         )
-        from factcheck.reviews.services import draft_refresh_clearance
-
         draft_refresh_clearance(draft=draft, by=None)
     return revision
 
@@ -234,13 +238,6 @@ def _store_findings(revision: Revision, sentences: list[Sentence], analysis: Dra
 # --- Suggested claims -------------------------------------------------------------------------
 
 
-def suggestion_threshold(newsroom: Newsroom) -> float:
-    """The newsroom's threshold, or the model's own when the newsroom has not set one."""
-    if newsroom.suggestion_threshold is not None:
-        return newsroom.suggestion_threshold
-    return checkworthiness.load().threshold
-
-
 def suggested_sentences(revision: Revision, threshold: float) -> QuerySet[Sentence]:
     """Units that score at least ``threshold``, are not claims yet and were not dismissed."""
     live_claim = Claim.objects.filter(sentence=OuterRef("pk")).exclude(
@@ -257,8 +254,6 @@ def suggested_sentences(revision: Revision, threshold: float) -> QuerySet[Senten
 @transaction.atomic
 def suggestions_confirm(*, sentences: Sequence[Sentence], by: User | None) -> list[Claim]:
     """Mark each suggested unit as a claim (a repeat confirms nothing twice)."""
-    from factcheck.claims.services import claim_mark_sentence
-
     _require_each_newsroom(by, sentences)
     return [claim_mark_sentence(sentence=sentence, by=by) for sentence in sentences]
 
@@ -297,14 +292,10 @@ def suggestions_dismiss(
 def quote_task_create(*, sentence: Sentence, by: User | None) -> Task:
     """“Confirm Kamo said this”: the quote's unit becomes a claim (if it isn't one) and a task
     linked to it. A second click returns the same live task."""
-    from factcheck.claims.services import claim_mark_sentence
-    from factcheck.reviews.models import Task
-    from factcheck.reviews.services import task_create
-
     if not sentence.speaker:
         raise FactcheckError("This sentence holds no quote credited to anyone.")
     draft = sentence.revision.draft
-    _require(by, draft.newsroom_id, Capability.ASSIGN)
+    require(by=by, newsroom_id=draft.newsroom_id, capability=Capability.ASSIGN)
     claim = claim_mark_sentence(sentence=sentence, by=by)
     title = f"Confirm {sentence.speaker} said this"[:200]
     existing = Task.objects.filter(
@@ -337,11 +328,8 @@ def finding_task_create(
     linked to the claims of both sentences (marked when they aren't claims yet). ``title`` and
     ``description`` replace the ones made from the finding; ``task_fields`` (``due_at``,
     ``priority``) go to ``task_create``."""
-    from factcheck.claims.services import claim_mark_sentence
-    from factcheck.reviews.services import task_create
-
     current = _locked(finding, expected_version)
-    _require(by, current.draft.newsroom_id, Capability.ASSIGN)
+    require(by=by, newsroom_id=current.draft.newsroom_id, capability=Capability.ASSIGN)
     if current.status == F.TASKED and current.task is not None:
         return current.task
     text = current.revision.text
@@ -369,7 +357,7 @@ def finding_dismiss(
     *, finding: Finding, by: User | None, expected_version: int | None = None
 ) -> Finding:
     current = _locked(finding, expected_version)
-    _require(by, current.draft.newsroom_id, Capability.ASSIGN)
+    require(by=by, newsroom_id=current.draft.newsroom_id, capability=Capability.ASSIGN)
     if current.status == F.DISMISSED:
         return current
     if current.status == F.TASKED:
@@ -382,7 +370,7 @@ def finding_reopen(
     *, finding: Finding, by: User | None, expected_version: int | None = None
 ) -> Finding:
     current = _locked(finding, expected_version)
-    _require(by, current.draft.newsroom_id, Capability.ASSIGN)
+    require(by=by, newsroom_id=current.draft.newsroom_id, capability=Capability.ASSIGN)
     if current.status != F.DISMISSED:
         return current
     return _change(current, by, {"status": F.OPEN, "decided_by": None}, "reopened", "Reopened")
@@ -402,8 +390,6 @@ def _change(finding: Finding, by: User | None, values: dict, action: str, verb: 
         newsroom_id=finding.draft.newsroom_id,
         draft_id=finding.draft_id,
     )
-    from factcheck.reviews.services import draft_refresh_clearance
-
     draft_refresh_clearance(draft=finding.draft, by=by)
     return saved
 
@@ -423,12 +409,7 @@ def _require_each_newsroom(by: User | None, sentences: Sequence[Sentence]) -> No
     """MARK_CLAIMS in every newsroom the sentences belong to: one check per newsroom, not one
     query per sentence ("Confirm all" sends hundreds)."""
     for newsroom_id in {sentence.revision.draft.newsroom_id for sentence in sentences}:
-        _require(by, newsroom_id, Capability.MARK_CLAIMS)
-
-
-def _require(by: User | None, newsroom_id: int, capability: Capability) -> None:
-    if by is not None and not may(by, newsroom_id, capability):
-        raise PermissionDenied("Your role in this newsroom does not allow that.")
+        require(by=by, newsroom_id=newsroom_id, capability=Capability.MARK_CLAIMS)
 
 
 def _short(text: str, length: int = 60) -> str:
@@ -446,7 +427,7 @@ def newsroom_set_threshold(
     admins only; a value outside 0..1 is refused."""
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise FactcheckError("The threshold is a score between 0 and 1.")
-    _require(by, newsroom.pk, Capability.MANAGE_MEMBERS)
+    require(by=by, newsroom_id=newsroom.pk, capability=Capability.MANAGE_MEMBERS)
     current = Newsroom.objects.select_for_update().get(pk=newsroom.pk)
     before = current.suggestion_threshold
     newsroom.suggestion_threshold = threshold

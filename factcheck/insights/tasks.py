@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_ready
 
-from factcheck.insights.services import analysis_begin, analysis_fail, revision_analyse
+from factcheck.celery import visibility_timeout
+from factcheck.insights.services import (
+    analyses_requeue_lost,
+    analysis_begin,
+    analysis_fail,
+    revision_analyse,
+)
 
 
 @shared_task(
@@ -23,3 +30,9 @@ def analysis_run(revision_id: int) -> None:
         # A bug or a malformed revision must not leave the analysis "running" for ever.
         analysis_fail(revision_id=revision_id, reason=f"The analysis stopped: {type(exc).__name__}")
         raise
+
+
+@worker_ready.connect
+def requeue_lost_analyses(**kwargs: object) -> None:
+    """A worker starting after a crash sends again the analyses whose messages were lost."""
+    analyses_requeue_lost(idle_for=visibility_timeout())

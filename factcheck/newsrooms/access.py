@@ -125,3 +125,16 @@ def get_for_member(
     if not role_can(obj.role, capability):  # type: ignore[attr-defined]
         raise PermissionDenied("Your role in this newsroom does not allow this.")
     return obj
+
+
+def require(
+    *,
+    by: User | None,
+    newsroom_id: int,
+    capability: Capability,
+    message: str = "Your role in this newsroom does not allow that.",
+) -> None:
+    """The services' role check: PermissionDenied(``message``) unless :func:`may` allows it.
+    ``by=None`` is the system or the command line, which may do anything."""
+    if by is not None and not may(by, newsroom_id, capability):
+        raise PermissionDenied(message)

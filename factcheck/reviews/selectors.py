@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from factcheck.claims.models import Claim
 from factcheck.drafts.models import Draft
+from factcheck.insights.models import Finding
 from factcheck.reviews.models import Task
 
 
@@ -31,8 +32,6 @@ def clearance_blockers(draft: Draft) -> list[Blocker]:
     """Every claim not approved or dismissed, every live task not done, every open finding
     (the draft contradicting itself): three queries, of the columns shown (rows, not model
     instances: a long draft has hundreds of blockers, and the panel is on its page)."""
-    from factcheck.insights.models import Finding
-
     claim_status = dict(Claim.Status.choices)
     task_status = dict(Task.Status.choices)
     blockers = [

@@ -5,7 +5,9 @@ change, :func:`workflow_after_claims` moves the tasks that follow them and refre
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from factcheck import events
 from factcheck.claims.models import Claim
+from factcheck.claims.services import claims_start
 from factcheck.drafts.models import Draft
 from factcheck.errors import FactcheckError
 from factcheck.history.services import (
@@ -23,7 +27,13 @@ from factcheck.history.services import (
     lock_for_change,
     save_with_history,
 )
-from factcheck.newsrooms.access import Capability, is_site_admin, may, role_can, role_in
+from factcheck.newsrooms.access import (
+    ROLE_CAPABILITIES,
+    Capability,
+    is_site_admin,
+    require,
+    role_in,
+)
 from factcheck.newsrooms.models import Membership
 from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
@@ -36,6 +46,13 @@ if TYPE_CHECKING:
 
 T = Task.Status
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
+
+# The drafts whose clearance is due while a service that may change it several times runs (a
+# task started with N claims, claims moving several tasks): the outermost such call refreshes
+# each draft once, at its end, inside its transaction.
+_clearance_due: ContextVar[dict[int, tuple[Draft, User | None]] | None] = ContextVar(
+    "clearance_due", default=None
+)
 
 
 # --- Tasks ------------------------------------------------------------------------------------
@@ -54,7 +71,7 @@ def task_create(
     priority: int = Task.Priority.NORMAL,
 ) -> Task:
     """Create a verification task on ``draft``; ``due_at`` defaults to the draft's deadline."""
-    _require(by, draft.newsroom_id, Capability.ASSIGN)
+    require(by=by, newsroom_id=draft.newsroom_id, capability=Capability.ASSIGN)
     if not title.strip():
         raise FactcheckError("Give the task a title, e.g. “F-16 vs F-15 discrepancy”.")
     foreign = [c for c in claims if c.draft_id != draft.pk]
@@ -84,7 +101,7 @@ def task_assign(
 ) -> Task:
     with transaction.atomic():
         current = _locked(task, expected_version)
-        _require(by, current.draft.newsroom_id, Capability.ASSIGN)
+        require(by=by, newsroom_id=current.draft.newsroom_id, capability=Capability.ASSIGN)
         if assignee is not None:
             _require_member(assignee, current.draft.newsroom_id)
         changes = changed_fields(current, {"assignee": assignee})
@@ -116,7 +133,7 @@ def task_move(
     *, task: Task, by: User | None, to: str, expected_version: int | None = None, note: str = ""
 ) -> Task:
     """Move a task along the state machine (``states.MOVES``)."""
-    with transaction.atomic():
+    with transaction.atomic(), _clearance_once():
         current = _locked(task, expected_version)
         needed = states.check_move(current.status, to)
         _require_task_mover(by, current, needed)
@@ -139,7 +156,7 @@ def task_update(
         raise FactcheckError("A task needs a title.")
     with transaction.atomic():
         current = _locked(task, expected_version)
-        _require(by, current.draft.newsroom_id, Capability.ASSIGN)
+        require(by=by, newsroom_id=current.draft.newsroom_id, capability=Capability.ASSIGN)
         values = {
             "title": title.strip()[:200],
             "description": description.strip(),
@@ -173,7 +190,7 @@ def task_restore(*, task: Task, by: User | None) -> Task:
 def _set_archived(task: Task, by: User | None, *, archived: bool) -> Task:
     with transaction.atomic():
         current = _locked(task, None)
-        _require(by, current.draft.newsroom_id, Capability.ASSIGN)
+        require(by=by, newsroom_id=current.draft.newsroom_id, capability=Capability.ASSIGN)
         if (current.archived_at is not None) == archived:
             return current
         value = timezone.now() if archived else None
@@ -191,10 +208,7 @@ def _transition(task: Task, to: str, by: User | None, *, note: str = "") -> Task
     task = _save(task, by, {"status": to}, {"status": (before, to)}, "status", summary)
     if to == T.IN_PROGRESS:
         # Work has started on the task's claims.
-        from factcheck.claims.services import claim_start
-
-        for claim in task.claims.filter(status=Claim.Status.UNCHECKED):
-            claim_start(claim=claim, by=by)
+        claims_start(claims=task.claims.filter(status=Claim.Status.UNCHECKED), by=by)
     if to == T.IN_REVIEW:
         editors = _members(task.draft.newsroom_id, Capability.APPROVE)
         notify(
@@ -223,12 +237,22 @@ def _transition(task: Task, to: str, by: User | None, *, note: str = "") -> Task
 # --- Claims drive their tasks -----------------------------------------------------------------
 
 
+def on_claims_changed(event: events.ClaimsChanged) -> None:
+    workflow_after_claims(claims=event.claims, by=event.by)
+
+
 def workflow_after_claims(*, claims: Iterable[Claim], by: User | None) -> None:
     """After claims change: a task whose claims all have proposals goes to review; one whose
     claims are all approved or dismissed is done; then the draft's clearance is refreshed."""
     claims = list(claims)
     if not claims:
         return
+    with _clearance_once():
+        _tasks_follow(claims, by)
+        draft_refresh_clearance(draft=claims[0].draft, by=by)
+
+
+def _tasks_follow(claims: list[Claim], by: User | None) -> None:
     tasks = (
         Task.objects.filter(claims__in=claims, archived_at__isnull=True)
         .exclude(status=T.DONE)
@@ -247,18 +271,42 @@ def workflow_after_claims(*, claims: Iterable[Claim], by: User | None) -> None:
             locked = _transition(locked, T.IN_REVIEW, by)
         if locked.status == T.IN_REVIEW and statuses <= settled:
             locked = _transition(locked, T.DONE, by)
-    draft_refresh_clearance(draft=claims[0].draft, by=by)
 
 
 # --- Clearance --------------------------------------------------------------------------------
+
+
+@contextmanager
+def _clearance_once() -> Iterator[None]:
+    """Defer :func:`draft_refresh_clearance` to the end of the outermost such block."""
+    if _clearance_due.get() is not None:
+        yield
+        return
+    due: dict[int, tuple[Draft, User | None]] = {}
+    token = _clearance_due.set(due)
+    try:
+        yield
+    finally:
+        _clearance_due.reset(token)
+    for draft, by in due.values():
+        _refresh_clearance(draft, by)
 
 
 def draft_refresh_clearance(*, draft: Draft, by: User | None) -> Draft:
     """Clear the draft when its last blocker goes; unclear it when a blocker comes back.
 
     Only a draft with work on it clears by itself; one with no claims and no tasks waits for an
-    editor's explicit :func:`draft_clear`.
+    editor's explicit :func:`draft_clear`. Inside a service that may change the draft several
+    times, the refresh runs once, at that service's end (and the draft is returned as it is).
     """
+    due = _clearance_due.get()
+    if due is not None:
+        due[draft.pk] = (draft, by)
+        return draft
+    return _refresh_clearance(draft, by)
+
+
+def _refresh_clearance(draft: Draft, by: User | None) -> Draft:
     locked = Draft.objects.select_for_update().get(pk=draft.pk)
     blockers = clearance_blockers(locked)
     has_work = locked.claims.exists() or locked.tasks.filter(archived_at__isnull=True).exists()
@@ -273,7 +321,7 @@ def draft_refresh_clearance(*, draft: Draft, by: User | None) -> Draft:
 def draft_clear(*, draft: Draft, by: User | None) -> Draft:
     """An editor clears the draft for publication; refused while anything blocks it."""
     locked = Draft.objects.select_for_update().get(pk=draft.pk)
-    _require(by, locked.newsroom_id, Capability.CLEAR)
+    require(by=by, newsroom_id=locked.newsroom_id, capability=Capability.CLEAR)
     blockers = clearance_blockers(locked)
     if blockers:
         raise FactcheckError(
@@ -315,7 +363,7 @@ def comment_add(
         raise FactcheckError("A comment belongs to one task or one claim.")
     subject: Any = task or claim
     draft = subject.draft
-    _require(by, draft.newsroom_id, Capability.COMMENT)
+    require(by=by, newsroom_id=draft.newsroom_id, capability=Capability.COMMENT)
     if not body.strip():
         raise FactcheckError("The comment is empty.")
     comment = Comment.objects.create(
@@ -409,22 +457,16 @@ def _notify_assigned(task: Task, by: User | None) -> None:
     )
 
 
-def _require(by: User | None, newsroom_id: int, capability: Capability) -> None:
-    if by is not None and not may(by, newsroom_id, capability):
-        raise PermissionDenied("Your role in this newsroom does not allow that.")
-
-
 def _require_task_mover(by: User | None, task: Task, capability: Capability) -> None:
-    """Checkers move only their own tasks; editors (ASSIGN) and site admins move anyone's."""
+    """``states.mover_refusal`` for ``by``; site admins and the system move anyone's task."""
     if by is None or is_site_admin(by):
         return
     role = role_in(by, task.draft.newsroom_id)
-    if capability == Capability.WORK_TASKS and role_can(role, Capability.ASSIGN):
-        return
-    if not role_can(role, capability):
-        raise PermissionDenied("Your role in this newsroom does not allow that.")
-    if capability == Capability.WORK_TASKS and task.assignee_id != by.pk:
-        raise PermissionDenied("Only the task's assignee (or an editor) can move it.")
+    refusal = states.mover_refusal(
+        role=role, capability=capability, assignee=task.assignee_id == by.pk
+    )
+    if refusal is not None:
+        raise PermissionDenied(refusal)
 
 
 def _require_member(user: User, newsroom_id: int) -> None:
@@ -433,8 +475,6 @@ def _require_member(user: User, newsroom_id: int) -> None:
 
 
 def _members(newsroom_id: int, capability: Capability) -> list[User]:
-    from factcheck.newsrooms.access import ROLE_CAPABILITIES
-
     roles = [r for r, caps in ROLE_CAPABILITIES.items() if capability in caps]
     return list(
         get_user_model().objects.filter(

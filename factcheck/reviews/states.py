@@ -8,7 +8,7 @@ need APPROVE.
 from __future__ import annotations
 
 from factcheck.errors import TransitionError
-from factcheck.newsrooms.access import Capability
+from factcheck.newsrooms.access import Capability, role_can
 from factcheck.reviews.models import Task
 
 T = Task.Status
@@ -42,3 +42,15 @@ def check_move(current: str, target: str) -> Capability:
 def moves_from(current: str) -> list[tuple[str, Capability, str]]:
     """(target, capability, label) for each move out of ``current``."""
     return [(t, cap, label) for (f, t), (cap, label) in MOVES.items() if f == current]
+
+
+def mover_refusal(*, role: str | None, capability: Capability, assignee: bool) -> str | None:
+    """Why a member with ``role`` may not make a move that needs ``capability``; None when they
+    may. Checkers move only their own tasks (``assignee``); editors (ASSIGN) move anyone's."""
+    if capability == Capability.WORK_TASKS and role_can(role, Capability.ASSIGN):
+        return None
+    if not role_can(role, capability):
+        return "Your role in this newsroom does not allow that."
+    if capability == Capability.WORK_TASKS and not assignee:
+        return "Only the task's assignee (or an editor) can move it."
+    return None

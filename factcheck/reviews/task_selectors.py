@@ -172,21 +172,16 @@ class TaskPage:
 
 
 def task_moves(task: Task, user: User | AnonymousUser, role: str | None) -> list[Move]:
-    """The moves out of the task's status that ``user`` may make, mirroring the service's
-    rule (``reviews.services._require_task_mover``): checkers move only their own tasks."""
+    """The moves out of the task's status that ``user`` may make: the service's rule
+    (``reviews.states.mover_refusal``), checkers move only their own tasks."""
     if task.archived_at is not None:
         return []
-    moves = []
-    for target, capability, label in task_states.moves_from(task.status):
-        if capability == Capability.WORK_TASKS and role_can(role, Capability.ASSIGN):
-            allowed = True
-        else:
-            allowed = role_can(role, capability) and (
-                capability != Capability.WORK_TASKS or task.assignee_id == user.pk
-            )
-        if allowed:
-            moves.append(Move(target, label))
-    return moves
+    assignee = task.assignee_id == user.pk
+    return [
+        Move(target, label)
+        for target, capability, label in task_states.moves_from(task.status)
+        if task_states.mover_refusal(role=role, capability=capability, assignee=assignee) is None
+    ]
 
 
 def task_page(task: Task, user: User | AnonymousUser) -> TaskPage:

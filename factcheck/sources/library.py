@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pypdf
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +25,7 @@ from factcheck.analysis.loaders import LoadError, check_size, load_file
 from factcheck.analysis.normalise import normalise_text, strip_span, title_from_text
 from factcheck.errors import FactcheckError
 from factcheck.history.services import audit_record
-from factcheck.newsrooms.access import Capability, get_for_member, may
+from factcheck.newsrooms.access import Capability, get_for_member, require
 from factcheck.newsrooms.models import Newsroom
 from factcheck.sources.models import Passage, ReferenceDocument
 
@@ -341,9 +340,9 @@ def document_archive(*, document: ReferenceDocument, by: User | None) -> Referen
 
 
 def _require(by: User | None, newsroom_id: int, newsroom: Newsroom | None = None) -> None:
-    if by is not None and not may(by, newsroom_id, Capability.LOAD_DRAFT):
-        where = f"{newsroom}'s" if newsroom is not None else "this newsroom's"
-        raise PermissionDenied(f"Your role does not allow changing {where} reference library.")
+    where = f"{newsroom}'s" if newsroom is not None else "this newsroom's"
+    message = f"Your role does not allow changing {where} reference library."
+    require(by=by, newsroom_id=newsroom_id, capability=Capability.LOAD_DRAFT, message=message)
 
 
 def _clip(title: str) -> str:

@@ -10,17 +10,19 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from factcheck import events
 from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.errors import ConflictError, FactcheckError
 from factcheck.history.services import audit_record, changed_fields
-from factcheck.newsrooms.access import Capability, may
+from factcheck.newsrooms.access import Capability, require
 from factcheck.newsrooms.models import Newsroom
+from factcheck.sources.backends.base import Hit
 from factcheck.sources.models import Evidence, Lookup, Source, SourceSettings
+from factcheck.sources.selectors import source_settings_for as source_settings_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -28,11 +30,6 @@ if TYPE_CHECKING:
     from factcheck.drafts.models import Draft
 
 L = Lookup.Status
-
-
-def source_settings_for(newsroom: Newsroom | int) -> SourceSettings:
-    newsroom_id = newsroom if isinstance(newsroom, int) else newsroom.pk
-    return SourceSettings.objects.get_or_create(newsroom_id=newsroom_id)[0]
 
 
 # What a newsroom admin sets on the settings page (and a site admin in the Django admin), with
@@ -69,8 +66,12 @@ def source_settings_save(
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"not source settings: {sorted(unknown)}")
-    if by is not None and not may(by, newsroom.pk, Capability.MANAGE_MEMBERS):
-        raise PermissionDenied("Only the newsroom's admins change its source settings.")
+    require(
+        by=by,
+        newsroom_id=newsroom.pk,
+        capability=Capability.MANAGE_MEMBERS,
+        message="Only the newsroom's admins change its source settings.",
+    )
     source_settings_for(newsroom)  # the row exists: there is something to lock
     current = SourceSettings.objects.select_for_update().get(newsroom=newsroom)
     changes = changed_fields(current, values)
@@ -146,8 +147,12 @@ def lookups_start(
     with transaction.atomic():
         for claim in claims:
             newsroom_id = claim.draft.newsroom_id
-            if by is not None and not may(by, newsroom_id, Capability.PROPOSE_VERDICT):
-                raise PermissionDenied("Your role in this newsroom does not allow lookups.")
+            require(
+                by=by,
+                newsroom_id=newsroom_id,
+                capability=Capability.PROPOSE_VERDICT,
+                message="Your role in this newsroom does not allow lookups.",
+            )
             enabled = source_settings_for(newsroom_id).enabled()
             wanted = [s for s in (sources or enabled) if s in enabled]
             if not enabled:
@@ -196,6 +201,10 @@ def lookups_start_for_draft(
 ) -> list[Lookup]:
     claims = draft.claims.exclude(status=Claim.Status.DISMISSED).select_related("draft")
     return lookups_start(claims=claims, by=by, sources=sources)
+
+
+def on_claim_marked(event: events.ClaimMarked) -> None:
+    lookups_start_if_automatic(claim=event.claim, by=event.by)
 
 
 def lookups_start_if_automatic(*, claim: Claim, by: User | None) -> list[Lookup]:
@@ -258,8 +267,6 @@ def lookup_store(*, lookup: Lookup, hits: Iterable[object]) -> Lookup:
     """Store what a source found as evidence and mark the lookup done. Running it again with
     the same hits updates the same rows (one upsert on the unique claim, source and URL):
     nothing is duplicated, and a checker's attach or dismiss is kept."""
-    from factcheck.sources.backends.base import Hit
-
     now = timezone.now()
     rows: dict[str, Evidence] = {}
     for hit in hits:
@@ -325,7 +332,7 @@ def lookup_requeue(*, lookup_id: int, reason: str) -> None:
 @transaction.atomic
 def evidence_attach(*, evidence: Evidence, by: User | None) -> Evidence:
     """Attach evidence to the claim's verdict: it becomes one of the verdict's evidence links."""
-    _require(by, evidence, Capability.PROPOSE_VERDICT)
+    _require(by, evidence)
     url = evidence.url
     if url.startswith("/") and not url.startswith("//"):
         url = settings.SITE_URL.rstrip("/") + url  # archive and library hits are pages here
@@ -347,7 +354,7 @@ def evidence_attach(*, evidence: Evidence, by: User | None) -> Evidence:
 
 @transaction.atomic
 def evidence_dismiss(*, evidence: Evidence, by: User | None) -> Evidence:
-    _require(by, evidence, Capability.PROPOSE_VERDICT)
+    _require(by, evidence)
     dismissed = (
         Evidence.objects.filter(pk=evidence.pk)
         .exclude(status=Evidence.Status.ATTACHED)
@@ -359,7 +366,6 @@ def evidence_dismiss(*, evidence: Evidence, by: User | None) -> Evidence:
     return evidence
 
 
-def _require(by: User | None, evidence: Evidence, capability: Capability) -> None:
+def _require(by: User | None, evidence: Evidence) -> None:
     newsroom_id = evidence.claim.draft.newsroom_id
-    if by is not None and not may(by, newsroom_id, capability):
-        raise PermissionDenied("Your role in this newsroom does not allow that.")
+    require(by=by, newsroom_id=newsroom_id, capability=Capability.PROPOSE_VERDICT)

@@ -6,13 +6,21 @@ import random
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_ready
 from django.conf import settings
 from django.db import connection
 
+from factcheck.celery import visibility_timeout
 from factcheck.sources.backends import REGISTRY
 from factcheck.sources.backends.base import SourceError, TransientError
 from factcheck.sources.models import Source
-from factcheck.sources.services import lookup_begin, lookup_fail, lookup_requeue, lookup_store
+from factcheck.sources.services import (
+    lookup_begin,
+    lookup_fail,
+    lookup_requeue,
+    lookup_store,
+    lookups_requeue_lost,
+)
 
 
 def backoff(retries: int) -> float:
@@ -66,3 +74,9 @@ def _release_connection() -> None:
     in its own) the connection stays."""
     if not connection.in_atomic_block:
         connection.close()
+
+
+@worker_ready.connect
+def requeue_lost_lookups(**kwargs: object) -> None:
+    """A worker starting after a crash sends again the lookups whose messages were lost."""
+    lookups_requeue_lost(idle_for=visibility_timeout())

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from factcheck.sources.backends.base import Hit, SourceError, get_json, highlight
 from factcheck.sources.models import Source
-from factcheck.sources.services import source_settings_for
+from factcheck.sources.selectors import source_settings_for
 
 PAGE_SIZE = 10
 MAX_PAGES = 3

@@ -30,7 +30,7 @@ from factcheck.sources.backends.base import (
     highlight,
 )
 from factcheck.sources.models import Source
-from factcheck.sources.services import source_settings_for
+from factcheck.sources.selectors import source_settings_for
 
 MAX_RESULTS = 5
 MAX_QUERY_CHARS = 300  # CirrusSearch refuses longer searches

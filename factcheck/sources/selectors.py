@@ -1,0 +1,13 @@
+"""Reads for sources that the backends share with the services (the backends sit below the
+services, which send the tasks that run the backends)."""
+
+from __future__ import annotations
+
+from factcheck.newsrooms.models import Newsroom
+from factcheck.sources.models import SourceSettings
+
+
+def source_settings_for(newsroom: Newsroom | int) -> SourceSettings:
+    """The newsroom's source settings, created with the defaults on first use."""
+    newsroom_id = newsroom if isinstance(newsroom, int) else newsroom.pk
+    return SourceSettings.objects.get_or_create(newsroom_id=newsroom_id)[0]

@@ -1,0 +1,110 @@
+"""SQL queries per click on the write paths: mark a sentence, move a task to in progress (with
+1 and with 10 claims), propose and approve a verdict. Pinned so an N+1 (one clearance refresh
+per claim, say) cannot creep back in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from factcheck.claims.models import Claim
+from factcheck.claims.services import claim_mark_sentence, claim_propose
+from factcheck.drafts.models import Draft, Sentence
+from factcheck.drafts.services import draft_import
+from factcheck.reviews import services as reviews_services
+from factcheck.reviews.models import Task
+from factcheck.reviews.services import task_create
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+TEXT = "\n\n".join(
+    f"The council said {n * 100 + 7} homes in district {n} lost power on Monday." for n in range(12)
+)
+
+
+@pytest.fixture
+def long_draft(newsroom: Any, editor: Any) -> Draft:
+    return draft_import(newsroom=newsroom, by=editor, text=TEXT)
+
+
+def _claims(draft: Draft, editor: Any, n: int) -> list[Claim]:
+    sentences = draft.revisions.get().sentences.filter(kind=Sentence.Kind.SENTENCE)
+    return [claim_mark_sentence(sentence=s, by=editor) for s in sentences.order_by("index")[:n]]
+
+
+def _post(client: Any, url: str, data: dict[str, Any], **extra: Any) -> int:
+    """The queries of one click (a POST), after checking it succeeded."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, data, **extra)
+    assert response.status_code in (200, 302), response.content[:500]
+    return len(ctx.captured_queries)
+
+
+def _task(draft: Draft, editor: Any, checker: Any, n: int) -> Task:
+    claims = _claims(draft, editor, n)
+    return task_create(draft=draft, by=editor, title="Check", claims=claims, assignee=checker)
+
+
+def _start(task: Task, checker: Any) -> int:
+    """Move the task to in progress, as its assignee clicks Start; the queries it took."""
+    url = f"/tasks/{task.pk}/move/"
+    queries = _post(client_for(checker), url, {"to": Task.Status.IN_PROGRESS, "version": 1})
+    assert set(task.claims.values_list("status", flat=True)) == {Claim.Status.CHECKING}
+    return queries
+
+
+# Each claim a started task starts costs its own lock, role check, update and history entry
+# (six queries); nothing else may grow with the number of claims.
+PER_CLAIM = 6
+
+
+def test_mark_a_sentence(long_draft: Draft, editor: Any) -> None:
+    sentence = long_draft.revisions.get().sentences.filter(kind=Sentence.Kind.SENTENCE).first()
+    assert sentence is not None
+    url = f"/drafts/{long_draft.pk}/claims/"
+    assert _post(client_for(editor), url, {"mark": sentence.index}, **HTMX) == 30
+
+
+@pytest.mark.parametrize(("n", "queries"), [(1, 27), (10, 27 + 9 * PER_CLAIM)])
+def test_task_move_to_in_progress(
+    long_draft: Draft, editor: Any, checker: Any, n: int, queries: int
+) -> None:
+    assert _start(_task(long_draft, editor, checker, n), checker) == queries  # before: 30, 156
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_task_move_refreshes_clearance_once_whatever_the_claims(
+    long_draft: Draft, editor: Any, checker: Any, monkeypatch: pytest.MonkeyPatch, n: int
+) -> None:
+    task = _task(long_draft, editor, checker, n)
+    refreshes: list[int] = []
+    real = reviews_services._refresh_clearance
+
+    def counted(draft: Draft, by: Any) -> Draft:
+        refreshes.append(draft.pk)
+        return real(draft, by)
+
+    monkeypatch.setattr(reviews_services, "_refresh_clearance", counted)
+    _start(task, checker)
+    assert refreshes == [long_draft.pk]  # before: n + 1
+
+
+def test_propose(long_draft: Draft, editor: Any, checker: Any) -> None:
+    (claim,) = _claims(long_draft, editor, 1)
+    data = {"verdict": "inaccurate", "rationale": "The release says otherwise.", "version": 1}
+    for i in (1, 2, 3):
+        data |= {f"url_{i}": "", f"note_{i}": ""}
+    data["url_1"] = "https://example.org/release"
+    assert _post(client_for(checker), f"/claims/{claim.pk}/propose/", data, **HTMX) == 27
+
+
+def test_approve(long_draft: Draft, editor: Any, checker: Any) -> None:
+    (claim,) = _claims(long_draft, editor, 1)
+    claim = claim_propose(claim=claim, by=checker, verdict="inaccurate", rationale="Says so.")
+    url = f"/claims/{claim.pk}/approve/"
+    assert _post(client_for(editor), url, {"version": claim.version}, **HTMX) == 27
