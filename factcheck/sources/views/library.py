@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -23,8 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability, role_can
 from factcheck.newsrooms.models import Newsroom
+from factcheck.sources.access import get_document_for_user
 from factcheck.sources.backends.library import find_passages
 from factcheck.sources.library import (
     MAX_BYTES,
@@ -33,14 +35,13 @@ from factcheck.sources.library import (
     document_archive,
     document_upload,
     document_url,
-    get_document_for_user,
     upload_check_size,
 )
 from factcheck.sources.models import ReferenceDocument
 from factcheck.sources.textsearch import highlight_spans, terms
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    pass
 
 TEMPLATE = "sources/library.html"
 DOCUMENT_TEMPLATE = "sources/document.html"
@@ -64,20 +65,20 @@ class DocumentUploadForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: AuthedHttpRequest) -> HttpResponse:
     newsrooms = _newsrooms(request)
     newsroom = _chosen(newsrooms, request.POST.get("newsroom") or request.GET.get("newsroom"))
     if request.method == "POST":
         return _upload(request, newsrooms, newsroom)
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
     context = _context(newsrooms, newsroom, query=query)
-    if request.htmx and request.htmx.target == "library-results":  # type: ignore[attr-defined]
+    if request.htmx and request.htmx.target == "library-results":
         return render(request, f"{TEMPLATE}#results", context)
     return render(request, TEMPLATE, context)
 
 
 def _upload(
-    request: HttpRequest, newsrooms: list[Newsroom], newsroom: Newsroom | None
+    request: AuthedHttpRequest, newsrooms: list[Newsroom], newsroom: Newsroom | None
 ) -> HttpResponse:
     if newsroom is None:
         raise Http404("No such newsroom.")
@@ -90,7 +91,7 @@ def _upload(
             upload_check_size(upload.name, upload.size)  # before reading it into memory
             document = document_upload(
                 newsroom=newsroom,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 name=upload.name,
                 data=upload.read(),
                 title=form.cleaned_data["title"],
@@ -101,22 +102,22 @@ def _upload(
             count = document.passages.count()
             plural = "" if count == 1 else "s"
             notice = f"“{document.title}” is in the library: {count} passage{plural}."
-            if not request.htmx:  # type: ignore[attr-defined]
+            if not request.htmx:
                 messages.success(request, notice)
                 return redirect(document_url(document))
             context = _context(newsrooms, newsroom, notice=notice, oob=True)
             response = render(request, f"{TEMPLATE}#upload-done", context)
             return trigger_client_event(response, "library-changed")
     context = _context(newsrooms, newsroom, form=form)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, f"{TEMPLATE}#upload", context, status=422)
     return render(request, TEMPLATE, context, status=400)
 
 
 @login_required
 @require_GET
-def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_document_for_user(request.user, pk)
+def document_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    document, _ = get_document_for_user(request.user, pk)
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
     query_terms = terms(query)
     passages = [
@@ -135,9 +136,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_document_for_user(request.user, pk, Capability.LOAD_DRAFT)
-    user: User = request.user  # type: ignore[assignment]
+def document_archive_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    document, _ = get_document_for_user(request.user, pk, Capability.LOAD_DRAFT)
+    user = request.user
     already = document.archived_at is not None
     archived = document_archive(document=document, by=user)
     notice = (
@@ -145,7 +146,7 @@ def document_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
         if already
         else f"Archived “{archived.title}”: lookups and searches no longer find it."
     )
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         messages.success(request, notice)
         return redirect(library_url(document.newsroom))
     context = {"document": archived, "can_archive": True, "notice": notice}
@@ -157,9 +158,9 @@ def library_url(newsroom: Newsroom) -> str:
     return reverse("sources:library") + "?" + urlencode({"newsroom": newsroom.slug})
 
 
-def _newsrooms(request: HttpRequest) -> list[Newsroom]:
+def _newsrooms(request: AuthedHttpRequest) -> list[Newsroom]:
     """The user's newsrooms, each with the user's ``role``, in one query."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     return list(
         Newsroom.objects.filter(memberships__user=user)
         .annotate(role=F("memberships__role"))
