@@ -77,13 +77,13 @@ def _draft_input(form: DraftForm) -> tuple[str | None, Upload | None, str]:
 @login_required
 @require_GET
 def draft_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    draft, _ = get_draft_for_user(request.user, pk)
-    return render(request, "drafts/draft.html", draft_context(draft, draft_page(draft)))
+    draft, role = get_draft_for_user(request.user, pk)
+    return render(request, "drafts/draft.html", draft_context(draft, role, draft_page(draft)))
 
 
-def draft_context(draft: Draft, page: DraftPage) -> dict[str, Any]:
-    """What drafts/draft.html needs, for the page and for its fragments (insights.views)."""
-    role = draft.role  # type: ignore[attr-defined]
+def draft_context(draft: Draft, role: str, page: DraftPage) -> dict[str, Any]:
+    """What drafts/draft.html needs, for the page and for its fragments (insights.views);
+    ``role`` is the user's role in the draft's newsroom."""
     return {
         "draft": draft,
         "page": page,

@@ -17,11 +17,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRefresh, trigger_client_event
+from django_htmx.http import HttpResponseClientRefresh
 
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.models import Draft, Revision, Sentence
@@ -29,6 +28,7 @@ from factcheck.drafts.selectors import draft_page, latest_revision
 from factcheck.drafts.views import draft_context
 from factcheck.errors import ConflictError, FactcheckError
 from factcheck.history.selectors import settings_history
+from factcheck.htmx import Part, htmx_answer
 from factcheck.http import AuthedHttpRequest
 from factcheck.insights.access import get_finding_for_user
 from factcheck.insights.forms import FindingActionForm, FindingTaskForm, ThresholdForm
@@ -63,7 +63,7 @@ def suggestions_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One unit: ``confirm`` (or ``mark``, the unit's own button), ``dismiss`` or ``restore`` =
     its index. Several: ``bulk`` = confirm | dismiss with the ``units`` ticked, or confirm_all
     (every current suggestion)."""
-    draft, _ = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    draft, role = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
     revision = latest_revision(draft)
     revision.draft = draft
     post = request.POST
@@ -86,7 +86,7 @@ def suggestions_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     else:
         return HttpResponseBadRequest("Say what to do: confirm, dismiss, restore or bulk.")
     if not sentences:
-        return _draft_answer(request, draft, error="Select at least one suggestion first.")
+        return _draft_answer(request, draft, role, error="Select at least one suggestion first.")
     by = request.user
     try:
         if action == "confirm":
@@ -101,10 +101,10 @@ def suggestions_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             verb = "dismissed" if dismissed else "restored"
             notice = f"{_count(len(sentences), 'suggestion')} {verb}."
     except FactcheckError as exc:
-        return _draft_answer(request, draft, error=str(exc))
+        return _draft_answer(request, draft, role, error=str(exc))
     anchor = f"#u-{sentences[0].index}" if len(sentences) == 1 else "#suggestions-panel"
     return _draft_answer(
-        request, draft, notice=notice, units=[s.index for s in sentences], anchor=anchor
+        request, draft, role, notice=notice, units=[s.index for s in sentences], anchor=anchor
     )
 
 
@@ -113,7 +113,7 @@ def suggestions_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def quote_task(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """``unit`` = the index of a quoted sentence: “Confirm Kamo said this” becomes a task linked
     to it (its claim is marked when it is not one yet); a second click finds the same task."""
-    draft, _ = get_draft_for_user(request.user, pk, Capability.ASSIGN)
+    draft, role = get_draft_for_user(request.user, pk, Capability.ASSIGN)
     revision = latest_revision(draft)
     revision.draft = draft
     sentences = _sentences(revision, [request.POST.get("unit", "")])
@@ -123,10 +123,11 @@ def quote_task(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         task = quote_task_create(sentence=sentence, by=request.user)
     except FactcheckError as exc:
-        return _draft_answer(request, draft, error=str(exc))
+        return _draft_answer(request, draft, role, error=str(exc))
     return _draft_answer(
         request,
         draft,
+        role,
         notice=f"Task “{task.title}” is ready.",
         units=[sentence.index],
         anchor=f"#u-{sentence.index}",
@@ -146,6 +147,7 @@ def _sentences(revision: Revision, raw: Iterable[str]) -> list[Sentence]:
 def _draft_answer(
     request: AuthedHttpRequest,
     draft: Draft,
+    role: str,
     *,
     notice: str = "",
     error: str = "",
@@ -154,30 +156,28 @@ def _draft_answer(
     task_url: str = "",
     events: Iterable[str] = ("claims-changed",),
 ) -> HttpResponse:
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, notice)
-        return redirect(draft.get_absolute_url() + anchor)
-    page = draft_page(draft)
-    context = {**draft_context(draft, page), "oob": True, "error": error, "notice": notice}
-    context["task_url"] = task_url
-    wanted = set(units)
-    parts = [
-        render_to_string(f"{DRAFT_PAGE}#unit", {**context, "unit": unit}, request)
-        for block in page.blocks
-        for unit in block.units
-        if unit.index in wanted
-    ]
-    for name in ("suggestions-panel", "claims-panel", "draft-tasks", "flash"):
-        parts.append(render_to_string(f"{DRAFT_PAGE}#{name}", context, request))
-    response = HttpResponse("".join(parts), status=422 if error else 200)
-    if error:
-        return response
-    for event in events:
-        trigger_client_event(response, event)
-    return response
+    def parts() -> list[Part]:
+        page = draft_page(draft)
+        context = {**draft_context(draft, role, page), "oob": True, "error": error}
+        context.update(notice=notice, task_url=task_url)
+        wanted = set(units)
+        changed: list[Part] = [
+            (f"{DRAFT_PAGE}#unit", {**context, "unit": unit})
+            for block in page.blocks
+            for unit in block.units
+            if unit.index in wanted
+        ]
+        names = ("suggestions-panel", "claims-panel", "draft-tasks", "flash")
+        return changed + [(f"{DRAFT_PAGE}#{name}", context) for name in names]
+
+    return htmx_answer(
+        request,
+        redirect_to=draft.get_absolute_url() + anchor,
+        parts=parts,
+        notice=notice,
+        error=error,
+        events=events,
+    )
 
 
 # --- The analysis -------------------------------------------------------------------------------
@@ -224,8 +224,8 @@ def analysis(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def finding_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    finding, _ = get_finding_for_user(request.user, pk)
-    return render(request, FINDING_PAGE, _finding_context(request, finding))
+    finding, role = get_finding_for_user(request.user, pk)
+    return render(request, FINDING_PAGE, _finding_context(finding, role))
 
 
 @login_required
@@ -309,29 +309,28 @@ def _finding_answer(
 ) -> HttpResponse:
     """After an action: a redirect (plain post, success), the page with the message (plain
     post, refused: 409 conflict or 422), or the page's main block and flash (htmx)."""
-    if not error and not request.htmx:
-        messages.success(request, notice)
-        return redirect(finding.get_absolute_url())
-    finding, _ = get_finding_for_user(request.user, finding.pk)  # afresh, with its task
-    context = {**_finding_context(request, finding, **extra), "notice": notice, "error": error}
-    if not request.htmx:
-        return render(request, FINDING_PAGE, context, status=status)
-    context["oob"] = True
-    html = "".join(
-        render_to_string(f"{FINDING_PAGE}#{name}", context, request)
-        for name in ("finding-main", "finding-flash")
+
+    def context() -> dict[str, Any]:
+        fresh, role = get_finding_for_user(request.user, finding.pk)  # afresh, with its task
+        return {**_finding_context(fresh, role, **extra), "notice": notice, "error": error}
+
+    def parts() -> list[Part]:
+        shown = {**context(), "oob": True}
+        return [(f"{FINDING_PAGE}#{name}", shown) for name in ("finding-main", "finding-flash")]
+
+    return htmx_answer(
+        request,
+        redirect_to=finding.get_absolute_url(),
+        parts=parts,
+        notice=notice,
+        error=error,
+        events=["finding-changed", *events],
+        page=lambda: render(request, FINDING_PAGE, context(), status=status),
     )
-    response = HttpResponse(html, status=422 if error else 200)
-    if not error:
-        trigger_client_event(response, "finding-changed")
-        for event in events:
-            trigger_client_event(response, event)
-    return response
 
 
-def _finding_context(request: AuthedHttpRequest, finding: Finding, **extra: Any) -> dict[str, Any]:
+def _finding_context(finding: Finding, role: str, **extra: Any) -> dict[str, Any]:
     draft = finding.draft
-    role = _role(request, finding)
     text = finding.revision.text
     sides = [
         _side(text, finding.sentence_a, finding.a_start, finding.a_end),
@@ -363,12 +362,6 @@ def _side(text: str, sentence: Sentence, start: int | None, end: int | None) -> 
     }
 
 
-def _role(request: AuthedHttpRequest, finding: Finding) -> str | None:
-    from factcheck.newsrooms.access import role_in
-
-    return role_in(request.user, finding.draft.newsroom_id)
-
-
 # --- The newsroom's threshold ------------------------------------------------------------------
 
 
@@ -396,24 +389,27 @@ def threshold_update(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             )
     else:
         error = first_error(form)
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, notice)
-        return redirect(reverse("lookups:settings", kwargs={"slug": slug}) + "#suggestions")
-    context = {
-        "newsroom": newsroom,
-        "threshold_form": form,
-        "model_threshold": _model_threshold(),
-        "threshold_notice": notice,
-        "threshold_error": error,
-        "history": settings_history(newsroom.pk),
-        "oob": True,  # the history comes along out of band
-    }
-    html = render_to_string(f"{SETTINGS_PAGE}#suggestions-form", context, request)
-    html += render_to_string(f"{SETTINGS_PAGE}#settings-history", context, request)
-    return HttpResponse(html, status=422 if error else 200)
+
+    def parts() -> list[Part]:
+        context = {
+            "newsroom": newsroom,
+            "threshold_form": form,
+            "model_threshold": _model_threshold(),
+            "threshold_notice": notice,
+            "threshold_error": error,
+            "history": settings_history(newsroom.pk),
+            "oob": True,  # the history comes along out of band
+        }
+        names = ("suggestions-form", "settings-history")
+        return [(f"{SETTINGS_PAGE}#{name}", context) for name in names]
+
+    return htmx_answer(
+        request,
+        redirect_to=reverse("lookups:settings", kwargs={"slug": slug}) + "#suggestions",
+        parts=parts,
+        notice=notice,
+        error=error,
+    )
 
 
 def _model_threshold() -> float:

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
 
+from factcheck.htmx import Part, htmx_answer
 from factcheck.http import AuthedHttpRequest, HtmxHttpRequest
 from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notifications_mark_read
@@ -67,43 +66,48 @@ def mark_read(request: AuthedHttpRequest) -> HttpResponse:
     if not raw:
         count = notifications_mark_read(user=user)
         notice = f"Marked {count} notification{'' if count == 1 else 's'} read."
-        if not request.htmx:
-            messages.success(request, notice)
-            return redirect("notifications:list")
-        context = {
-            "page": _page(user, request.POST.get("page")),
-            "unread": 0,
-            "notice": notice,
-            "oob": True,
-        }
-        parts = [
-            render_to_string(f"{LIST}#notifications", context, request),
-            render_to_string(f"{LIST}#flash", context, request),
-        ]
-        return trigger_client_event(HttpResponse("".join(parts)), "notifications-read")
+
+        def all_parts() -> list[Part]:
+            context = {
+                "page": _page(user, request.POST.get("page")),
+                "unread": 0,
+                "notice": notice,
+                "oob": True,
+            }
+            return [(f"{LIST}#notifications", context), (f"{LIST}#flash", context)]
+
+        return htmx_answer(
+            request,
+            redirect_to=reverse("notifications:list"),
+            parts=all_parts,
+            notice=notice,
+            events=["notifications-read"],
+        )
 
     # Someone else's id, or one of a newsroom the user has left: 404, as for any object the
     # user may not see.
     notification = get_object_or_404(_visible(user), pk=int(raw) if raw.isdigit() else 0)
     notifications_mark_read(user=user, ids=[notification.pk])
     notification.refresh_from_db(fields=["read_at"])
-    if not request.htmx:
-        messages.success(request, "Marked read.")
-        return redirect("notifications:list")
-    # The item swaps in place; the flash line and the unread count go out of band.
-    context = {
-        "n": notification,
-        "notice": "Marked read.",
-        "unread": _unread(user),
-        "oob": True,
-        "unread_oob": True,
-    }
-    parts = [
-        render_to_string(f"{LIST}#item", context, request),
-        render_to_string(f"{LIST}#flash", context, request),
-        render_to_string(f"{LIST}#unread", context, request),
-    ]
-    return trigger_client_event(HttpResponse("".join(parts)), "notifications-read")
+
+    def parts() -> list[Part]:
+        # The item swaps in place; the flash line and the unread count go out of band.
+        context = {
+            "n": notification,
+            "notice": "Marked read.",
+            "unread": _unread(user),
+            "oob": True,
+            "unread_oob": True,
+        }
+        return [(f"{LIST}#{name}", context) for name in ("item", "flash", "unread")]
+
+    return htmx_answer(
+        request,
+        redirect_to=reverse("notifications:list"),
+        parts=parts,
+        notice="Marked read.",
+        events=["notifications-read"],
+    )
 
 
 def _visible(user: User | AnonymousUser) -> QuerySet[Notification]:

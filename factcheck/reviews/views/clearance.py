@@ -6,19 +6,18 @@ admins): a checker gets 403, an outsider 404 from all of these.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
 
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.models import Draft
 from factcheck.errors import FactcheckError
 from factcheck.history.selectors import TIMELINE_KINDS, timeline_page
+from factcheck.htmx import Part, htmx_answer
 from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability, role_can
 from factcheck.reviews.reports import clearance_report as build_report
@@ -72,17 +71,19 @@ def draft_clear_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         draft = draft_clear(draft=draft, by=request.user)
     except FactcheckError as exc:
         error = str(exc)
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, f"“{draft.title}” is cleared for publication.")
-        return redirect(_next(request, draft))
-    draft, _ = get_draft_for_user(request.user, pk)  # fresh, with cleared_by and the role
-    response = render(
-        request, PANEL, {"draft": draft, "clearance_error": error}, status=422 if error else 200
+
+    def parts() -> list[Part]:
+        fresh, _ = get_draft_for_user(request.user, pk)  # with cleared_by and the role
+        return [(PANEL, {"draft": fresh, "clearance_error": error})]
+
+    return htmx_answer(
+        request,
+        redirect_to=_next(request, draft),
+        parts=parts,
+        notice=f"“{draft.title}” is cleared for publication.",
+        error=error,
+        events=["draft-cleared"],
     )
-    return response if error else trigger_client_event(response, "draft-cleared")
 
 
 @login_required

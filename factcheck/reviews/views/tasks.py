@@ -16,12 +16,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect
 
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.errors import ConflictError, FactcheckError
+from factcheck.htmx import Part, htmx_answer
 from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability
 from factcheck.reviews import task_selectors
@@ -40,6 +40,7 @@ from factcheck.reviews.services import (
 from factcheck.text import first_error
 
 MY_TASKS_PER_PAGE = 50
+PAGE = "reviews/task.html"
 # Blocks of the task page an action can change; each is a partial of reviews/task.html.
 ACTION_BLOCKS = ("task-flash", "task-main", "task-claims", "task-history")
 COMMENT_BLOCKS = ("task-flash", "task-comments")
@@ -261,20 +262,25 @@ def _answer(
     """The answer to an action on task ``pk``, read afresh: the changed ``blocks`` for htmx
     (422 on refusal or conflict), a redirect after success or the page with the message."""
     task, _ = get_task_for_user(request.user, pk)
-    if not error and not request.htmx:
-        messages.success(request, notice)
-        return redirect(task.get_absolute_url() + anchor)
     extra: dict[str, Any] = {"error": error, "notice": notice, "note": note, "body": body}
     if chosen is not None:
         extra["chosen"] = chosen
-    context = _context(request, task, **extra)
-    if not request.htmx:
-        return render(request, "reviews/task.html", context, status=status)
-    context["oob"] = True
-    html = "".join(render_to_string(f"reviews/task.html#{b}", context, request) for b in blocks)
-    if error:
-        return HttpResponse(html, status=422)
-    return trigger_client_event(HttpResponse(html), "task-changed")
+
+    def parts() -> list[Part]:
+        context = _context(request, task, **extra, oob=True)
+        return [(f"{PAGE}#{block}", context) for block in blocks]
+
+    return htmx_answer(
+        request,
+        redirect_to=task.get_absolute_url() + anchor,
+        parts=parts,
+        notice=notice,
+        error=error,
+        events=["task-changed"],
+        page=lambda: render(
+            request, "reviews/task.html", _context(request, task, **extra), status=status
+        ),
+    )
 
 
 def _form_page(
