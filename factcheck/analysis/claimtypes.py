@@ -267,7 +267,8 @@ def parsed(text: str, doc: Doc | None) -> Doc:
         length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
         if length == len(text):
             return doc
-    return nlp.parse([text])[0]
+    parsed: Doc = nlp.parse([text])[0]
+    return parsed
 
 
 def non_overlapping(candidates: list[Span]) -> list[Span]:
@@ -729,7 +730,7 @@ def is_title_case(text: str) -> bool:
     if len(words) < 2:
         return False
     # A sentence full of names still lower-cases its verbs and nouns; a title does not.
-    return sum(w[0].isupper() for w in words) >= 0.9 * len(words)
+    return bool(sum(w[0].isupper() for w in words) >= 0.9 * len(words))
 
 
 def _proper_pieces(text: str, run: quotes.Run) -> list[tuple[int, int]]:

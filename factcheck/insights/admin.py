@@ -14,7 +14,7 @@ from factcheck.insights.services import finding_dismiss, finding_reopen
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(admin.ModelAdmin[Finding]):
     list_display = ("summary", "kind", "what", "status", "draft", "task", "updated_at")
     list_filter = ("kind", "status", "draft__newsroom")
     search_fields = ("summary", "what", "draft__title")

@@ -7,6 +7,8 @@ services let a site admin act in any newsroom, and the history names them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -21,7 +23,7 @@ from factcheck.reviews.models import Comment, Task
 from factcheck.reviews.services import task_archive, task_restore, tasks_assign_bulk
 
 
-class CommentInline(admin.TabularInline):
+class CommentInline(admin.TabularInline[Comment, Any]):
     model = Comment
     fk_name = "task"
     fields = ("author", "body", "created_at")
@@ -50,7 +52,9 @@ class OverdueFilter(admin.SimpleListFilter):
     title = "overdue"
     parameter_name = "overdue"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [("yes", "Overdue")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> QuerySet[Task]:
@@ -62,7 +66,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(admin.ModelAdmin[Task]):
     list_display = [
         "title",
         "draft",
@@ -146,7 +150,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(admin.ModelAdmin[Comment]):
     list_display = ["short_body", "author", "draft", "task", "claim", "created_at"]
     list_filter = ["draft__newsroom", "created_at"]
     search_fields = ["body", "author__username", "draft__title"]

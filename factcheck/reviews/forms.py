@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils import timezone
 
@@ -24,13 +25,13 @@ def version_field() -> forms.IntegerField:
     )
 
 
-class ClaimChoiceField(forms.ModelMultipleChoiceField):
+class ClaimChoiceField(forms.ModelMultipleChoiceField[Claim]):
     def label_from_instance(self, obj: Any) -> str:
         text = obj.text if len(obj.text) <= 120 else obj.text[:119] + "…"
         return f"{text} ({obj.get_status_display().lower()})"
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+class MemberChoiceField(forms.ModelChoiceField[User]):
     """A member of the newsroom, from ``task_selectors.newsroom_members`` (with ``role``)."""
 
     def label_from_instance(self, obj: Any) -> str:

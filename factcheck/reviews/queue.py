@@ -600,7 +600,7 @@ def _short(text: str, length: int) -> str:
 
 def _int(raw: str | None) -> int | None:
     try:
-        return int(raw) if raw not in (None, "") else None  # type: ignore[arg-type]
+        return int(raw) if raw not in (None, "") else None
     except (TypeError, ValueError):
         return None
 

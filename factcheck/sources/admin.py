@@ -10,6 +10,7 @@ newsroom (a staff user without a role there is refused), and the history names t
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -29,7 +30,7 @@ from factcheck.sources.services import lookups_start, source_settings_save
 
 
 @admin.register(SourceSettings)
-class SourceSettingsAdmin(admin.ModelAdmin):
+class SourceSettingsAdmin(admin.ModelAdmin[SourceSettings]):
     form = SourceSettingsBaseForm
     list_display = [
         "newsroom",
@@ -80,7 +81,7 @@ class SourceSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lookup)
-class LookupAdmin(admin.ModelAdmin):
+class LookupAdmin(admin.ModelAdmin[Lookup]):
     """Lookups change only through the workers and the services: read-only here."""
 
     list_display = [
@@ -126,7 +127,7 @@ class LookupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(admin.ModelAdmin[Evidence]):
     list_display = ["title", "claim", "source", "status", "score", "publisher", "retrieved_at"]
     list_filter = ["source", "status", "claim__draft__newsroom", "retrieved_at"]
     search_fields = ["title", "url", "snippet", "publisher", "claim__text"]
@@ -156,7 +157,7 @@ class EvidenceAdmin(admin.ModelAdmin):
         return False
 
 
-class PassageInline(admin.TabularInline):
+class PassageInline(admin.TabularInline[Passage, Any]):
     model = Passage
     fields = ("index", "start", "end", "text")
     readonly_fields = fields
@@ -169,7 +170,7 @@ class PassageInline(admin.TabularInline):
 
 
 @admin.register(ReferenceDocument)
-class ReferenceDocumentAdmin(admin.ModelAdmin):
+class ReferenceDocumentAdmin(admin.ModelAdmin[ReferenceDocument]):
     """Documents are split into passages when uploaded: only the title and the archive date
     change here."""
 

@@ -143,7 +143,7 @@ def _start(request: AuthedHttpRequest, claim: Claim, sources: Sequence[str] | No
     if not sources and not source_settings_for(claim.draft.newsroom_id).enabled():
         return _answer(request, claim, error=NO_SOURCE)
     try:
-        started = lookups_start(claims=[claim], by=request.user, sources=sources)  # type: ignore[arg-type]
+        started = lookups_start(claims=[claim], by=request.user, sources=sources)
     except FactcheckError as exc:
         return _answer(request, claim, error=str(exc))
     if started:
