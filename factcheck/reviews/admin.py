@@ -7,6 +7,7 @@ services let a site admin act in any newsroom, and the history names them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -19,6 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from factcheck.errors import FactcheckError
+from factcheck.http import authed_user
 from factcheck.reviews.models import Comment, Task
 from factcheck.reviews.services import task_archive, task_restore, tasks_assign_bulk
 
@@ -118,12 +120,16 @@ class TaskAdmin(admin.ModelAdmin[Task]):
         self._each(request, queryset, task_restore, "Restored")
 
     def _each(
-        self, request: HttpRequest, queryset: QuerySet[Task], service: object, verb: str
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Task],
+        service: Callable[..., object],
+        verb: str,
     ) -> None:
         done = 0
         for task in queryset.select_related("draft"):
             try:
-                service(task=task, by=request.user)  # type: ignore[operator]
+                service(task=task, by=authed_user(request))
                 done += 1
             except (FactcheckError, PermissionDenied) as exc:
                 self.message_user(request, f"“{task.title}”: {exc}", messages.WARNING)
@@ -139,7 +145,7 @@ class TaskAdmin(admin.ModelAdmin[Task]):
             return
         done, refused = tasks_assign_bulk(
             tasks=list(queryset.select_related("draft")),
-            by=request.user,  # type: ignore[arg-type]
+            by=authed_user(request),
             assignee=assignee,
         )
         who = assignee.get_username() if assignee else "nobody"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -77,11 +77,13 @@ class TaskForm(forms.Form):
         live = ~Q(status=Claim.Status.DISMISSED)
         if task is not None:  # a linked claim stays listed even after it was dismissed
             live |= Q(pk__in=task.claims.values("pk"))
-        claims = self.fields["claims"]
-        claims.queryset = Claim.objects.filter(live, draft=draft).order_by("start", "end", "pk")  # type: ignore[attr-defined]
+        claims = cast(ClaimChoiceField, self.fields["claims"])
+        claims.queryset = Claim.objects.filter(live, draft=draft).order_by("start", "end", "pk")
         if task is None:
             del self.fields["version"]
-            self.fields["assignee"].queryset = newsroom_members(draft.newsroom_id)  # type: ignore[attr-defined]
+            cast(MemberChoiceField, self.fields["assignee"]).queryset = newsroom_members(
+                draft.newsroom_id
+            )
             when = draft.deadline
             self.fields["due_at"].help_text = "Leave empty to use the draft's deadline" + (
                 f" ({timezone.localtime(when):%d %b %Y %H:%M})." if when else " (it has none)."
@@ -102,7 +104,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, newsroom_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = newsroom_members(newsroom_id)  # type: ignore[attr-defined]
+        cast(MemberChoiceField, self.fields["assignee"]).queryset = newsroom_members(newsroom_id)
 
 
 class MoveForm(forms.Form):

@@ -186,11 +186,13 @@ class QueueRow:
 
     @property
     def draft(self) -> Draft:
-        return self.obj.draft  # type: ignore[no-any-return]
+        draft: Draft = self.obj.draft
+        return draft
 
     @property
     def url(self) -> str:
-        return self.obj.get_absolute_url()  # type: ignore[no-any-return]
+        url: str = self.obj.get_absolute_url()
+        return url
 
 
 @dataclass(frozen=True)

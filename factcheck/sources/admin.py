@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from factcheck.errors import FactcheckError
+from factcheck.http import authed_user
 from factcheck.sources.forms import SourceSettingsBaseForm
 from factcheck.sources.models import (
     Evidence,
@@ -74,7 +75,7 @@ class SourceSettingsAdmin(admin.ModelAdmin[SourceSettings]):
         # history under the admin's name, with the API key masked.
         saved = source_settings_save(
             newsroom=obj.newsroom,
-            by=request.user,  # type: ignore[arg-type]
+            by=authed_user(request),
             values=form.setting_values(),
         )
         obj.pk, obj.updated_at = saved.pk, saved.updated_at
@@ -117,7 +118,7 @@ class LookupAdmin(admin.ModelAdmin[Lookup]):
                 queued += len(
                     lookups_start(
                         claims=[lookups[0].claim],
-                        by=request.user,  # type: ignore[arg-type]
+                        by=authed_user(request),
                         sources=[x.source for x in lookups],
                     )
                 )
