@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -26,6 +25,7 @@ from factcheck.claims.access import get_claim_for_user
 from factcheck.claims.models import Claim
 from factcheck.claims.services import claim_approve, claim_send_back, claims_approve_bulk
 from factcheck.errors import ConflictError, FactcheckError
+from factcheck.htmx import Part, htmx_answer, render_parts
 from factcheck.http import AuthedHttpRequest
 from factcheck.insights.access import get_finding_for_user
 from factcheck.insights.models import Finding
@@ -118,13 +118,20 @@ def _row_action(request: AuthedHttpRequest) -> HttpResponse:
     except FactcheckError as exc:
         current = type(obj).objects.select_related("draft").get(pk=obj.pk)
         return _row_refused(request, queue_row(current), str(exc), note, back, status=422)
-    if not request.htmx:
-        messages.success(request, notice)
-        return redirect(_queue_url(back))
-    # The "N waiting" count follows the action (an approved verdict no longer waits).
-    waiting = queue_count(_newsrooms(request), QueueFilters.from_query(back))
-    response = _render_row(request, queue_row(obj), back, notice=notice, waiting=waiting)
-    return trigger_client_event(response, "queue-changed")
+    done = obj
+
+    def parts() -> list[Part]:
+        # The "N waiting" count follows the action (an approved verdict no longer waits).
+        waiting = queue_count(_newsrooms(request), QueueFilters.from_query(back))
+        return _row_parts(queue_row(done), back, notice=notice, waiting=waiting)
+
+    return htmx_answer(
+        request,
+        redirect_to=_queue_url(back),
+        parts=parts,
+        notice=notice,
+        events=["queue-changed"],
+    )
 
 
 def _act(
@@ -184,7 +191,8 @@ def _row_refused(
     with 409 (conflict) or 422."""
     row = dataclasses.replace(row, error=error, kept_note=note)
     if request.htmx:
-        return _render_row(request, row, back, notice=error, status=422)
+        html = render_parts(request, _row_parts(row, back, notice=error, error=True))
+        return HttpResponse(html, status=422)
     filters = QueueFilters.from_query(back)
     page = queue_page(newsroom_ids=_newsrooms(request), filters=filters)
     at = next((i for i, r in enumerate(page.rows) if r.key == row.key), None)
@@ -293,28 +301,27 @@ def _render_list(
     return render(request, f"{TEMPLATE}#queue-list" if partial else TEMPLATE, context)
 
 
-def _render_row(
-    request: AuthedHttpRequest,
+def _row_parts(
     row: QueueRow,
     back: QueryDict,
     *,
     notice: str,
-    status: int = 200,
+    error: bool = False,
     waiting: int | None = None,
-) -> HttpResponse:
+) -> list[Part]:
+    """The row with the flash line out of band, and the "N waiting" count when it changed."""
     context = {
         "row": row,
         "back": back.urlencode(),
         "notice": notice,
-        "flash_error": status != 200,
+        "flash_error": error,
         "oob": True,
         "bulk_url": reverse("reviews:queue_bulk"),
     }
-    html = render_to_string(f"{TEMPLATE}#row", context, request)
-    html += render_to_string(f"{TEMPLATE}#flash", context, request)
+    parts: list[Part] = [(f"{TEMPLATE}#row", context), (f"{TEMPLATE}#flash", context)]
     if waiting is not None:
-        html += render_to_string(f"{TEMPLATE}#waiting", {**context, "waiting": waiting}, request)
-    return HttpResponse(html, status=status)
+        parts.append((f"{TEMPLATE}#waiting", {**context, "waiting": waiting}))
+    return parts
 
 
 def _page_links(page: QueuePage) -> list[tuple[str, str | None, bool]]:

@@ -12,18 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
 
 from factcheck.analysis import checkworthiness
 from factcheck.errors import ConflictError
 from factcheck.history.selectors import settings_history
-from factcheck.htmx import render_parts
+from factcheck.htmx import Part, htmx_answer, render_parts
 from factcheck.http import AuthedHttpRequest
 from factcheck.insights.forms import ThresholdForm
 from factcheck.newsrooms.access import get_newsroom_for_admin
@@ -65,12 +63,18 @@ def source_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         status = 422 if request.htmx else 409
         return _render(request, newsroom, kept, error=str(exc), status=status, saved=saved)
     notice = "Source settings saved."
-    if not request.htmx:
-        messages.success(request, notice)
-        return redirect(request.path)
-    fresh = SourceSettingsForm(instance=source_settings_for(newsroom))
-    response = _render(request, newsroom, fresh, notice=notice)
-    return trigger_client_event(response, "source-settings-changed")
+
+    def parts() -> list[Part]:
+        fresh = SourceSettingsForm(instance=source_settings_for(newsroom))
+        return _parts(_context(newsroom, fresh, notice=notice))
+
+    return htmx_answer(
+        request,
+        redirect_to=request.path,
+        parts=parts,
+        notice=notice,
+        events=["source-settings-changed"],
+    )
 
 
 def _render(
@@ -78,12 +82,36 @@ def _render(
     newsroom: Newsroom,
     form: SourceSettingsForm,
     *,
-    notice: str = "",
     error: str = "",
     status: int = 200,
     saved: SourceSettings | None = None,
 ) -> HttpResponse:
-    context: dict[str, Any] = {
+    """The page, or with htmx its parts (422 when ``status`` is an error)."""
+    context = _context(newsroom, form, error=error, saved=saved)
+    if not request.htmx:
+        return render(request, PAGE, context, status=status)
+    return HttpResponse(
+        render_parts(request, _parts(context)), status=422 if status >= 400 else 200
+    )
+
+
+def _parts(context: dict[str, Any]) -> list[Part]:
+    context = {**context, "oob": True}
+    return [
+        (f"{PAGE}#{name}", context)
+        for name in ("settings-form", "settings-flash", "settings-history")
+    ]
+
+
+def _context(
+    newsroom: Newsroom,
+    form: SourceSettingsForm,
+    *,
+    notice: str = "",
+    error: str = "",
+    saved: SourceSettings | None = None,
+) -> dict[str, Any]:
+    return {
         "newsroom": newsroom,
         "form": form,
         "notice": notice,
@@ -98,9 +126,3 @@ def _render(
         "model_threshold": checkworthiness.load().threshold,
         "history": settings_history(newsroom.pk),
     }
-    if not request.htmx:
-        return render(request, PAGE, context, status=status)
-    context["oob"] = True
-    names = ("settings-form", "settings-flash", "settings-history")
-    html = render_parts(request, [(f"{PAGE}#{name}", context) for name in names])
-    return HttpResponse(html, status=422 if status >= 400 else 200)
