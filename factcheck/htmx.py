@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django_htmx.http import trigger_client_event
 
@@ -52,3 +52,33 @@ def htmx_answer(
         for event in events:
             trigger_client_event(response, event)
     return response
+
+
+def page_answer(
+    request: HtmxHttpRequest,
+    *,
+    template: str,
+    blocks: Iterable[str],
+    context: Callable[[], Mapping[str, Any]],
+    redirect_to: str,
+    notice: str = "",
+    error: str = "",
+    status: int = 422,
+    events: Iterable[str] = (),
+) -> HttpResponse:
+    """:func:`htmx_answer` for a page whose ``blocks`` are partials of ``template``: with htmx
+    those blocks, out of band; a plain post refused gets the whole page with ``status``."""
+
+    def parts() -> list[Part]:
+        shown = {**context(), "oob": True}
+        return [(f"{template}#{block}", shown) for block in blocks]
+
+    return htmx_answer(
+        request,
+        redirect_to=redirect_to,
+        parts=parts,
+        notice=notice,
+        error=error,
+        events=events,
+        page=lambda: render(request, template, dict(context()), status=status),
+    )

@@ -28,7 +28,7 @@ from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.models import Draft, Sentence
 from factcheck.drafts.selectors import active_claims, latest_revision, unit_view
 from factcheck.errors import ConflictError, FactcheckError
-from factcheck.htmx import Part, htmx_answer
+from factcheck.htmx import Part, htmx_answer, page_answer
 from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability, role_can
 from factcheck.reviews.forms import CommentForm
@@ -338,22 +338,16 @@ def _claim_answer(
 ) -> HttpResponse:
     """The answer to an action on claim ``pk``, read afresh (see the comment above)."""
     claim, _ = get_claim_for_user(request.user, pk)
-
-    def context(**oob: Any) -> dict[str, Any]:
-        return {**_claim_context(claim, error=error, notice=notice, **extra), **oob}
-
-    def parts() -> list[Part]:
-        shown = context(oob=True)
-        return [(f"claims/claim.html#{block}", shown) for block in blocks]
-
-    return htmx_answer(
+    return page_answer(
         request,
+        template="claims/claim.html",
+        blocks=blocks,
+        context=lambda: _claim_context(claim, error=error, notice=notice, **extra),
         redirect_to=claim.get_absolute_url() + anchor,
-        parts=parts,
         notice=notice,
         error=error,
+        status=status,
         events=["claim-changed"],
-        page=lambda: render(request, "claims/claim.html", context(), status=status),
     )
 
 

@@ -28,7 +28,7 @@ from factcheck.drafts.selectors import draft_page, latest_revision
 from factcheck.drafts.views import draft_context
 from factcheck.errors import ConflictError, FactcheckError
 from factcheck.history.selectors import settings_history
-from factcheck.htmx import Part, htmx_answer
+from factcheck.htmx import Part, htmx_answer, page_answer
 from factcheck.http import AuthedHttpRequest
 from factcheck.insights.access import get_finding_for_user
 from factcheck.insights.forms import FindingActionForm, FindingTaskForm, ThresholdForm
@@ -314,18 +314,16 @@ def _finding_answer(
         fresh, role = get_finding_for_user(request.user, finding.pk)  # afresh, with its task
         return {**_finding_context(fresh, role, **extra), "notice": notice, "error": error}
 
-    def parts() -> list[Part]:
-        shown = {**context(), "oob": True}
-        return [(f"{FINDING_PAGE}#{name}", shown) for name in ("finding-main", "finding-flash")]
-
-    return htmx_answer(
+    return page_answer(
         request,
+        template=FINDING_PAGE,
+        blocks=("finding-main", "finding-flash"),
+        context=context,
         redirect_to=finding.get_absolute_url(),
-        parts=parts,
         notice=notice,
         error=error,
+        status=status,
         events=["finding-changed", *events],
-        page=lambda: render(request, FINDING_PAGE, context(), status=status),
     )
 
 

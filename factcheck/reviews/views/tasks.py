@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.errors import ConflictError, FactcheckError
-from factcheck.htmx import Part, htmx_answer
+from factcheck.htmx import page_answer
 from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability
 from factcheck.reviews import task_selectors
@@ -266,20 +266,16 @@ def _answer(
     if chosen is not None:
         extra["chosen"] = chosen
 
-    def parts() -> list[Part]:
-        context = _context(request, task, **extra, oob=True)
-        return [(f"{PAGE}#{block}", context) for block in blocks]
-
-    return htmx_answer(
+    return page_answer(
         request,
+        template=PAGE,
+        blocks=blocks,
+        context=lambda: _context(request, task, **extra),
         redirect_to=task.get_absolute_url() + anchor,
-        parts=parts,
         notice=notice,
         error=error,
+        status=status,
         events=["task-changed"],
-        page=lambda: render(
-            request, "reviews/task.html", _context(request, task, **extra), status=status
-        ),
     )
 
 
