@@ -270,7 +270,8 @@ def parsed(text: str, doc: Doc | None) -> Doc:
         length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
         if length == len(text):
             return doc
-    return nlp.parse([text])[0]
+    parsed: Doc = nlp.parse([text])[0]
+    return parsed
 
 
 def non_overlapping(candidates: list[Span]) -> list[Span]:

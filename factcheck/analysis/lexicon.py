@@ -47,4 +47,4 @@ def is_title_case(text: str) -> bool:
     if len(words) < 2:
         return False
     # A sentence full of names still lower-cases its verbs and nouns; a title does not.
-    return sum(w[0].isupper() for w in words) >= 0.9 * len(words)
+    return bool(sum(w[0].isupper() for w in words) >= 0.9 * len(words))

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from factcheck.analysis import conflicts, findings, findings_eval, nlp
+from factcheck.analysis.normalise import normalise_text
 
 STRENGTHS = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(2, 19))
@@ -83,7 +84,7 @@ def _is_planted(
     wa = units[c.a.unit][c.a.span[0] : c.a.span[1]].strip()
     wb = units[c.b.unit][c.b.span[0] : c.b.span[1]].strip()
     for d in planted:
-        xa, xb = findings_eval.normalise(d["a"]), findings_eval.normalise(d["b"])
+        xa, xb = normalise_text(d["a"]), normalise_text(d["b"])
         if (wa in xa and wb in xb) or (wa in xb and wb in xa):
             return any(x in units[c.a.unit] or x in units[c.b.unit] for x in (xa, xb))
     return False

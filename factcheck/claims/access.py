@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 def get_claim_for_user(
     user: User | AnonymousUser, pk: int, capability: Capability = Capability.VIEW
-) -> Claim:
-    """The claim with its draft, newsroom and sentence and the user's ``role``, in one query
+) -> tuple[Claim, str]:
+    """The claim with its draft, newsroom and sentence and the user's role, in one query
     (see ``get_for_member``: 404 for non-members, 403 for a role without ``capability``)."""
     return get_for_member(
         Claim.objects.select_related("draft__newsroom", "sentence"),

@@ -3,13 +3,15 @@ it changes through the services, which check the state machine and record the hi
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
 from factcheck.claims.models import Claim, EvidenceLink
 
 
-class EvidenceLinkInline(admin.TabularInline):
+class EvidenceLinkInline(admin.TabularInline[EvidenceLink, Any]):
     model = EvidenceLink
     fields = ("url", "note", "added_by", "created_at")
     readonly_fields = fields
@@ -21,7 +23,7 @@ class EvidenceLinkInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(admin.ModelAdmin[Claim]):
     list_display = ["short_text", "draft", "status", "verdict", "created_by", "created_at"]
     list_filter = ["status", "verdict", "draft__newsroom", "created_at"]
     search_fields = ["text", "draft__title", "rationale"]

@@ -4,13 +4,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import trigger_client_event
 
 from factcheck.claims.access import get_claim_for_user
 from factcheck.claims.forms import ClaimEditForm, ProposeForm, SendBackForm, VersionForm
@@ -31,18 +28,23 @@ from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.models import Draft, Sentence
 from factcheck.drafts.selectors import active_claims, latest_revision, unit_view
 from factcheck.errors import ConflictError, FactcheckError
+from factcheck.htmx import Part, htmx_answer, page_answer
+from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability, role_can
 from factcheck.reviews.forms import CommentForm
 from factcheck.reviews.services import comment_add
 from factcheck.reviews.task_selectors import claim_page
+from factcheck.text import first_error
+
+PAGE = "drafts/draft.html"
 
 
 @login_required
 @require_POST
-def claims_update(request: HttpRequest, pk: int) -> HttpResponse:
+def claims_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Mark or unmark: ``mark``/``unmark`` = a unit index, ``unmark_claim`` = a claim id,
     ``start`` + ``end`` = a span of the current revision's text."""
-    draft = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    draft, role = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
     revision = latest_revision(draft)
     post = request.POST
     try:
@@ -50,59 +52,67 @@ def claims_update(request: HttpRequest, pk: int) -> HttpResponse:
             sentence = _sentence(revision.pk, post.get("mark", post.get("unmark", "")))
             sentence.revision = revision
             if "mark" in post:
-                claim = claim_mark_sentence(sentence=sentence, by=request.user)  # type: ignore[arg-type]
+                claim = claim_mark_sentence(sentence=sentence, by=request.user)
             else:
                 claim = get_object_or_404(
                     Claim, sentence=sentence, start=sentence.start, end=sentence.end
                 )
-                claim = claim_unmark(claim=claim, by=request.user)  # type: ignore[arg-type]
+                claim = claim_unmark(claim=claim, by=request.user)
         elif "unmark_claim" in post:
             claim = get_object_or_404(Claim, pk=_int(post["unmark_claim"]), draft=draft)
-            claim = claim_unmark(claim=claim, by=request.user)  # type: ignore[arg-type]
+            claim = claim_unmark(claim=claim, by=request.user)
         elif "start" in post and "end" in post:
             claim = claim_mark(
                 revision=revision,
                 start=_int(post["start"]),
                 end=_int(post["end"]),
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         else:
             return HttpResponseBadRequest(
                 "Say what to mark: mark, unmark, unmark_claim or start+end."
             )
     except FactcheckError as exc:  # refused marks, illegal moves, conflicts: all readable
-        return _answer(request, draft, None, error=str(exc))
-    return _answer(request, draft, claim)
+        return _answer(request, draft, role, None, error=str(exc))
+    return _answer(request, draft, role, claim)
 
 
 def _answer(
-    request: HttpRequest, draft: Draft, claim: Claim | None, *, error: str = ""
+    request: AuthedHttpRequest,
+    draft: Draft,
+    role: str,
+    claim: Claim | None,
+    *,
+    error: str = "",
 ) -> HttpResponse:
-    if not request.htmx:  # type: ignore[attr-defined]
-        if error:
-            messages.error(request, error)
-        anchor = f"#u-{claim.sentence.index}" if claim else ""
-        return redirect(draft.get_absolute_url() + anchor)
-    context = {
-        "draft": draft,
-        "can_mark": True,
-        "can_assign": role_can(draft.role, Capability.ASSIGN),  # type: ignore[attr-defined]
-        "oob": True,
-        "error": error,
-        "notice": _notice(claim),
-        "claims": active_claims(latest_revision(draft)),
-    }
-    parts = []
-    if claim is not None:
-        parts.append(
-            render_to_string(
-                "drafts/draft.html#unit", {**context, "unit": unit_view(claim.sentence)}, request
-            )
+    """Without htmx, back to the unit (a message only on refusal); with htmx, the unit, the
+    claims panel and the flash, out of band."""
+
+    def parts() -> list[Part]:
+        context = {
+            "draft": draft,
+            "can_mark": True,
+            "can_assign": role_can(role, Capability.ASSIGN),
+            "oob": True,
+            "error": error,
+            "notice": _notice(claim),
+            "claims": active_claims(latest_revision(draft)),
+        }
+        unit = (
+            []
+            if claim is None
+            else [(f"{PAGE}#unit", {**context, "unit": unit_view(claim.sentence)})]
         )
-    parts.append(render_to_string("drafts/draft.html#claims-panel", context, request))
-    parts.append(render_to_string("drafts/draft.html#flash", context, request))
-    response = HttpResponse("".join(parts), status=422 if error else 200)
-    return trigger_client_event(response, "claims-changed") if not error else response
+        return [*unit, (f"{PAGE}#claims-panel", context), (f"{PAGE}#flash", context)]
+
+    anchor = f"#u-{claim.sentence.index}" if claim else ""
+    return htmx_answer(
+        request,
+        redirect_to=draft.get_absolute_url() + anchor,
+        parts=parts,
+        error=error,
+        events=["claims-changed"],
+    )
 
 
 def _notice(claim: Claim | None) -> str:
@@ -137,27 +147,27 @@ FORM_IDS = {"propose_form": "propose_%s", "send_back_form": "back_%s", "edit_for
 
 @login_required
 @require_GET
-def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_claim_for_user(request.user, pk)
+def claim_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    claim, _ = get_claim_for_user(request.user, pk)
     context = _claim_context(claim)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "claims/claim.html#claim-main", context)
     return render(request, "claims/claim.html", context)
 
 
 @login_required
 @require_POST
-def claim_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_propose_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """POST ``verdict``, ``rationale``, ``url_N``/``note_N`` evidence rows and ``version``."""
-    claim = get_claim_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
+    claim, _ = get_claim_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
     form = ProposeForm(request.POST, auto_id=FORM_IDS["propose_form"])
     if not form.is_valid():
-        return _claim_answer(request, claim.pk, error=_first_error(form), propose_form=form)
+        return _claim_answer(request, claim.pk, error=first_error(form), propose_form=form)
     values = form.cleaned_data
     try:
         claim = claim_propose(
             claim=claim,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             verdict=values["verdict"],
             rationale=values["rationale"],
             links=values["links"],
@@ -174,15 +184,15 @@ def claim_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def claim_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_claim_for_user(request.user, pk, Capability.APPROVE)
+def claim_approve_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    claim, _ = get_claim_for_user(request.user, pk, Capability.APPROVE)
     form = VersionForm(request.POST)
     if not form.is_valid():
-        return _claim_answer(request, claim.pk, error=_first_error(form))
+        return _claim_answer(request, claim.pk, error=first_error(form))
     try:
         claim = claim_approve(
             claim=claim,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             expected_version=form.cleaned_data["version"],
         )
     except ConflictError as exc:
@@ -194,16 +204,16 @@ def claim_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def claim_send_back_view(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_send_back_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """POST ``note`` (why) and ``version``: the proposal goes back to the checker."""
-    claim = get_claim_for_user(request.user, pk, Capability.APPROVE)
+    claim, _ = get_claim_for_user(request.user, pk, Capability.APPROVE)
     form = SendBackForm(request.POST, auto_id=FORM_IDS["send_back_form"])
     if not form.is_valid():
-        return _claim_answer(request, claim.pk, error=_first_error(form), send_back_form=form)
+        return _claim_answer(request, claim.pk, error=first_error(form), send_back_form=form)
     try:
         claim_send_back(
             claim=claim,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             note=form.cleaned_data["note"],
             expected_version=form.cleaned_data["version"],
         )
@@ -217,19 +227,19 @@ def claim_send_back_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def claim_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """POST ``text``, ``verdict``, ``rationale`` and ``version``. Editing an approved claim's
     wording or verdict sends it back for review (the service does that)."""
-    claim = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    claim, _ = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
     form = ClaimEditForm(request.POST, auto_id=FORM_IDS["edit_form"])
     if not form.is_valid():
-        return _claim_answer(request, claim.pk, error=_first_error(form), edit_form=form)
+        return _claim_answer(request, claim.pk, error=first_error(form), edit_form=form)
     values = form.cleaned_data
     was_approved = claim.status == Claim.Status.APPROVED
     try:
         edited = claim_edit(
             claim=claim,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             expected_version=values["version"],
             text=values["text"],
             verdict=values["verdict"],
@@ -248,8 +258,8 @@ def claim_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def claim_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
+def claim_dismiss_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    claim, _ = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
     if claim.status == Claim.Status.DISMISSED:  # a repeated click: nothing left to do
         return _claim_answer(request, claim.pk, notice="Already dismissed.")
     return _claim_move(request, claim, claim_dismiss, "Dismissed. Restore it at any time.")
@@ -257,8 +267,8 @@ def claim_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def claim_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
+def claim_restore_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    claim, _ = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
     if claim.status != Claim.Status.DISMISSED:  # a repeated click: nothing left to do
         return _claim_answer(request, claim.pk, notice="Not dismissed: nothing to restore.")
     return _claim_move(request, claim, claim_restore, "Restored: the claim is unchecked again.")
@@ -266,16 +276,16 @@ def claim_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def claim_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_comment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """POST ``body``; ``@username`` of a newsroom member notifies them."""
-    claim = get_claim_for_user(request.user, pk, Capability.COMMENT)
+    claim, _ = get_claim_for_user(request.user, pk, Capability.COMMENT)
     form = CommentForm(request.POST)
     body = request.POST.get("body", "")
     if not form.is_valid():
-        error = _first_error(form)
+        error = first_error(form)
         return _claim_answer(request, claim.pk, COMMENT_BLOCKS, error=error, body=body)
     try:
-        comment_add(by=request.user, body=form.cleaned_data["body"], claim=claim)  # type: ignore[arg-type]
+        comment_add(by=request.user, body=form.cleaned_data["body"], claim=claim)
     except FactcheckError as exc:
         return _claim_answer(request, claim.pk, COMMENT_BLOCKS, error=str(exc), body=body)
     return _claim_answer(
@@ -284,11 +294,11 @@ def claim_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _claim_move(
-    request: HttpRequest, claim: Claim, service: Callable[..., Claim], notice: str
+    request: AuthedHttpRequest, claim: Claim, service: Callable[..., Claim], notice: str
 ) -> HttpResponse:
     form = VersionForm(request.POST)
     if not form.is_valid():
-        return _claim_answer(request, claim.pk, error=_first_error(form))
+        return _claim_answer(request, claim.pk, error=first_error(form))
     try:
         service(claim=claim, by=request.user, expected_version=form.cleaned_data["version"])
     except ConflictError as exc:
@@ -316,7 +326,7 @@ def _claim_context(claim: Claim, **extra: Any) -> dict[str, Any]:
 
 
 def _claim_answer(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     pk: int,
     blocks: tuple[str, ...] = CLAIM_BLOCKS,
     *,
@@ -327,18 +337,18 @@ def _claim_answer(
     **extra: Any,
 ) -> HttpResponse:
     """The answer to an action on claim ``pk``, read afresh (see the comment above)."""
-    claim = get_claim_for_user(request.user, pk)
-    if not error and not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, notice)
-        return redirect(claim.get_absolute_url() + anchor)
-    context = _claim_context(claim, error=error, notice=notice, **extra)
-    if not request.htmx:  # type: ignore[attr-defined]
-        return render(request, "claims/claim.html", context, status=status)
-    context["oob"] = True
-    html = "".join(render_to_string(f"claims/claim.html#{b}", context, request) for b in blocks)
-    if error:
-        return HttpResponse(html, status=422)
-    return trigger_client_event(HttpResponse(html), "claim-changed")
+    claim, _ = get_claim_for_user(request.user, pk)
+    return page_answer(
+        request,
+        template="claims/claim.html",
+        blocks=blocks,
+        context=lambda: _claim_context(claim, error=error, notice=notice, **extra),
+        redirect_to=claim.get_absolute_url() + anchor,
+        notice=notice,
+        error=error,
+        status=status,
+        events=["claim-changed"],
+    )
 
 
 FormT = TypeVar("FormT", bound=forms.Form)
@@ -352,7 +362,3 @@ def _rebind(form_class: type[FormT], name: str, data: QueryDict, version: int) -
     form = form_class(data, auto_id=FORM_IDS[name])
     form.is_valid()
     return form
-
-
-def _first_error(form: forms.Form) -> str:
-    return next((str(e) for errors in form.errors.values() for e in errors), "Check the form.")

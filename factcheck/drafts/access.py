@@ -27,8 +27,8 @@ def get_draft_for_user(
     user: User | AnonymousUser,
     pk: int,
     capability: Capability = Capability.VIEW,
-) -> Draft:
-    """The draft with its newsroom and the user's ``role`` on it, in one query (see
+) -> tuple[Draft, str]:
+    """The draft with its newsroom and the user's role on it, in one query (see
     ``get_for_member``: 404 for non-members, 403 for a role without ``capability``)."""
     return get_for_member(
         Draft.objects.select_related("newsroom"), pk, user, capability, newsroom_path="newsroom"

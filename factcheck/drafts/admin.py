@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Substr
@@ -16,7 +18,7 @@ class KeepWorkMixin:
         return False
 
 
-class RevisionInline(admin.TabularInline):
+class RevisionInline(admin.TabularInline[Revision, Any]):
     model = Revision
     fields = ("number", "source", "filename", "created_by", "created_at")
     readonly_fields = fields
@@ -26,7 +28,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Draft)
-class DraftAdmin(KeepWorkMixin, admin.ModelAdmin):
+class DraftAdmin(KeepWorkMixin, admin.ModelAdmin[Draft]):
     list_display = [
         "title",
         "newsroom",
@@ -50,11 +52,11 @@ class DraftAdmin(KeepWorkMixin, admin.ModelAdmin):
 
     @admin.display(description="Revisions", ordering="revision_total")
     def revision_count(self, obj: Draft) -> int:
-        return obj.revision_total  # type: ignore[attr-defined]
+        return int(getattr(obj, "revision_total"))  # noqa: B009 (an annotation, not a field)
 
 
 @admin.register(Revision)
-class RevisionAdmin(KeepWorkMixin, admin.ModelAdmin):
+class RevisionAdmin(KeepWorkMixin, admin.ModelAdmin[Revision]):
     list_display = ["draft", "number", "source", "filename", "created_by", "created_at"]
     list_filter = ["source", "draft__newsroom", "created_at"]
     search_fields = ["draft__title", "filename", "text"]
@@ -63,7 +65,7 @@ class RevisionAdmin(KeepWorkMixin, admin.ModelAdmin):
 
 
 @admin.register(Sentence)
-class SentenceAdmin(KeepWorkMixin, admin.ModelAdmin):
+class SentenceAdmin(KeepWorkMixin, admin.ModelAdmin[Sentence]):
     list_display = ["revision", "index", "kind", "block", "start", "end", "excerpt"]
     list_filter = ["kind", "revision__draft__newsroom"]
     search_fields = ["revision__draft__title"]
@@ -82,4 +84,5 @@ class SentenceAdmin(KeepWorkMixin, admin.ModelAdmin):
 
     @admin.display(description="Text")
     def excerpt(self, obj: Sentence) -> str:
-        return obj.excerpt_text[: obj.end - obj.start]  # type: ignore[attr-defined]
+        excerpt: str = getattr(obj, "excerpt_text")  # noqa: B009 (an annotation, not a field)
+        return excerpt[: obj.end - obj.start]

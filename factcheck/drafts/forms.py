@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -39,7 +39,7 @@ class DraftForm(forms.Form):
 
     def __init__(self, *args: Any, newsrooms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["newsroom"].queryset = newsrooms  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Newsroom]", self.fields["newsroom"]).queryset = newsrooms
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -386,7 +386,7 @@ def draft_export(draft: Draft) -> dict[str, Any]:
                     _username(c.reviewed_by) if c.status == Claim.Status.APPROVED else None
                 ),
                 "approved_at": (_iso(c.reviewed_at) if c.status == Claim.Status.APPROVED else None),
-                "evidence": [_evidence(e) for e in c.evidence.all()],  # type: ignore[attr-defined]
+                "evidence": [_evidence(e) for e in c.evidence.all()],
             }
             for c in claims
         ],

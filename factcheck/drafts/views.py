@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,13 +23,14 @@ from factcheck.drafts.services import (
     upload_check_size,
 )
 from factcheck.errors import ConflictError
+from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability, newsrooms_where, role_can
 from factcheck.reviews.task_selectors import draft_tasks
 
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
     drafts = dashboard_drafts(request.user).filter(archived_at__isnull=not archived)
     can_load = newsrooms_where(request.user, Capability.LOAD_DRAFT).exists()
@@ -41,7 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def draft_new(request: HttpRequest) -> HttpResponse:
+def draft_new(request: AuthedHttpRequest) -> HttpResponse:
     newsrooms = newsrooms_where(request.user, Capability.LOAD_DRAFT)
     form = DraftForm(request.POST or None, request.FILES or None, newsrooms=newsrooms)
     if request.method == "POST" and form.is_valid():
@@ -49,7 +50,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
             text, upload, source = _draft_input(form)
             draft = draft_import(
                 newsroom=form.cleaned_data["newsroom"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 title=form.cleaned_data["title"],
                 deadline=form.cleaned_data["deadline"],
                 text=text,
@@ -75,14 +76,14 @@ def _draft_input(form: DraftForm) -> tuple[str | None, Upload | None, str]:
 
 @login_required
 @require_GET
-def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request.user, pk)
-    return render(request, "drafts/draft.html", draft_context(draft, draft_page(draft)))
+def draft_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    draft, role = get_draft_for_user(request.user, pk)
+    return render(request, "drafts/draft.html", draft_context(draft, role, draft_page(draft)))
 
 
-def draft_context(draft: Draft, page: DraftPage) -> dict[str, Any]:
-    """What drafts/draft.html needs, for the page and for its fragments (insights.views)."""
-    role = draft.role  # type: ignore[attr-defined]
+def draft_context(draft: Draft, role: str, page: DraftPage) -> dict[str, Any]:
+    """What drafts/draft.html needs, for the page and for its fragments (insights.views);
+    ``role`` is the user's role in the draft's newsroom."""
     return {
         "draft": draft,
         "page": page,
@@ -99,8 +100,8 @@ def draft_context(draft: Draft, page: DraftPage) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def draft_export_json(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request.user, pk)
+def draft_export_json(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    draft, _ = get_draft_for_user(request.user, pk)
     body = json.dumps(draft_export(draft), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="draft-{draft.pk}.json"'
@@ -109,8 +110,8 @@ def draft_export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request.user, pk, Capability.EDIT_DRAFT)
+def draft_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    draft, _ = get_draft_for_user(request.user, pk, Capability.EDIT_DRAFT)
     initial = {"title": draft.title, "deadline": draft.deadline, "version": draft.version}
     form = DraftEditForm(request.POST or None, initial=initial)
     conflict = None
@@ -118,7 +119,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             draft_update(
                 draft=draft,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 expected_version=form.cleaned_data["version"],
                 title=form.cleaned_data["title"],
                 deadline=form.cleaned_data["deadline"],
@@ -138,17 +139,17 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def draft_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request.user, pk, Capability.EDIT_DRAFT)
-    draft_archive(draft=draft, by=request.user)  # type: ignore[arg-type]
+def draft_archive_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    draft, _ = get_draft_for_user(request.user, pk, Capability.EDIT_DRAFT)
+    draft_archive(draft=draft, by=request.user)
     messages.success(request, f"Archived “{draft.title}”. It can be restored from Archived drafts.")
     return redirect(draft)
 
 
 @login_required
 @require_POST
-def draft_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request.user, pk, Capability.EDIT_DRAFT)
-    draft_restore(draft=draft, by=request.user)  # type: ignore[arg-type]
+def draft_restore_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    draft, _ = get_draft_for_user(request.user, pk, Capability.EDIT_DRAFT)
+    draft_restore(draft=draft, by=request.user)
     messages.success(request, f"Restored “{draft.title}”.")
     return redirect(draft)

@@ -9,7 +9,7 @@ from factcheck.history.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_display = ["created_at", "actor", "newsroom", "draft", "object_type", "action", "summary"]
     list_filter = ["object_type", "action", "newsroom", "created_at"]
     search_fields = ["summary", "actor__username", "draft__title"]

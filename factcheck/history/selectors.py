@@ -69,8 +69,8 @@ def timeline_page(
     """
     page = Paginator(draft_timeline(draft, kind=kind), per_page).get_page(number)
     for entry in page.object_list:
-        entry.url = entry_url(entry)  # type: ignore[attr-defined]
-        entry.change_list = [  # type: ignore[attr-defined]
+        entry.url = entry_url(entry)
+        entry.change_list = [
             Change(field, *_pair(value)) for field, value in (entry.changes or {}).items()
         ]
     return page

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def get_finding_for_user(
     user: User | AnonymousUser, pk: int, capability: Capability = Capability.VIEW
-) -> Finding:
+) -> tuple[Finding, str]:
     return get_for_member(
         Finding.objects.select_related(
             "draft__newsroom", "revision", "sentence_a", "sentence_b", "task"

@@ -376,7 +376,9 @@ def finding_reopen(
     return _change(current, by, {"status": F.OPEN, "decided_by": None}, "reopened", "Reopened")
 
 
-def _change(finding: Finding, by: User | None, values: dict, action: str, verb: str) -> Finding:
+def _change(
+    finding: Finding, by: User | None, values: dict[str, Any], action: str, verb: str
+) -> Finding:
     changes = {
         k: (getattr(finding, k), v) for k, v in values.items() if k in ("status", "decided_by")
     }

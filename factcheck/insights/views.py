@@ -15,13 +15,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRefresh, trigger_client_event
+from django_htmx.http import HttpResponseClientRefresh
 
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.models import Draft, Revision, Sentence
@@ -29,6 +28,8 @@ from factcheck.drafts.selectors import draft_page, latest_revision
 from factcheck.drafts.views import draft_context
 from factcheck.errors import ConflictError, FactcheckError
 from factcheck.history.selectors import settings_history
+from factcheck.htmx import Part, htmx_answer, page_answer
+from factcheck.http import AuthedHttpRequest
 from factcheck.insights.access import get_finding_for_user
 from factcheck.insights.forms import FindingActionForm, FindingTaskForm, ThresholdForm
 from factcheck.insights.models import Finding
@@ -44,8 +45,8 @@ from factcheck.insights.services import (
     suggestions_confirm,
     suggestions_dismiss,
 )
-from factcheck.newsrooms.access import Capability, role_can
-from factcheck.sources.views.settings import newsroom_for_admin
+from factcheck.newsrooms.access import Capability, get_newsroom_for_admin, role_can
+from factcheck.text import first_error, short
 
 DRAFT_PAGE = "drafts/draft.html"
 FINDING_PAGE = "insights/finding.html"
@@ -58,11 +59,11 @@ BULK = {"confirm", "dismiss", "confirm_all"}
 
 @login_required
 @require_POST
-def suggestions_update(request: HttpRequest, pk: int) -> HttpResponse:
+def suggestions_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One unit: ``confirm`` (or ``mark``, the unit's own button), ``dismiss`` or ``restore`` =
     its index. Several: ``bulk`` = confirm | dismiss with the ``units`` ticked, or confirm_all
     (every current suggestion)."""
-    draft = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    draft, role = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
     revision = latest_revision(draft)
     revision.draft = draft
     post = request.POST
@@ -85,34 +86,34 @@ def suggestions_update(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         return HttpResponseBadRequest("Say what to do: confirm, dismiss, restore or bulk.")
     if not sentences:
-        return _draft_answer(request, draft, error="Select at least one suggestion first.")
+        return _draft_answer(request, draft, role, error="Select at least one suggestion first.")
     by = request.user
     try:
         if action == "confirm":
-            suggestions_confirm(sentences=sentences, by=by)  # type: ignore[arg-type]
+            suggestions_confirm(sentences=sentences, by=by)
             notice = _count(len(sentences), "suggestion") + " confirmed as claims."
             if len(sentences) == 1:
                 # The mark endpoint's words: confirming a suggestion is marking it.
-                notice = f"Marked: “{_short(_text(revision, sentences[0]))}”"
+                notice = f"Marked: “{short(_text(revision, sentences[0]))}”"
         else:
             dismissed = action == "dismiss"
-            suggestions_dismiss(sentences=sentences, by=by, dismissed=dismissed)  # type: ignore[arg-type]
+            suggestions_dismiss(sentences=sentences, by=by, dismissed=dismissed)
             verb = "dismissed" if dismissed else "restored"
             notice = f"{_count(len(sentences), 'suggestion')} {verb}."
     except FactcheckError as exc:
-        return _draft_answer(request, draft, error=str(exc))
+        return _draft_answer(request, draft, role, error=str(exc))
     anchor = f"#u-{sentences[0].index}" if len(sentences) == 1 else "#suggestions-panel"
     return _draft_answer(
-        request, draft, notice=notice, units=[s.index for s in sentences], anchor=anchor
+        request, draft, role, notice=notice, units=[s.index for s in sentences], anchor=anchor
     )
 
 
 @login_required
 @require_POST
-def quote_task(request: HttpRequest, pk: int) -> HttpResponse:
+def quote_task(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """``unit`` = the index of a quoted sentence: “Confirm Kamo said this” becomes a task linked
     to it (its claim is marked when it is not one yet); a second click finds the same task."""
-    draft = get_draft_for_user(request.user, pk, Capability.ASSIGN)
+    draft, role = get_draft_for_user(request.user, pk, Capability.ASSIGN)
     revision = latest_revision(draft)
     revision.draft = draft
     sentences = _sentences(revision, [request.POST.get("unit", "")])
@@ -120,12 +121,13 @@ def quote_task(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("Say which quoted sentence: unit = its index.")
     sentence = sentences[0]
     try:
-        task = quote_task_create(sentence=sentence, by=request.user)  # type: ignore[arg-type]
+        task = quote_task_create(sentence=sentence, by=request.user)
     except FactcheckError as exc:
-        return _draft_answer(request, draft, error=str(exc))
+        return _draft_answer(request, draft, role, error=str(exc))
     return _draft_answer(
         request,
         draft,
+        role,
         notice=f"Task “{task.title}” is ready.",
         units=[sentence.index],
         anchor=f"#u-{sentence.index}",
@@ -143,8 +145,9 @@ def _sentences(revision: Revision, raw: Iterable[str]) -> list[Sentence]:
 
 
 def _draft_answer(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     draft: Draft,
+    role: str,
     *,
     notice: str = "",
     error: str = "",
@@ -153,30 +156,28 @@ def _draft_answer(
     task_url: str = "",
     events: Iterable[str] = ("claims-changed",),
 ) -> HttpResponse:
-    if not request.htmx:  # type: ignore[attr-defined]
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, notice)
-        return redirect(draft.get_absolute_url() + anchor)
-    page = draft_page(draft)
-    context = {**draft_context(draft, page), "oob": True, "error": error, "notice": notice}
-    context["task_url"] = task_url
-    wanted = set(units)
-    parts = [
-        render_to_string(f"{DRAFT_PAGE}#unit", {**context, "unit": unit}, request)
-        for block in page.blocks
-        for unit in block.units
-        if unit.index in wanted
-    ]
-    for name in ("suggestions-panel", "claims-panel", "draft-tasks", "flash"):
-        parts.append(render_to_string(f"{DRAFT_PAGE}#{name}", context, request))
-    response = HttpResponse("".join(parts), status=422 if error else 200)
-    if error:
-        return response
-    for event in events:
-        trigger_client_event(response, event)
-    return response
+    def parts() -> list[Part]:
+        page = draft_page(draft)
+        context = {**draft_context(draft, role, page), "oob": True, "error": error}
+        context.update(notice=notice, task_url=task_url)
+        wanted = set(units)
+        changed: list[Part] = [
+            (f"{DRAFT_PAGE}#unit", {**context, "unit": unit})
+            for block in page.blocks
+            for unit in block.units
+            if unit.index in wanted
+        ]
+        names = ("suggestions-panel", "claims-panel", "draft-tasks", "flash")
+        return changed + [(f"{DRAFT_PAGE}#{name}", context) for name in names]
+
+    return htmx_answer(
+        request,
+        redirect_to=draft.get_absolute_url() + anchor,
+        parts=parts,
+        notice=notice,
+        error=error,
+        events=events,
+    )
 
 
 # --- The analysis -------------------------------------------------------------------------------
@@ -185,13 +186,13 @@ def _draft_answer(
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def analysis(request: HttpRequest, pk: int) -> HttpResponse:
+def analysis(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """GET: the progress line (htmx polls it every second while the analysis runs; once it has
     finished the page reloads to show the results). POST: analyse the latest revision again."""
     if request.method == "GET":
-        draft = get_draft_for_user(request.user, pk)
+        draft, role = get_draft_for_user(request.user, pk)
         revision = latest_revision(draft)
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not request.htmx:
             return redirect(draft.get_absolute_url() + "#analysis")
         if revision.analysis in (Revision.Analysis.DONE, Revision.Analysis.FAILED):
             return HttpResponseClientRefresh()
@@ -199,10 +200,10 @@ def analysis(request: HttpRequest, pk: int) -> HttpResponse:
             "draft": draft,
             "revision": revision,
             "unit_count": revision.sentences.count(),
-            "can_mark": role_can(draft.role, Capability.MARK_CLAIMS),  # type: ignore[attr-defined]
+            "can_mark": role_can(role, Capability.MARK_CLAIMS),
         }
         return render(request, f"{DRAFT_PAGE}#analysis", context)
-    draft = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    draft, _ = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
     revision = latest_revision(draft)
     revision.draft = draft
     if revision.analysis in (Revision.Analysis.PENDING, Revision.Analysis.RUNNING):
@@ -222,15 +223,15 @@ def analysis(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = get_finding_for_user(request.user, pk)
-    return render(request, FINDING_PAGE, _finding_context(request, finding))
+def finding_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    finding, role = get_finding_for_user(request.user, pk)
+    return render(request, FINDING_PAGE, _finding_context(finding, role))
 
 
 @login_required
 @require_POST
-def finding_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = get_finding_for_user(request.user, pk, Capability.ASSIGN)
+def finding_dismiss_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    finding, _ = get_finding_for_user(request.user, pk, Capability.ASSIGN)
     if finding.status == Finding.Status.DISMISSED:  # a repeated click: nothing left to do
         return _finding_answer(request, finding, notice="Already dismissed.")
     return _finding_move(request, finding, finding_dismiss, "Dismissed. Reopen it at any time.")
@@ -238,8 +239,8 @@ def finding_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def finding_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = get_finding_for_user(request.user, pk, Capability.ASSIGN)
+def finding_reopen_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    finding, _ = get_finding_for_user(request.user, pk, Capability.ASSIGN)
     if finding.status != Finding.Status.DISMISSED:  # a repeated click: nothing left to do
         return _finding_answer(request, finding, notice="Not dismissed: nothing to reopen.")
     return _finding_move(request, finding, finding_reopen, "Reopened: it blocks clearance again.")
@@ -247,19 +248,19 @@ def finding_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def finding_task_view(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_task_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The finding becomes a task titled after it, linked to the claims of both sentences; then
     the task page (htmx: the finding page in place, with a link to the task)."""
-    finding = get_finding_for_user(request.user, pk, Capability.ASSIGN)
+    finding, _ = get_finding_for_user(request.user, pk, Capability.ASSIGN)
     if finding.status == Finding.Status.TASKED and finding.task is not None:  # a repeat
         return _finding_task_answer(request, finding, "This finding is a task already.")
     form = FindingTaskForm(request.POST, newsroom=finding.draft.newsroom)
     if not form.is_valid():
-        return _finding_answer(request, finding, error=_first_error(form), task_form=form)
+        return _finding_answer(request, finding, error=first_error(form), task_form=form)
     try:
         task = finding_task_create(
             finding=finding,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             assignee=form.cleaned_data["assignee"],
             expected_version=form.cleaned_data["version"],
         )
@@ -272,19 +273,19 @@ def finding_task_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _finding_task_answer(request, finding, f"Created the task “{task.title}”.")
 
 
-def _finding_task_answer(request: HttpRequest, finding: Finding, notice: str) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
+def _finding_task_answer(request: AuthedHttpRequest, finding: Finding, notice: str) -> HttpResponse:
+    if request.htmx:
         return _finding_answer(request, finding, notice=notice, events=("tasks-changed",))
     messages.success(request, notice)
     return redirect("reviews:task", pk=finding.task_id)
 
 
 def _finding_move(
-    request: HttpRequest, finding: Finding, service: Any, notice: str
+    request: AuthedHttpRequest, finding: Finding, service: Any, notice: str
 ) -> HttpResponse:
     form = FindingActionForm(request.POST)
     if not form.is_valid():
-        return _finding_answer(request, finding, error=_first_error(form))
+        return _finding_answer(request, finding, error=first_error(form))
     try:
         finding = service(
             finding=finding, by=request.user, expected_version=form.cleaned_data["version"]
@@ -297,7 +298,7 @@ def _finding_move(
 
 
 def _finding_answer(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     finding: Finding,
     *,
     notice: str = "",
@@ -308,29 +309,26 @@ def _finding_answer(
 ) -> HttpResponse:
     """After an action: a redirect (plain post, success), the page with the message (plain
     post, refused: 409 conflict or 422), or the page's main block and flash (htmx)."""
-    if not error and not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, notice)
-        return redirect(finding.get_absolute_url())
-    finding = get_finding_for_user(request.user, finding.pk)  # afresh, with its task
-    context = {**_finding_context(request, finding, **extra), "notice": notice, "error": error}
-    if not request.htmx:  # type: ignore[attr-defined]
-        return render(request, FINDING_PAGE, context, status=status)
-    context["oob"] = True
-    html = "".join(
-        render_to_string(f"{FINDING_PAGE}#{name}", context, request)
-        for name in ("finding-main", "finding-flash")
+
+    def context() -> dict[str, Any]:
+        fresh, role = get_finding_for_user(request.user, finding.pk)  # afresh, with its task
+        return {**_finding_context(fresh, role, **extra), "notice": notice, "error": error}
+
+    return page_answer(
+        request,
+        template=FINDING_PAGE,
+        blocks=("finding-main", "finding-flash"),
+        context=context,
+        redirect_to=finding.get_absolute_url(),
+        notice=notice,
+        error=error,
+        status=status,
+        events=["finding-changed", *events],
     )
-    response = HttpResponse(html, status=422 if error else 200)
-    if not error:
-        trigger_client_event(response, "finding-changed")
-        for event in events:
-            trigger_client_event(response, event)
-    return response
 
 
-def _finding_context(request: HttpRequest, finding: Finding, **extra: Any) -> dict[str, Any]:
+def _finding_context(finding: Finding, role: str, **extra: Any) -> dict[str, Any]:
     draft = finding.draft
-    role = _role(request, finding)
     text = finding.revision.text
     sides = [
         _side(text, finding.sentence_a, finding.a_start, finding.a_end),
@@ -362,27 +360,21 @@ def _side(text: str, sentence: Sentence, start: int | None, end: int | None) -> 
     }
 
 
-def _role(request: HttpRequest, finding: Finding) -> str | None:
-    from factcheck.newsrooms.access import role_in
-
-    return role_in(request.user, finding.draft.newsroom_id)
-
-
 # --- The newsroom's threshold ------------------------------------------------------------------
 
 
 @login_required
 @require_POST
-def threshold_update(request: HttpRequest, slug: str) -> HttpResponse:
+def threshold_update(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """The suggestions form of the newsroom settings page (its admins only)."""
-    newsroom = newsroom_for_admin(request, slug)
+    newsroom, _ = get_newsroom_for_admin(request.user, slug)
     form = ThresholdForm(request.POST, model_threshold=_model_threshold())
     error = notice = ""
     if form.is_valid():
         try:
             newsroom_set_threshold(
                 newsroom=newsroom,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 threshold=form.cleaned_data["threshold"],
             )
         except FactcheckError as exc:
@@ -394,25 +386,28 @@ def threshold_update(request: HttpRequest, slug: str) -> HttpResponse:
                 model_threshold=_model_threshold(),
             )
     else:
-        error = _first_error(form)
-    if not request.htmx:  # type: ignore[attr-defined]
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, notice)
-        return redirect(reverse("lookups:settings", kwargs={"slug": slug}) + "#suggestions")
-    context = {
-        "newsroom": newsroom,
-        "threshold_form": form,
-        "model_threshold": _model_threshold(),
-        "threshold_notice": notice,
-        "threshold_error": error,
-        "history": settings_history(newsroom.pk),
-        "oob": True,  # the history comes along out of band
-    }
-    html = render_to_string(f"{SETTINGS_PAGE}#suggestions-form", context, request)
-    html += render_to_string(f"{SETTINGS_PAGE}#settings-history", context, request)
-    return HttpResponse(html, status=422 if error else 200)
+        error = first_error(form)
+
+    def parts() -> list[Part]:
+        context = {
+            "newsroom": newsroom,
+            "threshold_form": form,
+            "model_threshold": _model_threshold(),
+            "threshold_notice": notice,
+            "threshold_error": error,
+            "history": settings_history(newsroom.pk),
+            "oob": True,  # the history comes along out of band
+        }
+        names = ("suggestions-form", "settings-history")
+        return [(f"{SETTINGS_PAGE}#{name}", context) for name in names]
+
+    return htmx_answer(
+        request,
+        redirect_to=reverse("lookups:settings", kwargs={"slug": slug}) + "#suggestions",
+        parts=parts,
+        notice=notice,
+        error=error,
+    )
 
 
 def _model_threshold() -> float:
@@ -424,16 +419,8 @@ def _model_threshold() -> float:
 # --- Small helpers ------------------------------------------------------------------------------
 
 
-def _first_error(form: Any) -> str:
-    return next((str(e) for errors in form.errors.values() for e in errors), "Check the form.")
-
-
 def _text(revision: Revision, sentence: Sentence) -> str:
     return revision.text[sentence.start : sentence.end]
-
-
-def _short(text: str, length: int = 80) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _count(n: int, noun: str) -> str:

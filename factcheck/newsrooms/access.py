@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Model, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from factcheck.newsrooms.models import Membership, Newsroom, Role
 
@@ -53,6 +54,31 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     },
     Role.ADMIN: frozenset(Capability),
 }
+
+
+# --- The newsroom getters --------------------------------------------------------------------
+
+
+def get_newsroom_for_admin(user: User | AnonymousUser, slug: str) -> tuple[Newsroom, str]:
+    """The newsroom and the user's role: 404 unless the user belongs to it, 403 unless their
+    role may manage it (MANAGE_MEMBERS: its settings pages)."""
+    newsroom = get_object_or_404(newsrooms_for(user), slug=slug)
+    role = role_in(user, newsroom.pk)
+    if role is None or not role_can(role, Capability.MANAGE_MEMBERS):
+        raise PermissionDenied("Only the newsroom's admins change its source settings.")
+    return newsroom, role
+
+
+def newsrooms_with_role(user: User | AnonymousUser) -> list[tuple[Newsroom, str]]:
+    """The user's newsrooms by name, each with the user's role there, in one query."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    rows = (
+        Newsroom.objects.filter(memberships__user=user)
+        .annotate(role=F("memberships__role"))
+        .order_by("name", "pk")
+    )
+    return [(newsroom, str(getattr(newsroom, "role"))) for newsroom in rows]  # noqa: B009
 
 
 def role_can(role: str | None, capability: Capability) -> bool:
@@ -104,8 +130,12 @@ def get_for_member(
     capability: Capability,
     *,
     newsroom_path: str,
-) -> M:
-    """The object ``pk`` of ``queryset`` with the user's ``role`` annotated, in one query.
+) -> tuple[M, str]:
+    """The object ``pk`` of ``queryset`` and the user's role in its newsroom, in one query.
+
+    The role also stays on the object as the annotation ``role`` for the readers that still
+    look for it there (``reviews.task_selectors``, the clearance and lookups template tags);
+    new code takes it from the returned pair.
 
     ``newsroom_path`` is the lookup from the object to its newsroom (``"newsroom"``,
     ``"draft__newsroom"``). Http404 when the object doesn't exist or the user is not a member of
@@ -115,16 +145,17 @@ def get_for_member(
     noun = queryset.model._meta.verbose_name
     if not user.is_authenticated or not user.is_active:
         raise Http404(f"No such {noun}.")
-    obj = (
+    row = (
         queryset.filter(pk=pk, **{f"{newsroom_path}__memberships__user": user})
         .annotate(role=F(f"{newsroom_path}__memberships__role"))
         .first()
     )
-    if obj is None:
+    if row is None:
         raise Http404(f"No such {noun}.")
-    if not role_can(obj.role, capability):  # type: ignore[attr-defined]
+    role: str = getattr(row, "role")  # noqa: B009 (an annotation, not a field)
+    if not role_can(role, capability):
         raise PermissionDenied("Your role in this newsroom does not allow this.")
-    return obj
+    return row, role
 
 
 def require(

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 
 from factcheck.newsrooms.models import Membership, Newsroom
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Any]):
     model = Membership
     extra = 1
     autocomplete_fields = ["user"]
 
 
 @admin.register(Newsroom)
-class NewsroomAdmin(admin.ModelAdmin):
+class NewsroomAdmin(admin.ModelAdmin[Newsroom]):
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -20,7 +22,7 @@ class NewsroomAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ["user", "newsroom", "role", "created_at"]
     list_filter = ["role", "newsroom"]
     search_fields = ["user__username", "user__email", "newsroom__name"]

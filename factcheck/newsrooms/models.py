@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Role(models.TextChoices):
@@ -21,7 +26,7 @@ class Newsroom(models.Model):
         blank=True,
         help_text="Units scoring this or more are suggested as claims; empty: the model's.",
     )
-    members = models.ManyToManyField(  # type: ignore[var-annotated]
+    members: models.ManyToManyField[User, Membership] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="newsrooms"
     )
 

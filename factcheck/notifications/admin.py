@@ -10,7 +10,7 @@ from factcheck.notifications.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(admin.ModelAdmin[Notification]):
     list_display = ["message", "user", "kind", "newsroom", "created_at", "read_at", "emailed_at"]
     list_filter = [
         "kind",

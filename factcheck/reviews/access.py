@@ -20,8 +20,8 @@ def tasks_for(user: User | AnonymousUser) -> QuerySet[Task]:
 
 def get_task_for_user(
     user: User | AnonymousUser, pk: int, capability: Capability = Capability.VIEW
-) -> Task:
-    """The task with its draft, newsroom and assignee and the user's ``role``, in one query
+) -> tuple[Task, str]:
+    """The task with its draft, newsroom and assignee and the user's role, in one query
     (see ``get_for_member``: 404 for non-members, 403 for a role without ``capability``)."""
     return get_for_member(
         Task.objects.select_related("draft__newsroom", "assignee"),

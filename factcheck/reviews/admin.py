@@ -7,6 +7,9 @@ services let a site admin act in any newsroom, and the history names them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -17,11 +20,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from factcheck.errors import FactcheckError
+from factcheck.http import authed_user
 from factcheck.reviews.models import Comment, Task
 from factcheck.reviews.services import task_archive, task_restore, tasks_assign_bulk
 
 
-class CommentInline(admin.TabularInline):
+class CommentInline(admin.TabularInline[Comment, Any]):
     model = Comment
     fk_name = "task"
     fields = ("author", "body", "created_at")
@@ -50,7 +54,9 @@ class OverdueFilter(admin.SimpleListFilter):
     title = "overdue"
     parameter_name = "overdue"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [("yes", "Overdue")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> QuerySet[Task]:
@@ -62,7 +68,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(admin.ModelAdmin[Task]):
     list_display = [
         "title",
         "draft",
@@ -114,12 +120,16 @@ class TaskAdmin(admin.ModelAdmin):
         self._each(request, queryset, task_restore, "Restored")
 
     def _each(
-        self, request: HttpRequest, queryset: QuerySet[Task], service: object, verb: str
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Task],
+        service: Callable[..., object],
+        verb: str,
     ) -> None:
         done = 0
         for task in queryset.select_related("draft"):
             try:
-                service(task=task, by=request.user)  # type: ignore[operator]
+                service(task=task, by=authed_user(request))
                 done += 1
             except (FactcheckError, PermissionDenied) as exc:
                 self.message_user(request, f"“{task.title}”: {exc}", messages.WARNING)
@@ -135,7 +145,7 @@ class TaskAdmin(admin.ModelAdmin):
             return
         done, refused = tasks_assign_bulk(
             tasks=list(queryset.select_related("draft")),
-            by=request.user,  # type: ignore[arg-type]
+            by=authed_user(request),
             assignee=assignee,
         )
         who = assignee.get_username() if assignee else "nobody"
@@ -146,7 +156,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(admin.ModelAdmin[Comment]):
     list_display = ["short_body", "author", "draft", "task", "claim", "created_at"]
     list_filter = ["draft__newsroom", "created_at"]
     search_fields = ["body", "author__username", "draft__title"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils import timezone
 
@@ -24,13 +25,13 @@ def version_field() -> forms.IntegerField:
     )
 
 
-class ClaimChoiceField(forms.ModelMultipleChoiceField):
+class ClaimChoiceField(forms.ModelMultipleChoiceField[Claim]):
     def label_from_instance(self, obj: Any) -> str:
         text = obj.text if len(obj.text) <= 120 else obj.text[:119] + "…"
         return f"{text} ({obj.get_status_display().lower()})"
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+class MemberChoiceField(forms.ModelChoiceField[User]):
     """A member of the newsroom, from ``task_selectors.newsroom_members`` (with ``role``)."""
 
     def label_from_instance(self, obj: Any) -> str:
@@ -76,11 +77,13 @@ class TaskForm(forms.Form):
         live = ~Q(status=Claim.Status.DISMISSED)
         if task is not None:  # a linked claim stays listed even after it was dismissed
             live |= Q(pk__in=task.claims.values("pk"))
-        claims = self.fields["claims"]
-        claims.queryset = Claim.objects.filter(live, draft=draft).order_by("start", "end", "pk")  # type: ignore[attr-defined]
+        claims = cast(ClaimChoiceField, self.fields["claims"])
+        claims.queryset = Claim.objects.filter(live, draft=draft).order_by("start", "end", "pk")
         if task is None:
             del self.fields["version"]
-            self.fields["assignee"].queryset = newsroom_members(draft.newsroom_id)  # type: ignore[attr-defined]
+            cast(MemberChoiceField, self.fields["assignee"]).queryset = newsroom_members(
+                draft.newsroom_id
+            )
             when = draft.deadline
             self.fields["due_at"].help_text = "Leave empty to use the draft's deadline" + (
                 f" ({timezone.localtime(when):%d %b %Y %H:%M})." if when else " (it has none)."
@@ -101,7 +104,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, newsroom_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = newsroom_members(newsroom_id)  # type: ignore[attr-defined]
+        cast(MemberChoiceField, self.fields["assignee"]).queryset = newsroom_members(newsroom_id)
 
 
 class MoveForm(forms.Form):

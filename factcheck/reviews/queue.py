@@ -186,11 +186,13 @@ class QueueRow:
 
     @property
     def draft(self) -> Draft:
-        return self.obj.draft  # type: ignore[no-any-return]
+        draft: Draft = self.obj.draft
+        return draft
 
     @property
     def url(self) -> str:
-        return self.obj.get_absolute_url()  # type: ignore[no-any-return]
+        url: str = self.obj.get_absolute_url()
+        return url
 
 
 @dataclass(frozen=True)
@@ -600,7 +602,7 @@ def _short(text: str, length: int) -> str:
 
 def _int(raw: str | None) -> int | None:
     try:
-        return int(raw) if raw not in (None, "") else None  # type: ignore[arg-type]
+        return int(raw) if raw not in (None, "") else None
     except (TypeError, ValueError):
         return None
 

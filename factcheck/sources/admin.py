@@ -10,6 +10,7 @@ newsroom (a staff user without a role there is refused), and the history names t
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from factcheck.errors import FactcheckError
+from factcheck.http import authed_user
 from factcheck.sources.forms import SourceSettingsBaseForm
 from factcheck.sources.models import (
     Evidence,
@@ -29,7 +31,7 @@ from factcheck.sources.services import lookups_start, source_settings_save
 
 
 @admin.register(SourceSettings)
-class SourceSettingsAdmin(admin.ModelAdmin):
+class SourceSettingsAdmin(admin.ModelAdmin[SourceSettings]):
     form = SourceSettingsBaseForm
     list_display = [
         "newsroom",
@@ -73,14 +75,14 @@ class SourceSettingsAdmin(admin.ModelAdmin):
         # history under the admin's name, with the API key masked.
         saved = source_settings_save(
             newsroom=obj.newsroom,
-            by=request.user,  # type: ignore[arg-type]
+            by=authed_user(request),
             values=form.setting_values(),
         )
         obj.pk, obj.updated_at = saved.pk, saved.updated_at
 
 
 @admin.register(Lookup)
-class LookupAdmin(admin.ModelAdmin):
+class LookupAdmin(admin.ModelAdmin[Lookup]):
     """Lookups change only through the workers and the services: read-only here."""
 
     list_display = [
@@ -116,7 +118,7 @@ class LookupAdmin(admin.ModelAdmin):
                 queued += len(
                     lookups_start(
                         claims=[lookups[0].claim],
-                        by=request.user,  # type: ignore[arg-type]
+                        by=authed_user(request),
                         sources=[x.source for x in lookups],
                     )
                 )
@@ -126,7 +128,7 @@ class LookupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(admin.ModelAdmin[Evidence]):
     list_display = ["title", "claim", "source", "status", "score", "publisher", "retrieved_at"]
     list_filter = ["source", "status", "claim__draft__newsroom", "retrieved_at"]
     search_fields = ["title", "url", "snippet", "publisher", "claim__text"]
@@ -156,7 +158,7 @@ class EvidenceAdmin(admin.ModelAdmin):
         return False
 
 
-class PassageInline(admin.TabularInline):
+class PassageInline(admin.TabularInline[Passage, Any]):
     model = Passage
     fields = ("index", "start", "end", "text")
     readonly_fields = fields
@@ -169,7 +171,7 @@ class PassageInline(admin.TabularInline):
 
 
 @admin.register(ReferenceDocument)
-class ReferenceDocumentAdmin(admin.ModelAdmin):
+class ReferenceDocumentAdmin(admin.ModelAdmin[ReferenceDocument]):
     """Documents are split into passages when uploaded: only the title and the archive date
     change here."""
 

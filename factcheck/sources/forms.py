@@ -42,7 +42,7 @@ class LookupStartForm(forms.Form):
         return [source] if source else None
 
 
-class SourceSettingsBaseForm(forms.ModelForm):
+class SourceSettingsBaseForm(forms.ModelForm[SourceSettings]):
     """The settings' fields and checks, shared by the newsroom page and the Django admin.
 
     The Fact Check Tools API key is write-only: the field always renders empty, an empty answer

@@ -25,12 +25,12 @@ from factcheck.analysis.loaders import LoadError, check_size, load_file
 from factcheck.analysis.normalise import normalise_text, strip_span, title_from_text
 from factcheck.errors import FactcheckError
 from factcheck.history.services import audit_record
-from factcheck.newsrooms.access import Capability, get_for_member, require
+from factcheck.newsrooms.access import Capability, require
 from factcheck.newsrooms.models import Newsroom
 from factcheck.sources.models import Passage, ReferenceDocument
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser, User
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -234,22 +234,7 @@ def _cut(text: str, start: int, limit: int, max_chars: int) -> int:
     return space if space != -1 else limit
 
 
-# --- Access and services ------------------------------------------------------------------------
-
-
-def get_document_for_user(
-    user: User | AnonymousUser, pk: int, capability: Capability = Capability.VIEW
-) -> ReferenceDocument:
-    """The document with its newsroom and the user's ``role``, in one query: 404 for
-    non-members (as for a document that does not exist), 403 for a role without
-    ``capability``."""
-    return get_for_member(
-        ReferenceDocument.objects.select_related("newsroom", "uploaded_by"),
-        pk,
-        user,
-        capability,
-        newsroom_path="newsroom",
-    )
+# --- Services ------------------------------------------------------------------------------
 
 
 def document_url(document: ReferenceDocument) -> str:

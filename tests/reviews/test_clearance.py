@@ -402,7 +402,7 @@ def test_the_last_blocker_going_clears_the_draft_and_the_report_follows(
 def panel(draft: Draft, user: Any, *, path: str = "/drafts/1/") -> str:
     request = RequestFactory().get(path)
     request.user = user
-    viewed = get_draft_for_user(user, draft.pk)
+    viewed, _ = get_draft_for_user(user, draft.pk)
     return render_to_string("reviews/_clearance_panel.html", {"draft": viewed}, request)
 
 

@@ -145,7 +145,7 @@ def test_the_panel_included_in_a_page_has_its_heading_flash_and_body(
 ) -> None:
     request = RequestFactory().get(f"/claims/{claim.pk}/")
     request.user = checker
-    page_claim = get_claim_for_user(checker, claim.pk)
+    page_claim, _ = get_claim_for_user(checker, claim.pk)
     template = engines["django"].from_string('{% include "sources/_lookups_panel.html" %}')
     html = template.render({"claim": page_claim}, request)
     assert '<section id="lookups" class="lookups-panel" aria-labelledby="lookups-heading">' in html

@@ -6,19 +6,19 @@ admins): a checker gets 403, an outsider 404 from all of these.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
 
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.models import Draft
 from factcheck.errors import FactcheckError
 from factcheck.history.selectors import TIMELINE_KINDS, timeline_page
+from factcheck.htmx import Part, htmx_answer
+from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability, role_can
 from factcheck.reviews.reports import clearance_report as build_report
 from factcheck.reviews.reports import report_csv, report_markdown
@@ -30,16 +30,16 @@ PANEL = "reviews/_clearance_panel.html"
 @login_required
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
-def clearance_report(request: HttpRequest, pk: int) -> HttpResponse:
+def clearance_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The printable report; with htmx aimed at the panel, just the clearance panel."""
-    draft = get_draft_for_user(request.user, pk)
-    if request.htmx and request.htmx.target == "clearance-panel":  # type: ignore[attr-defined]
+    draft, role = get_draft_for_user(request.user, pk)
+    if request.htmx and request.htmx.target == "clearance-panel":
         return render(request, PANEL, {"draft": draft})
     report = build_report(draft)
     template = "reviews/clearance.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#report"
-    can_clear = role_can(draft.role, Capability.CLEAR)  # type: ignore[attr-defined]
+    can_clear = role_can(role, Capability.CLEAR)
     return render(
         request, template, {"draft": report.draft, "report": report, "can_clear": can_clear}
     )
@@ -47,55 +47,57 @@ def clearance_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def clearance_markdown(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request.user, pk)
+def clearance_markdown(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    draft, _ = get_draft_for_user(request.user, pk)
     body = report_markdown(build_report(draft))
     return _download(body, "text/markdown; charset=utf-8", f"draft-{draft.pk}-clearance.md")
 
 
 @login_required
 @require_GET
-def clearance_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request.user, pk)
+def clearance_csv(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    draft, _ = get_draft_for_user(request.user, pk)
     body = report_csv(build_report(draft))
     return _download(body, "text/csv; charset=utf-8", f"draft-{draft.pk}-clearance.csv")
 
 
 @login_required
 @require_POST
-def draft_clear_view(request: HttpRequest, pk: int) -> HttpResponse:
+def draft_clear_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Clear the draft for publication: refused (422 with the blockers) while anything blocks."""
-    draft = get_draft_for_user(request.user, pk, Capability.CLEAR)
+    draft, _ = get_draft_for_user(request.user, pk, Capability.CLEAR)
     error = ""
     try:
-        draft = draft_clear(draft=draft, by=request.user)  # type: ignore[arg-type]
+        draft = draft_clear(draft=draft, by=request.user)
     except FactcheckError as exc:
         error = str(exc)
-    if not request.htmx:  # type: ignore[attr-defined]
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, f"“{draft.title}” is cleared for publication.")
-        return redirect(_next(request, draft))
-    draft = get_draft_for_user(request.user, pk)  # fresh, with cleared_by and the role
-    response = render(
-        request, PANEL, {"draft": draft, "clearance_error": error}, status=422 if error else 200
+
+    def parts() -> list[Part]:
+        fresh, _ = get_draft_for_user(request.user, pk)  # with cleared_by and the role
+        return [(PANEL, {"draft": fresh, "clearance_error": error})]
+
+    return htmx_answer(
+        request,
+        redirect_to=_next(request, draft),
+        parts=parts,
+        notice=f"“{draft.title}” is cleared for publication.",
+        error=error,
+        events=["draft-cleared"],
     )
-    return response if error else trigger_client_event(response, "draft-cleared")
 
 
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def draft_history(request: HttpRequest, pk: int) -> HttpResponse:
+def draft_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The draft's timeline: every recorded change, newest first, paginated."""
-    draft = get_draft_for_user(request.user, pk)
+    draft, _ = get_draft_for_user(request.user, pk)
     kind = request.GET.get("kind", "")
     kind = kind if kind in TIMELINE_KINDS else ""
     page = timeline_page(draft, number=request.GET.get("page"), kind=kind)
     context = {"draft": draft, "page": page, "kind": kind, "kinds": TIMELINE_KINDS}
     template = "history/timeline.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#timeline"
     return render(request, template, context)
 
@@ -106,7 +108,7 @@ def _download(body: str, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def _next(request: HttpRequest, draft: Draft) -> str:
+def _next(request: AuthedHttpRequest, draft: Draft) -> str:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -14,9 +14,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -26,6 +25,8 @@ from factcheck.claims.access import get_claim_for_user
 from factcheck.claims.models import Claim
 from factcheck.claims.services import claim_approve, claim_send_back, claims_approve_bulk
 from factcheck.errors import ConflictError, FactcheckError
+from factcheck.htmx import Part, htmx_answer, render_parts
+from factcheck.http import AuthedHttpRequest
 from factcheck.insights.access import get_finding_for_user
 from factcheck.insights.models import Finding
 from factcheck.insights.services import finding_dismiss, finding_task_create
@@ -58,7 +59,7 @@ ROW_ACTIONS = {"approve", "send_back", "done", "task_send_back", "finding_task",
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthedHttpRequest) -> HttpResponse:
     newsroom_ids = _newsrooms(request)
     filters = QueueFilters.from_query(request.GET)
     page = queue_page(newsroom_ids=newsroom_ids, filters=filters)
@@ -67,7 +68,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_bulk(request: HttpRequest) -> HttpResponse:
+def review_bulk(request: AuthedHttpRequest) -> HttpResponse:
     """One row's action (``do``, ``item`` = kind:id:version, ``note``), or a bulk action on the
     checked rows (``bulk`` = approve | assign, ``items``, ``assignee``)."""
     if "do" in request.POST:
@@ -77,7 +78,7 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("bulk", "")
     done, refused, error = _bulk_action(request, newsroom_ids, action)
     summary = _summary(action, done, refused, error)
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         if done and not error:
             messages.success(request, summary)
         else:
@@ -94,7 +95,7 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
 # --- One row ----------------------------------------------------------------------------------
 
 
-def _row_action(request: HttpRequest) -> HttpResponse:
+def _row_action(request: AuthedHttpRequest) -> HttpResponse:
     action = request.POST.get("do", "")
     parsed = parse_token(request.POST.get("item", ""))
     back = _back(request.POST.get("back", ""))
@@ -102,14 +103,14 @@ def _row_action(request: HttpRequest) -> HttpResponse:
     if action not in ROW_ACTIONS or parsed is None:
         return HttpResponse("Say which row and which action.", status=400)
     kind, pk, version = parsed
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     obj: Claim | Task | Finding
     if kind == "claim":
-        obj = get_claim_for_user(user, pk, Capability.APPROVE)
+        obj, _ = get_claim_for_user(user, pk, Capability.APPROVE)
     elif kind == "finding":
-        obj = get_finding_for_user(user, pk, Capability.ASSIGN)
+        obj, _ = get_finding_for_user(user, pk, Capability.ASSIGN)
     else:
-        obj = get_task_for_user(user, pk, Capability.APPROVE)
+        obj, _ = get_task_for_user(user, pk, Capability.APPROVE)
     try:
         obj, notice = _act(obj, action, user, version, note)
     except ConflictError as exc:
@@ -117,13 +118,20 @@ def _row_action(request: HttpRequest) -> HttpResponse:
     except FactcheckError as exc:
         current = type(obj).objects.select_related("draft").get(pk=obj.pk)
         return _row_refused(request, queue_row(current), str(exc), note, back, status=422)
-    if not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, notice)
-        return redirect(_queue_url(back))
-    # The "N waiting" count follows the action (an approved verdict no longer waits).
-    waiting = queue_count(_newsrooms(request), QueueFilters.from_query(back))
-    response = _render_row(request, queue_row(obj), back, notice=notice, waiting=waiting)
-    return trigger_client_event(response, "queue-changed")
+    done = obj
+
+    def parts() -> list[Part]:
+        # The "N waiting" count follows the action (an approved verdict no longer waits).
+        waiting = queue_count(_newsrooms(request), QueueFilters.from_query(back))
+        return _row_parts(queue_row(done), back, notice=notice, waiting=waiting)
+
+    return htmx_answer(
+        request,
+        redirect_to=_queue_url(back),
+        parts=parts,
+        notice=notice,
+        events=["queue-changed"],
+    )
 
 
 def _act(
@@ -170,14 +178,21 @@ def _act_on_finding(
 
 
 def _row_refused(
-    request: HttpRequest, row: QueueRow, error: str, note: str, back: QueryDict, *, status: int
+    request: AuthedHttpRequest,
+    row: QueueRow,
+    error: str,
+    note: str,
+    back: QueryDict,
+    *,
+    status: int,
 ) -> HttpResponse:
     """The refused row in its current state, with the message and the note kept. htmx gets 422
     (which base.html's htmx-config swaps) for conflicts too; a plain post gets the whole page
     with 409 (conflict) or 422."""
     row = dataclasses.replace(row, error=error, kept_note=note)
-    if request.htmx:  # type: ignore[attr-defined]
-        return _render_row(request, row, back, notice=error, status=422)
+    if request.htmx:
+        html = render_parts(request, _row_parts(row, back, notice=error, error=True))
+        return HttpResponse(html, status=422)
     filters = QueueFilters.from_query(back)
     page = queue_page(newsroom_ids=_newsrooms(request), filters=filters)
     at = next((i for i, r in enumerate(page.rows) if r.key == row.key), None)
@@ -194,11 +209,11 @@ def _row_refused(
 
 
 def _bulk_action(
-    request: HttpRequest, newsroom_ids: list[int], action: str
+    request: AuthedHttpRequest, newsroom_ids: list[int], action: str
 ) -> tuple[int, list[tuple[str, str]], str]:
     """Approve or assign the checked rows: (how many succeeded, (item, why) for each refused,
     an error when there was nothing to do)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     selected = queue_selected(newsroom_ids, request.POST.getlist("items"))
     refused = [(token, "not found among the items waiting on you") for token in selected.unknown]
     if not (selected.claims or selected.tasks or selected.unknown):
@@ -260,14 +275,14 @@ def _summary(action: str, done: int, refused: list[tuple[Any, str]], error: str)
 
 
 def _render_list(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     page: QueuePage,
     *,
     summary: str = "",
     summary_error: bool = False,
     full: bool = False,
 ) -> HttpResponse:
-    htmx = request.htmx  # type: ignore[attr-defined]
+    htmx = request.htmx
     partial = bool(htmx) and not htmx.history_restore_request and not full
     context = {
         "queue": page,
@@ -286,28 +301,27 @@ def _render_list(
     return render(request, f"{TEMPLATE}#queue-list" if partial else TEMPLATE, context)
 
 
-def _render_row(
-    request: HttpRequest,
+def _row_parts(
     row: QueueRow,
     back: QueryDict,
     *,
     notice: str,
-    status: int = 200,
+    error: bool = False,
     waiting: int | None = None,
-) -> HttpResponse:
+) -> list[Part]:
+    """The row with the flash line out of band, and the "N waiting" count when it changed."""
     context = {
         "row": row,
         "back": back.urlencode(),
         "notice": notice,
-        "flash_error": status != 200,
+        "flash_error": error,
         "oob": True,
         "bulk_url": reverse("reviews:queue_bulk"),
     }
-    html = render_to_string(f"{TEMPLATE}#row", context, request)
-    html += render_to_string(f"{TEMPLATE}#flash", context, request)
+    parts: list[Part] = [(f"{TEMPLATE}#row", context), (f"{TEMPLATE}#flash", context)]
     if waiting is not None:
-        html += render_to_string(f"{TEMPLATE}#waiting", {**context, "waiting": waiting}, request)
-    return HttpResponse(html, status=status)
+        parts.append((f"{TEMPLATE}#waiting", {**context, "waiting": waiting}))
+    return parts
 
 
 def _page_links(page: QueuePage) -> list[tuple[str, str | None, bool]]:
@@ -323,7 +337,7 @@ def _page_links(page: QueuePage) -> list[tuple[str, str | None, bool]]:
     return links
 
 
-def _newsrooms(request: HttpRequest) -> list[int]:
+def _newsrooms(request: AuthedHttpRequest) -> list[int]:
     """The newsrooms where the user approves; a user who approves nowhere gets 403."""
     ids = queue_newsroom_ids(request.user)
     if not ids:

@@ -14,14 +14,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect
 
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.errors import ConflictError, FactcheckError
+from factcheck.htmx import page_answer
+from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability
 from factcheck.reviews import task_selectors
 from factcheck.reviews.access import get_task_for_user
@@ -36,8 +37,10 @@ from factcheck.reviews.services import (
     task_restore,
     task_update,
 )
+from factcheck.text import first_error
 
 MY_TASKS_PER_PAGE = 50
+PAGE = "reviews/task.html"
 # Blocks of the task page an action can change; each is a partial of reviews/task.html.
 ACTION_BLOCKS = ("task-flash", "task-main", "task-claims", "task-history")
 COMMENT_BLOCKS = ("task-flash", "task-comments")
@@ -45,9 +48,9 @@ COMMENT_BLOCKS = ("task-flash", "task-comments")
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def task_new(request: HttpRequest, pk: int) -> HttpResponse:
+def task_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The new-task form; ``?claims=1,2`` (or repeated ``claims``) preselects the draft's claims."""
-    draft = get_draft_for_user(request.user, pk, Capability.ASSIGN)
+    draft, _ = get_draft_for_user(request.user, pk, Capability.ASSIGN)
     data = request.POST if request.method == "POST" else None
     form = TaskForm(data, draft=draft, initial={"claims": _ids(request.GET)})
     if form.is_bound and form.is_valid():
@@ -55,7 +58,7 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             task = task_create(
                 draft=draft,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 title=values["title"],
                 description=values["description"],
                 claims=list(values["claims"]),
@@ -67,7 +70,7 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Created task “{task.title}”.")
-            if request.htmx:  # type: ignore[attr-defined]
+            if request.htmx:
                 return HttpResponseClientRedirect(task.get_absolute_url())
             return redirect(task)
     return _form_page(request, {"form": form, "draft": draft, "task": None}, form)
@@ -75,18 +78,18 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_task_for_user(request.user, pk)
+def task_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    task, _ = get_task_for_user(request.user, pk)
     context = _context(request, task)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "reviews/task.html#task-main", context)
     return render(request, "reviews/task.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_task_for_user(request.user, pk, Capability.ASSIGN)
+def task_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    task, _ = get_task_for_user(request.user, pk, Capability.ASSIGN)
     context: dict[str, Any] = {"draft": task.draft, "task": task}
     if request.method == "GET":
         form = TaskForm(draft=task.draft, task=task, initial=_task_initial(task))
@@ -98,7 +101,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             task_update(
                 task=task,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 expected_version=values["version"],
                 title=values["title"],
                 description=values["description"],
@@ -115,12 +118,12 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.is_valid()
             form.add_error(None, str(exc))
             context["current"] = exc.current
-            status = 422 if request.htmx else 409  # type: ignore[attr-defined]
+            status = 422 if request.htmx else 409
         except FactcheckError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Saved task “{values['title']}”.")
-            if request.htmx:  # type: ignore[attr-defined]
+            if request.htmx:
                 return HttpResponseClientRedirect(task.get_absolute_url())
             return redirect(task)
     return _form_page(request, {**context, "form": form}, form, status=status)
@@ -128,19 +131,19 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+def task_move_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """POST ``to`` (a status) and ``version``; ``note`` goes into the history (e.g. why it was
     sent back)."""
-    task = get_task_for_user(request.user, pk)
+    task, _ = get_task_for_user(request.user, pk)
     form = MoveForm(request.POST)
     note = request.POST.get("note", "")
     if not form.is_valid():
-        return _answer(request, task.pk, ACTION_BLOCKS, error=_first_error(form), note=note)
+        return _answer(request, task.pk, ACTION_BLOCKS, error=first_error(form), note=note)
     to = form.cleaned_data["to"]
     try:
         task_move(
             task=task,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             to=to,
             expected_version=form.cleaned_data["version"],
             note=form.cleaned_data["note"].strip(),
@@ -154,18 +157,18 @@ def task_move_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+def task_assign_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """POST ``assignee`` (a member's user id, or empty for nobody) and ``version``."""
-    task = get_task_for_user(request.user, pk, Capability.ASSIGN)
+    task, _ = get_task_for_user(request.user, pk, Capability.ASSIGN)
     form = AssignForm(request.POST, newsroom_id=task.draft.newsroom_id)
     chosen = request.POST.get("assignee", "")
     if not form.is_valid():
-        return _answer(request, task.pk, ACTION_BLOCKS, error=_first_error(form), chosen=chosen)
+        return _answer(request, task.pk, ACTION_BLOCKS, error=first_error(form), chosen=chosen)
     assignee = form.cleaned_data["assignee"]
     try:
         task_assign(
             task=task,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             assignee=assignee,
             expected_version=form.cleaned_data["version"],
         )
@@ -179,32 +182,32 @@ def task_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_task_for_user(request.user, pk, Capability.ASSIGN)
-    task_archive(task=task, by=request.user)  # type: ignore[arg-type]
+def task_archive_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    task, _ = get_task_for_user(request.user, pk, Capability.ASSIGN)
+    task_archive(task=task, by=request.user)
     notice = "Archived. The task and its history are kept; restore it at any time."
     return _answer(request, task.pk, ACTION_BLOCKS, notice=notice)
 
 
 @login_required
 @require_POST
-def task_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_task_for_user(request.user, pk, Capability.ASSIGN)
-    task_restore(task=task, by=request.user)  # type: ignore[arg-type]
+def task_restore_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    task, _ = get_task_for_user(request.user, pk, Capability.ASSIGN)
+    task_restore(task=task, by=request.user)
     return _answer(request, task.pk, ACTION_BLOCKS, notice="Restored.")
 
 
 @login_required
 @require_POST
-def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def task_comment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """POST ``body``; ``@username`` of a newsroom member notifies them."""
-    task = get_task_for_user(request.user, pk, Capability.COMMENT)
+    task, _ = get_task_for_user(request.user, pk, Capability.COMMENT)
     form = CommentForm(request.POST)
     body = request.POST.get("body", "")
     if not form.is_valid():
-        return _answer(request, task.pk, COMMENT_BLOCKS, error=_first_error(form), body=body)
+        return _answer(request, task.pk, COMMENT_BLOCKS, error=first_error(form), body=body)
     try:
-        comment_add(by=request.user, body=form.cleaned_data["body"], task=task)  # type: ignore[arg-type]
+        comment_add(by=request.user, body=form.cleaned_data["body"], task=task)
     except FactcheckError as exc:
         return _answer(request, task.pk, COMMENT_BLOCKS, error=str(exc), body=body)
     return _answer(request, task.pk, COMMENT_BLOCKS, notice="Comment added.", anchor="#comments")
@@ -212,7 +215,7 @@ def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthedHttpRequest) -> HttpResponse:
     """The user's assigned tasks, soonest due first; ``?status=`` filters (default: not done)."""
     status = request.GET.get("status", "")
     if status not in task_selectors.MY_TASK_FILTERS:
@@ -224,7 +227,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         "status": status,
         "filters": [(key, label) for key, (label, _) in task_selectors.MY_TASK_FILTERS.items()],
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "reviews/my_tasks.html#task-list", context)
     return render(request, "reviews/my_tasks.html", context)
 
@@ -232,7 +235,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _context(request: HttpRequest, task: Task, **extra: Any) -> dict[str, Any]:
+def _context(request: AuthedHttpRequest, task: Task, **extra: Any) -> dict[str, Any]:
     page = task_selectors.task_page(task, request.user)
     return {
         "task": task,
@@ -244,7 +247,7 @@ def _context(request: HttpRequest, task: Task, **extra: Any) -> dict[str, Any]:
 
 
 def _answer(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     pk: int,
     blocks: tuple[str, ...],
     *,
@@ -258,30 +261,35 @@ def _answer(
 ) -> HttpResponse:
     """The answer to an action on task ``pk``, read afresh: the changed ``blocks`` for htmx
     (422 on refusal or conflict), a redirect after success or the page with the message."""
-    task = get_task_for_user(request.user, pk)
-    if not error and not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, notice)
-        return redirect(task.get_absolute_url() + anchor)
+    task, _ = get_task_for_user(request.user, pk)
     extra: dict[str, Any] = {"error": error, "notice": notice, "note": note, "body": body}
     if chosen is not None:
         extra["chosen"] = chosen
-    context = _context(request, task, **extra)
-    if not request.htmx:  # type: ignore[attr-defined]
-        return render(request, "reviews/task.html", context, status=status)
-    context["oob"] = True
-    html = "".join(render_to_string(f"reviews/task.html#{b}", context, request) for b in blocks)
-    if error:
-        return HttpResponse(html, status=422)
-    return trigger_client_event(HttpResponse(html), "task-changed")
+
+    return page_answer(
+        request,
+        template=PAGE,
+        blocks=blocks,
+        context=lambda: _context(request, task, **extra),
+        redirect_to=task.get_absolute_url() + anchor,
+        notice=notice,
+        error=error,
+        status=status,
+        events=["task-changed"],
+    )
 
 
 def _form_page(
-    request: HttpRequest, context: dict[str, Any], form: TaskForm, *, status: int | None = None
+    request: AuthedHttpRequest,
+    context: dict[str, Any],
+    form: TaskForm,
+    *,
+    status: int | None = None,
 ) -> HttpResponse:
     if status is None:
         status = 422 if form.errors else 200
     template = "reviews/task_form.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#task-form"
     return render(request, template, context, status=status)
 
@@ -309,7 +317,3 @@ def _with_version(data: QueryDict, version: int) -> QueryDict:
     data = data.copy()
     data["version"] = str(version)
     return data
-
-
-def _first_error(form: MoveForm | AssignForm | CommentForm) -> str:
-    return next((str(e) for errors in form.errors.values() for e in errors), "Check the form.")

@@ -85,10 +85,10 @@ def _search_postgresql(
     )
     results: list[tuple[Claim, float, list[tuple[int, int]]]] = []
     for claim in rows:
-        spans = headline_spans(claim.text, claim.headline)  # type: ignore[attr-defined]
+        spans = headline_spans(claim.text, claim.headline)
         if spans is None:
             spans = highlight_spans(claim.text, terms(query))
-        results.append((claim, min(1.0, claim.score), spans))  # type: ignore[attr-defined]
+        results.append((claim, min(1.0, claim.score), spans))
     return results
 
 

@@ -107,10 +107,10 @@ def _find_postgresql(
     )
     matches = []
     for passage in rows:
-        spans = headline_spans(passage.text, passage.headline)  # type: ignore[attr-defined]
+        spans = headline_spans(passage.text, passage.headline)
         if spans is None:
             spans = highlight_spans(passage.text, terms(query))
-        matches.append(_match(passage, min(1.0, passage.score), spans))  # type: ignore[attr-defined]
+        matches.append(_match(passage, min(1.0, passage.score), spans))
     return matches
 
 

@@ -11,20 +11,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
 
-from factcheck.newsrooms.access import Capability, role_can
+from factcheck.htmx import htmx_answer
+from factcheck.http import AuthedHttpRequest
+from factcheck.newsrooms.access import Capability, newsrooms_with_role, role_can
 from factcheck.newsrooms.models import Newsroom
+from factcheck.sources.access import get_document_for_user
 from factcheck.sources.backends.library import find_passages
 from factcheck.sources.library import (
     MAX_BYTES,
@@ -33,14 +34,13 @@ from factcheck.sources.library import (
     document_archive,
     document_upload,
     document_url,
-    get_document_for_user,
     upload_check_size,
 )
 from factcheck.sources.models import ReferenceDocument
 from factcheck.sources.textsearch import highlight_spans, terms
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    pass
 
 TEMPLATE = "sources/library.html"
 DOCUMENT_TEMPLATE = "sources/document.html"
@@ -64,24 +64,26 @@ class DocumentUploadForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def library(request: HttpRequest) -> HttpResponse:
-    newsrooms = _newsrooms(request)
-    newsroom = _chosen(newsrooms, request.POST.get("newsroom") or request.GET.get("newsroom"))
+def library(request: AuthedHttpRequest) -> HttpResponse:
+    held = newsrooms_with_role(request.user)
+    chosen = _chosen(held, request.POST.get("newsroom") or request.GET.get("newsroom"))
+    newsrooms = [newsroom for newsroom, _ in held]
     if request.method == "POST":
-        return _upload(request, newsrooms, newsroom)
+        return _upload(request, newsrooms, chosen)
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
-    context = _context(newsrooms, newsroom, query=query)
-    if request.htmx and request.htmx.target == "library-results":  # type: ignore[attr-defined]
+    context = _context(newsrooms, chosen, query=query)
+    if request.htmx and request.htmx.target == "library-results":
         return render(request, f"{TEMPLATE}#results", context)
     return render(request, TEMPLATE, context)
 
 
 def _upload(
-    request: HttpRequest, newsrooms: list[Newsroom], newsroom: Newsroom | None
+    request: AuthedHttpRequest, newsrooms: list[Newsroom], chosen: tuple[Newsroom, str] | None
 ) -> HttpResponse:
-    if newsroom is None:
+    if chosen is None:
         raise Http404("No such newsroom.")
-    if not role_can(newsroom.role, Capability.LOAD_DRAFT):  # type: ignore[attr-defined]
+    newsroom, role = chosen
+    if not role_can(role, Capability.LOAD_DRAFT):
         raise PermissionDenied("Your role in this newsroom does not allow adding documents.")
     form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
@@ -90,7 +92,7 @@ def _upload(
             upload_check_size(upload.name, upload.size)  # before reading it into memory
             document = document_upload(
                 newsroom=newsroom,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 name=upload.name,
                 data=upload.read(),
                 title=form.cleaned_data["title"],
@@ -101,22 +103,28 @@ def _upload(
             count = document.passages.count()
             plural = "" if count == 1 else "s"
             notice = f"“{document.title}” is in the library: {count} passage{plural}."
-            if not request.htmx:  # type: ignore[attr-defined]
-                messages.success(request, notice)
-                return redirect(document_url(document))
-            context = _context(newsrooms, newsroom, notice=notice, oob=True)
-            response = render(request, f"{TEMPLATE}#upload-done", context)
-            return trigger_client_event(response, "library-changed")
-    context = _context(newsrooms, newsroom, form=form)
-    if request.htmx:  # type: ignore[attr-defined]
+            return htmx_answer(
+                request,
+                redirect_to=document_url(document),
+                parts=lambda: [
+                    (
+                        f"{TEMPLATE}#upload-done",
+                        _context(newsrooms, chosen, notice=notice, oob=True),
+                    )
+                ],
+                notice=notice,
+                events=["library-changed"],
+            )
+    context = _context(newsrooms, chosen, form=form)
+    if request.htmx:
         return render(request, f"{TEMPLATE}#upload", context, status=422)
     return render(request, TEMPLATE, context, status=400)
 
 
 @login_required
 @require_GET
-def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_document_for_user(request.user, pk)
+def document_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    document, role = get_document_for_user(request.user, pk)
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
     query_terms = terms(query)
     passages = [
@@ -127,7 +135,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "document": document,
         "passages": passages,
         "query": query,
-        "can_archive": role_can(document.role, Capability.LOAD_DRAFT),  # type: ignore[attr-defined]
+        "can_archive": role_can(role, Capability.LOAD_DRAFT),
         "library_url": library_url(document.newsroom),
     }
     return render(request, DOCUMENT_TEMPLATE, context)
@@ -135,9 +143,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_document_for_user(request.user, pk, Capability.LOAD_DRAFT)
-    user: User = request.user  # type: ignore[assignment]
+def document_archive_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    document, _ = get_document_for_user(request.user, pk, Capability.LOAD_DRAFT)
+    user = request.user
     already = document.archived_at is not None
     archived = document_archive(document=document, by=user)
     notice = (
@@ -145,47 +153,41 @@ def document_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
         if already
         else f"Archived “{archived.title}”: lookups and searches no longer find it."
     )
-    if not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, notice)
-        return redirect(library_url(document.newsroom))
     context = {"document": archived, "can_archive": True, "notice": notice}
-    response = render(request, f"{DOCUMENT_TEMPLATE}#status", context)
-    return trigger_client_event(response, "library-changed")
+    return htmx_answer(
+        request,
+        redirect_to=library_url(document.newsroom),
+        parts=lambda: [(f"{DOCUMENT_TEMPLATE}#status", context)],
+        notice=notice,
+        events=["library-changed"],
+    )
 
 
 def library_url(newsroom: Newsroom) -> str:
     return reverse("sources:library") + "?" + urlencode({"newsroom": newsroom.slug})
 
 
-def _newsrooms(request: HttpRequest) -> list[Newsroom]:
-    """The user's newsrooms, each with the user's ``role``, in one query."""
-    user: User = request.user  # type: ignore[assignment]
-    return list(
-        Newsroom.objects.filter(memberships__user=user)
-        .annotate(role=F("memberships__role"))
-        .order_by("name", "pk")
-    )
-
-
-def _chosen(newsrooms: list[Newsroom], slug: str | None) -> Newsroom | None:
-    """The newsroom named by ``slug`` (404 unless the user belongs to it), else the first."""
+def _chosen(held: list[tuple[Newsroom, str]], slug: str | None) -> tuple[Newsroom, str] | None:
+    """The newsroom named by ``slug`` and the user's role there (404 unless the user belongs to
+    it), else the first."""
     if slug:
-        for newsroom in newsrooms:
+        for newsroom, role in held:
             if newsroom.slug == slug:
-                return newsroom
+                return newsroom, role
         raise Http404("No such newsroom.")
-    return newsrooms[0] if newsrooms else None
+    return held[0] if held else None
 
 
 def _context(
     newsrooms: list[Newsroom],
-    newsroom: Newsroom | None,
+    chosen: tuple[Newsroom, str] | None,
     *,
     query: str = "",
     form: DocumentUploadForm | None = None,
     notice: str = "",
     oob: bool = False,
 ) -> dict[str, Any]:
+    newsroom, role = chosen if chosen is not None else (None, None)
     documents = (
         ReferenceDocument.objects.filter(newsroom=newsroom, archived_at__isnull=True)
         .select_related("uploaded_by")
@@ -199,7 +201,7 @@ def _context(
         if newsroom is not None and query
         else []
     )
-    can_upload = newsroom is not None and role_can(newsroom.role, Capability.LOAD_DRAFT)  # type: ignore[attr-defined]
+    can_upload = role_can(role, Capability.LOAD_DRAFT)
     return {
         "newsrooms": newsrooms,
         "newsroom": newsroom,

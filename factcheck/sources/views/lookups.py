@@ -12,21 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
 
 from factcheck.claims.access import get_claim_for_user
 from factcheck.claims.models import Claim
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.errors import FactcheckError
-from factcheck.newsrooms.access import Capability, get_for_member
+from factcheck.htmx import htmx_answer
+from factcheck.http import AuthedHttpRequest
+from factcheck.newsrooms.access import Capability
+from factcheck.sources.access import get_evidence_for_user, get_lookup_for_user
 from factcheck.sources.forms import LookupStartForm
 from factcheck.sources.models import Evidence, Lookup, Source
 from factcheck.sources.services import (
@@ -36,6 +35,7 @@ from factcheck.sources.services import (
     lookups_start_for_draft,
     source_settings_for,
 )
+from factcheck.text import first_error, short
 
 PANEL = "sources/_lookups_panel.html"
 NO_SOURCE = "No source is enabled for this newsroom; a newsroom admin can turn sources on."
@@ -44,112 +44,106 @@ NO_SOURCE = "No source is enabled for this newsroom; a newsroom admin can turn s
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def claim_lookups(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_lookups(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """GET: the panel's body (what it polls); without htmx, the claim page's panel.
     POST ``source`` (empty: every enabled source): look the claim up."""
     if request.method == "GET":
-        claim = get_claim_for_user(request.user, pk)
-        if not request.htmx:  # type: ignore[attr-defined]
+        claim, _ = get_claim_for_user(request.user, pk)
+        if not request.htmx:
             return redirect(claim.get_absolute_url() + "#lookups")
         return render(request, f"{PANEL}#lookups-body", {"claim": claim})
-    claim = get_claim_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
+    claim, _ = get_claim_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
     form = LookupStartForm(request.POST)
     if not form.is_valid():
-        return _answer(request, claim, error=_first_error(form))
+        return _answer(request, claim, error=first_error(form))
     return _start(request, claim, form.sources())
 
 
 @login_required
 @require_POST
-def lookup_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def lookup_retry(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Queue a finished lookup again (in the claim's current wording)."""
-    lookup = get_for_member(
-        Lookup.objects.all(),
-        pk,
-        request.user,
-        Capability.PROPOSE_VERDICT,
-        newsroom_path="claim__draft__newsroom",
-    )
-    claim = get_claim_for_user(request.user, lookup.claim_id, Capability.PROPOSE_VERDICT)
+    lookup, _ = get_lookup_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
+    claim, _ = get_claim_for_user(request.user, lookup.claim_id, Capability.PROPOSE_VERDICT)
     return _start(request, claim, [lookup.source])
 
 
 @login_required
 @require_POST
-def evidence_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_attach_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The evidence becomes one of the verdict's evidence links."""
-    evidence = _evidence(request, pk)
+    evidence, _ = get_evidence_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
     if evidence.status == Evidence.Status.ATTACHED:  # a repeated click
         return _answer(request, evidence.claim_id, notice="Already attached to the verdict.")
     try:
-        evidence_attach(evidence=evidence, by=request.user)  # type: ignore[arg-type]
+        evidence_attach(evidence=evidence, by=request.user)
     except FactcheckError as exc:
         return _answer(request, evidence.claim_id, error=str(exc))
-    notice = f"Attached to the verdict: “{_short(evidence.title)}”."
+    notice = f"Attached to the verdict: “{short(evidence.title)}”."
     return _answer(request, evidence.claim_id, notice=notice, event="evidence-changed")
 
 
 @login_required
 @require_POST
-def evidence_dismiss_view(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = _evidence(request, pk)
+def evidence_dismiss_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    evidence, _ = get_evidence_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
     if evidence.status == Evidence.Status.DISMISSED:  # a repeated click
         return _answer(request, evidence.claim_id, notice="Already dismissed.")
     try:
-        evidence_dismiss(evidence=evidence, by=request.user)  # type: ignore[arg-type]
+        evidence_dismiss(evidence=evidence, by=request.user)
     except FactcheckError as exc:
         return _answer(request, evidence.claim_id, error=str(exc))
     notice = (
-        f"Dismissed: “{_short(evidence.title)}”. "
-        "Attach it from “Dismissed” if you change your mind."
+        f"Dismissed: “{short(evidence.title)}”. Attach it from “Dismissed” if you change your mind."
     )
     return _answer(request, evidence.claim_id, notice=notice, event="evidence-changed")
 
 
 @login_required
 @require_POST
-def draft_lookups(request: HttpRequest, pk: int) -> HttpResponse:
+def draft_lookups(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Look every live claim of the draft up; POST ``source`` (empty: every enabled one).
     With htmx the answer is the draft page's flash, out of band."""
-    draft = get_draft_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
+    draft, _ = get_draft_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
     form = LookupStartForm(request.POST)
     notice = error = ""
     if not form.is_valid():
-        error = _first_error(form)
+        error = first_error(form)
     elif not form.sources() and not source_settings_for(draft.newsroom_id).enabled():
         error = NO_SOURCE
     else:
         try:
             started = lookups_start_for_draft(
                 draft=draft,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 sources=form.sources(),
             )
         except FactcheckError as exc:
             error = str(exc)
         else:
             notice = _draft_notice(started, has_claims=_has_live_claims(draft.pk))
-    if not request.htmx:  # type: ignore[attr-defined]
-        _message(request, notice=notice, error=error)
-        return redirect(draft.get_absolute_url())
-    html = render_to_string(
-        "drafts/draft.html#flash", {"notice": notice, "error": error, "oob": True}, request
+    return htmx_answer(
+        request,
+        redirect_to=draft.get_absolute_url(),
+        parts=lambda: [
+            ("drafts/draft.html#flash", {"notice": notice, "error": error, "oob": True})
+        ],
+        notice=notice,
+        error=error,
+        events=["lookups-changed"],
     )
-    if error:
-        return HttpResponse(html, status=422)
-    return trigger_client_event(HttpResponse(html), "lookups-changed")
 
 
 # --- Helpers -----------------------------------------------------------------------------------
 
 
-def _start(request: HttpRequest, claim: Claim, sources: Sequence[str] | None) -> HttpResponse:
+def _start(request: AuthedHttpRequest, claim: Claim, sources: Sequence[str] | None) -> HttpResponse:
     if claim.status == Claim.Status.DISMISSED:
         return _answer(request, claim, error="This claim is dismissed: restore it to look it up.")
     if not sources and not source_settings_for(claim.draft.newsroom_id).enabled():
         return _answer(request, claim, error=NO_SOURCE)
     try:
-        started = lookups_start(claims=[claim], by=request.user, sources=sources)  # type: ignore[arg-type]
+        started = lookups_start(claims=[claim], by=request.user, sources=sources)
     except FactcheckError as exc:
         return _answer(request, claim, error=str(exc))
     if started:
@@ -160,18 +154,8 @@ def _start(request: HttpRequest, claim: Claim, sources: Sequence[str] | None) ->
     return _answer(request, claim, notice=notice, event="lookups-changed")
 
 
-def _evidence(request: HttpRequest, pk: int) -> Evidence:
-    return get_for_member(
-        Evidence.objects.select_related("claim__draft"),
-        pk,
-        request.user,
-        Capability.PROPOSE_VERDICT,
-        newsroom_path="claim__draft__newsroom",
-    )
-
-
 def _answer(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     claim: Claim | int,
     *,
     notice: str = "",
@@ -180,29 +164,24 @@ def _answer(
 ) -> HttpResponse:
     """The panel after an action on ``claim``, read afresh (see the module's docstring)."""
     pk = claim if isinstance(claim, int) else claim.pk
-    if not request.htmx:  # type: ignore[attr-defined]
-        _message(request, notice=notice, error=error)
-        return redirect(Claim(pk=pk).get_absolute_url() + "#lookups")
-    context = {
-        "claim": get_claim_for_user(request.user, pk),
-        "lookups_notice": notice,
-        "lookups_error": error,
-        "lookups_oob": True,
-    }
-    html = render_to_string(f"{PANEL}#lookups-body", context, request) + render_to_string(
-        f"{PANEL}#lookups-flash", context, request
+
+    def parts() -> list[tuple[str, dict[str, object]]]:
+        context = {
+            "claim": get_claim_for_user(request.user, pk)[0],
+            "lookups_notice": notice,
+            "lookups_error": error,
+            "lookups_oob": True,
+        }
+        return [(f"{PANEL}#lookups-body", context), (f"{PANEL}#lookups-flash", context)]
+
+    return htmx_answer(
+        request,
+        redirect_to=Claim(pk=pk).get_absolute_url() + "#lookups",
+        parts=parts,
+        notice=notice,
+        error=error,
+        events=[event] if event else [],
     )
-    if error:
-        return HttpResponse(html, status=422)
-    response = HttpResponse(html)
-    return trigger_client_event(response, event) if event else response
-
-
-def _message(request: HttpRequest, *, notice: str, error: str) -> None:
-    if error:
-        messages.error(request, error)
-    elif notice:
-        messages.success(request, notice)
 
 
 def _draft_notice(started: Sequence[Lookup], *, has_claims: bool) -> str:
@@ -220,11 +199,3 @@ def _draft_notice(started: Sequence[Lookup], *, has_claims: bool) -> str:
 
 def _has_live_claims(draft_id: int) -> bool:
     return Claim.objects.filter(draft_id=draft_id).exclude(status=Claim.Status.DISMISSED).exists()
-
-
-def _short(text: str, length: int = 80) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
-def _first_error(form: forms.Form) -> str:
-    return next((str(e) for errors in form.errors.values() for e in errors), "Check the form.")

@@ -12,21 +12,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
 
 from factcheck.analysis import checkworthiness
 from factcheck.errors import ConflictError
 from factcheck.history.selectors import settings_history
+from factcheck.htmx import Part, htmx_answer, render_parts
+from factcheck.http import AuthedHttpRequest
 from factcheck.insights.forms import ThresholdForm
-from factcheck.newsrooms.access import Capability, newsrooms_for, newsrooms_where
+from factcheck.newsrooms.access import get_newsroom_for_admin
 from factcheck.newsrooms.models import Newsroom
 from factcheck.sources.forms import SourceSettingsForm
 from factcheck.sources.models import Source, SourceSettings
@@ -38,8 +36,8 @@ PAGE = "sources/settings.html"
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def source_settings(request: HttpRequest, slug: str) -> HttpResponse:
-    newsroom = newsroom_for_admin(request, slug)
+def source_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    newsroom, _ = get_newsroom_for_admin(request.user, slug)
     current = source_settings_for(newsroom)
     if request.method == "GET":
         return _render(request, newsroom, SourceSettingsForm(instance=current))
@@ -49,7 +47,7 @@ def source_settings(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         source_settings_save(
             newsroom=newsroom,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             values=form.setting_values(),
             seen=form.cleaned_data["seen"],
         )
@@ -62,36 +60,58 @@ def source_settings(request: HttpRequest, slug: str) -> HttpResponse:
         data["seen"] = settings_stamp(saved)
         kept = SourceSettingsForm(data, instance=source_settings_for(newsroom))
         kept.is_valid()
-        status = 422 if request.htmx else 409  # type: ignore[attr-defined]
+        status = 422 if request.htmx else 409
         return _render(request, newsroom, kept, error=str(exc), status=status, saved=saved)
     notice = "Source settings saved."
-    if not request.htmx:  # type: ignore[attr-defined]
-        messages.success(request, notice)
-        return redirect(request.path)
-    fresh = SourceSettingsForm(instance=source_settings_for(newsroom))
-    response = _render(request, newsroom, fresh, notice=notice)
-    return trigger_client_event(response, "source-settings-changed")
 
+    def parts() -> list[Part]:
+        fresh = SourceSettingsForm(instance=source_settings_for(newsroom))
+        return _parts(_context(newsroom, fresh, notice=notice))
 
-def newsroom_for_admin(request: HttpRequest, slug: str) -> Newsroom:
-    """The newsroom: 404 unless the user belongs to it, 403 unless their role may manage it."""
-    newsroom = get_object_or_404(newsrooms_for(request.user), slug=slug)
-    if not newsrooms_where(request.user, Capability.MANAGE_MEMBERS).filter(pk=newsroom.pk).exists():
-        raise PermissionDenied("Only the newsroom's admins change its source settings.")
-    return newsroom
+    return htmx_answer(
+        request,
+        redirect_to=request.path,
+        parts=parts,
+        notice=notice,
+        events=["source-settings-changed"],
+    )
 
 
 def _render(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
+    newsroom: Newsroom,
+    form: SourceSettingsForm,
+    *,
+    error: str = "",
+    status: int = 200,
+    saved: SourceSettings | None = None,
+) -> HttpResponse:
+    """The page, or with htmx its parts (422 when ``status`` is an error)."""
+    context = _context(newsroom, form, error=error, saved=saved)
+    if not request.htmx:
+        return render(request, PAGE, context, status=status)
+    return HttpResponse(
+        render_parts(request, _parts(context)), status=422 if status >= 400 else 200
+    )
+
+
+def _parts(context: dict[str, Any]) -> list[Part]:
+    context = {**context, "oob": True}
+    return [
+        (f"{PAGE}#{name}", context)
+        for name in ("settings-form", "settings-flash", "settings-history")
+    ]
+
+
+def _context(
     newsroom: Newsroom,
     form: SourceSettingsForm,
     *,
     notice: str = "",
     error: str = "",
-    status: int = 200,
     saved: SourceSettings | None = None,
-) -> HttpResponse:
-    context: dict[str, Any] = {
+) -> dict[str, Any]:
+    return {
         "newsroom": newsroom,
         "form": form,
         "notice": notice,
@@ -106,11 +126,3 @@ def _render(
         "model_threshold": checkworthiness.load().threshold,
         "history": settings_history(newsroom.pk),
     }
-    if not request.htmx:  # type: ignore[attr-defined]
-        return render(request, PAGE, context, status=status)
-    context["oob"] = True
-    html = "".join(
-        render_to_string(f"{PAGE}#{part}", context, request)
-        for part in ("settings-form", "settings-flash", "settings-history")
-    )
-    return HttpResponse(html, status=422 if status >= 400 else 200)

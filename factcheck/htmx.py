@@ -1,0 +1,84 @@
+"""The answer to an action posted from a page, with or without htmx.
+
+Without htmx: on success (or on a refusal when the caller has no page to show) the message and
+a redirect; on a refusal with a page, that page (the caller picks its status: 409 for a
+conflict, 422 otherwise). With htmx: the rendered partials, the out-of-band ones among them;
+422 on a refusal (base.html's htmx-config swaps it), else 200 with the ``HX-Trigger`` events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django_htmx.http import trigger_client_event
+
+from factcheck.http import HtmxHttpRequest
+
+# A partial to render: "template.html#name" and its context.
+Part = tuple[str, Mapping[str, Any]]
+
+
+def render_parts(request: HttpRequest, parts: Iterable[Part]) -> str:
+    return "".join(render_to_string(name, dict(context), request) for name, context in parts)
+
+
+def htmx_answer(
+    request: HtmxHttpRequest,
+    *,
+    redirect_to: str,
+    parts: Callable[[], Iterable[Part]],
+    notice: str = "",
+    error: str = "",
+    events: Iterable[str] = (),
+    page: Callable[[], HttpResponse] | None = None,
+) -> HttpResponse:
+    """See the module's docstring. ``parts`` and ``page`` are called only when needed, so a
+    redirect reads nothing more; ``notice`` and ``error`` become the message of a redirect."""
+    if not request.htmx:
+        if error and page is not None:
+            return page()
+        if error:
+            messages.error(request, error)
+        elif notice:
+            messages.success(request, notice)
+        return redirect(redirect_to)
+    response = HttpResponse(render_parts(request, parts()), status=422 if error else 200)
+    if not error:
+        for event in events:
+            trigger_client_event(response, event)
+    return response
+
+
+def page_answer(
+    request: HtmxHttpRequest,
+    *,
+    template: str,
+    blocks: Iterable[str],
+    context: Callable[[], Mapping[str, Any]],
+    redirect_to: str,
+    notice: str = "",
+    error: str = "",
+    status: int = 422,
+    events: Iterable[str] = (),
+) -> HttpResponse:
+    """:func:`htmx_answer` for a page whose ``blocks`` are partials of ``template``: with htmx
+    those blocks, out of band; a plain post refused gets the whole page with ``status``."""
+
+    def parts() -> list[Part]:
+        shown = {**context(), "oob": True}
+        return [(f"{template}#{block}", shown) for block in blocks]
+
+    return htmx_answer(
+        request,
+        redirect_to=redirect_to,
+        parts=parts,
+        notice=notice,
+        error=error,
+        events=events,
+        page=lambda: render(request, template, dict(context()), status=status),
+    )
