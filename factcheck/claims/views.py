@@ -35,6 +35,7 @@ from factcheck.newsrooms.access import Capability, role_can
 from factcheck.reviews.forms import CommentForm
 from factcheck.reviews.services import comment_add
 from factcheck.reviews.task_selectors import claim_page
+from factcheck.sources.panel import lookups_panel
 
 
 @login_required
@@ -142,6 +143,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _claim_context(claim)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "claims/claim.html#claim-main", context)
+    context["lookups_panel"] = lookups_panel(claim=claim, role=claim.role)  # type: ignore[attr-defined]
     return render(request, "claims/claim.html", context)
 
 
@@ -333,6 +335,7 @@ def _claim_answer(
         return redirect(claim.get_absolute_url() + anchor)
     context = _claim_context(claim, error=error, notice=notice, **extra)
     if not request.htmx:  # type: ignore[attr-defined]
+        context["lookups_panel"] = lookups_panel(claim=claim, role=claim.role)  # type: ignore[attr-defined]
         return render(request, "claims/claim.html", context, status=status)
     context["oob"] = True
     html = "".join(render_to_string(f"claims/claim.html#{b}", context, request) for b in blocks)

@@ -24,6 +24,7 @@ from factcheck.drafts.services import (
 )
 from factcheck.errors import ConflictError
 from factcheck.newsrooms.access import Capability, newsrooms_where, role_can
+from factcheck.reviews.panel import clearance_panel
 from factcheck.reviews.task_selectors import draft_tasks
 
 
@@ -77,7 +78,9 @@ def _draft_input(form: DraftForm) -> tuple[str | None, Upload | None, str]:
 @require_GET
 def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request.user, pk)
-    return render(request, "drafts/draft.html", draft_context(draft, draft_page(draft)))
+    context = draft_context(draft, draft_page(draft))
+    context["clearance"] = clearance_panel(draft=draft, role=draft.role)  # type: ignore[attr-defined]
+    return render(request, "drafts/draft.html", context)
 
 
 def draft_context(draft: Draft, page: DraftPage) -> dict[str, Any]:
@@ -93,6 +96,7 @@ def draft_context(draft: Draft, page: DraftPage) -> dict[str, Any]:
         "can_mark": role_can(role, Capability.MARK_CLAIMS),
         "can_assign": role_can(role, Capability.ASSIGN),
         "can_edit": role_can(role, Capability.EDIT_DRAFT),
+        "can_look_up": role_can(role, Capability.PROPOSE_VERDICT),
         "tasks": draft_tasks(draft),
     }
 

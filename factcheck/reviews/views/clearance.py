@@ -20,6 +20,7 @@ from factcheck.drafts.models import Draft
 from factcheck.errors import FactcheckError
 from factcheck.history.selectors import TIMELINE_KINDS, timeline_page
 from factcheck.newsrooms.access import Capability, role_can
+from factcheck.reviews.panel import clearance_panel
 from factcheck.reviews.reports import clearance_report as build_report
 from factcheck.reviews.reports import report_csv, report_markdown
 from factcheck.reviews.services import draft_clear
@@ -34,7 +35,8 @@ def clearance_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable report; with htmx aimed at the panel, just the clearance panel."""
     draft = get_draft_for_user(request.user, pk)
     if request.htmx and request.htmx.target == "clearance-panel":  # type: ignore[attr-defined]
-        return render(request, PANEL, {"draft": draft})
+        clearance = clearance_panel(draft=draft, role=draft.role)  # type: ignore[attr-defined]
+        return render(request, PANEL, {"draft": draft, "clearance": clearance})
     report = build_report(draft)
     template = "reviews/clearance.html"
     if request.htmx:  # type: ignore[attr-defined]
@@ -78,9 +80,9 @@ def draft_clear_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"“{draft.title}” is cleared for publication.")
         return redirect(_next(request, draft))
     draft = get_draft_for_user(request.user, pk)  # fresh, with cleared_by and the role
-    response = render(
-        request, PANEL, {"draft": draft, "clearance_error": error}, status=422 if error else 200
-    )
+    clearance = clearance_panel(draft=draft, role=draft.role)  # type: ignore[attr-defined]
+    context = {"draft": draft, "clearance": clearance, "clearance_error": error}
+    response = render(request, PANEL, context, status=422 if error else 200)
     return response if error else trigger_client_event(response, "draft-cleared")
 
 

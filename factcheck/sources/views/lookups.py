@@ -29,6 +29,7 @@ from factcheck.errors import FactcheckError
 from factcheck.newsrooms.access import Capability, get_for_member
 from factcheck.sources.forms import LookupStartForm
 from factcheck.sources.models import Evidence, Lookup, Source
+from factcheck.sources.panel import lookups_panel
 from factcheck.sources.services import (
     evidence_attach,
     evidence_dismiss,
@@ -51,7 +52,8 @@ def claim_lookups(request: HttpRequest, pk: int) -> HttpResponse:
         claim = get_claim_for_user(request.user, pk)
         if not request.htmx:  # type: ignore[attr-defined]
             return redirect(claim.get_absolute_url() + "#lookups")
-        return render(request, f"{PANEL}#lookups-body", {"claim": claim})
+        panel = lookups_panel(claim=claim, role=claim.role)  # type: ignore[attr-defined]
+        return render(request, f"{PANEL}#lookups-body", {"claim": claim, "lookups_panel": panel})
     claim = get_claim_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
     form = LookupStartForm(request.POST)
     if not form.is_valid():
@@ -183,8 +185,10 @@ def _answer(
     if not request.htmx:  # type: ignore[attr-defined]
         _message(request, notice=notice, error=error)
         return redirect(Claim(pk=pk).get_absolute_url() + "#lookups")
+    claim = get_claim_for_user(request.user, pk)
     context = {
-        "claim": get_claim_for_user(request.user, pk),
+        "claim": claim,
+        "lookups_panel": lookups_panel(claim=claim, role=claim.role),  # type: ignore[attr-defined]
         "lookups_notice": notice,
         "lookups_error": error,
         "lookups_oob": True,
