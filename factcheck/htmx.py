@@ -65,9 +65,14 @@ def page_answer(
     error: str = "",
     status: int = 422,
     events: Iterable[str] = (),
+    page_context: Callable[[], Mapping[str, Any]] | None = None,
 ) -> HttpResponse:
     """:func:`htmx_answer` for a page whose ``blocks`` are partials of ``template``: with htmx
-    those blocks, out of band; a plain post refused gets the whole page with ``status``."""
+    those blocks, out of band; a plain post refused gets the whole page with ``status``, its
+    context ``context()`` plus ``page_context()`` (what only the whole page shows)."""
+
+    def whole() -> dict[str, Any]:
+        return {**context(), **(page_context() if page_context else {})}
 
     def parts() -> list[Part]:
         shown = {**context(), "oob": True}
@@ -80,5 +85,5 @@ def page_answer(
         notice=notice,
         error=error,
         events=events,
-        page=lambda: render(request, template, dict(context()), status=status),
+        page=lambda: render(request, template, whole(), status=status),
     )

@@ -140,6 +140,7 @@ def _name_like(sentences: list[_Sentence]) -> set[str]:
 
 # --- Names -------------------------------------------------------------------------------------
 
+
 def _name_runs(text: str, proper: set[str]) -> list[tuple[str, int, int]]:
     """Runs of proper nouns in ``text``: (run, start, end), possessives dropped."""
     runs = []

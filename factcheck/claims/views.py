@@ -34,6 +34,7 @@ from factcheck.newsrooms.access import Capability, role_can
 from factcheck.reviews.forms import CommentForm
 from factcheck.reviews.services import comment_add
 from factcheck.reviews.task_selectors import claim_page
+from factcheck.sources.panel import lookups_panel
 from factcheck.text import first_error
 
 PAGE = "drafts/draft.html"
@@ -148,10 +149,11 @@ FORM_IDS = {"propose_form": "propose_%s", "send_back_form": "back_%s", "edit_for
 @login_required
 @require_GET
 def claim_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    claim, _ = get_claim_for_user(request.user, pk)
+    claim, role = get_claim_for_user(request.user, pk)
     context = _claim_context(claim)
     if request.htmx:
         return render(request, "claims/claim.html#claim-main", context)
+    context["lookups_panel"] = lookups_panel(claim=claim, role=role)
     return render(request, "claims/claim.html", context)
 
 
@@ -337,7 +339,7 @@ def _claim_answer(
     **extra: Any,
 ) -> HttpResponse:
     """The answer to an action on claim ``pk``, read afresh (see the comment above)."""
-    claim, _ = get_claim_for_user(request.user, pk)
+    claim, role = get_claim_for_user(request.user, pk)
     return page_answer(
         request,
         template="claims/claim.html",
@@ -348,6 +350,7 @@ def _claim_answer(
         error=error,
         status=status,
         events=["claim-changed"],
+        page_context=lambda: {"lookups_panel": lookups_panel(claim=claim, role=role)},
     )
 
 

@@ -25,6 +25,7 @@ from factcheck.drafts.services import (
 from factcheck.errors import ConflictError
 from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability, newsrooms_where, role_can
+from factcheck.reviews.panel import clearance_panel
 from factcheck.reviews.task_selectors import draft_tasks
 
 
@@ -78,7 +79,9 @@ def _draft_input(form: DraftForm) -> tuple[str | None, Upload | None, str]:
 @require_GET
 def draft_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     draft, role = get_draft_for_user(request.user, pk)
-    return render(request, "drafts/draft.html", draft_context(draft, role, draft_page(draft)))
+    context = draft_context(draft, role, draft_page(draft))
+    context["clearance"] = clearance_panel(draft=draft, role=role)
+    return render(request, "drafts/draft.html", context)
 
 
 def draft_context(draft: Draft, role: str, page: DraftPage) -> dict[str, Any]:
@@ -94,6 +97,7 @@ def draft_context(draft: Draft, role: str, page: DraftPage) -> dict[str, Any]:
         "can_mark": role_can(role, Capability.MARK_CLAIMS),
         "can_assign": role_can(role, Capability.ASSIGN),
         "can_edit": role_can(role, Capability.EDIT_DRAFT),
+        "can_look_up": role_can(role, Capability.PROPOSE_VERDICT),
         "tasks": draft_tasks(draft),
     }
 

@@ -165,6 +165,7 @@ class QueueRow:
     actions: tuple[str, ...] = ()
     error: str = ""  # why the editor's last action on the row was refused
     kept_note: str = ""  # the send-back note of a refused action, to send again
+    task: Task | None = None  # a finding's task, once it is one
 
     @property
     def key(self) -> str:
@@ -431,6 +432,7 @@ def finding_row(finding: Finding, now: datetime | None = None) -> QueueRow:
         overdue=waits and deadline is not None and deadline < now,
         waits=waits,
         actions=("finding_task", "finding_dismiss") if waits else (),
+        task=finding.task,
     )
 
 

@@ -24,6 +24,7 @@ from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.models import Draft, Sentence
 from factcheck.drafts.services import draft_import
 from factcheck.reviews.models import Task
+from factcheck.reviews.panel import clearance_panel
 from factcheck.reviews.reports import CSV_COLUMNS, clearance_report, csv_safe, report_markdown
 from factcheck.reviews.services import task_create
 from tests.conftest import SAMPLE_TEXT, client_for
@@ -402,8 +403,9 @@ def test_the_last_blocker_going_clears_the_draft_and_the_report_follows(
 def panel(draft: Draft, user: Any, *, path: str = "/drafts/1/") -> str:
     request = RequestFactory().get(path)
     request.user = user
-    viewed, _ = get_draft_for_user(user, draft.pk)
-    return render_to_string("reviews/_clearance_panel.html", {"draft": viewed}, request)
+    viewed, role = get_draft_for_user(user, draft.pk)
+    context = {"draft": viewed, "clearance": clearance_panel(draft=viewed, role=role)}
+    return render_to_string("reviews/_clearance_panel.html", context, request)
 
 
 def test_panel_lists_the_blockers_as_links(

@@ -21,8 +21,10 @@ from factcheck.claims.access import get_claim_for_user
 from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.claims.services import claim_dismiss, claim_edit, claim_mark_sentence
 from factcheck.drafts.models import Draft, Sentence
+from factcheck.newsrooms.access import Capability, role_can, role_in
 from factcheck.sources.backends.base import Hit
 from factcheck.sources.models import Evidence, Lookup, Source, SourceSettings
+from factcheck.sources.panel import lookups_panel
 from factcheck.sources.services import (
     lookup_begin,
     lookup_fail,
@@ -147,7 +149,8 @@ def test_the_panel_included_in_a_page_has_its_heading_flash_and_body(
     request.user = checker
     page_claim, _ = get_claim_for_user(checker, claim.pk)
     template = engines["django"].from_string('{% include "sources/_lookups_panel.html" %}')
-    html = template.render({"claim": page_claim}, request)
+    panel = lookups_panel(claim=page_claim, role=page_claim.role)  # type: ignore[attr-defined]
+    html = template.render({"claim": page_claim, "lookups_panel": panel}, request)
     assert '<section id="lookups" class="lookups-panel" aria-labelledby="lookups-heading">' in html
     assert '<div id="lookups-flash" class="flash" role="status" aria-live="polite">' in html
     assert '<div id="lookups-body"' in html
@@ -165,7 +168,9 @@ def test_the_draft_pages_look_up_all_button_shows_to_those_who_may_look_up(
     template = engines["django"].from_string(
         '{% include "sources/_lookups_panel.html#draft-lookups" %}'
     )
-    html = template.render({"draft": draft}, web)
+    # What the draft page's view passes: the role the draft getter finds, none for an outsider.
+    can_look_up = role_can(role_in(web.user, draft.newsroom_id), Capability.PROPOSE_VERDICT)
+    html = template.render({"draft": draft, "can_look_up": can_look_up}, web)
     assert (f'hx-post="/drafts/{draft.pk}/lookups/"' in html) is shown
     assert ("Look up all claims" in html) is shown
 

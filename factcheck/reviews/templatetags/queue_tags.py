@@ -174,7 +174,7 @@ def _actions(row: QueueRow, shared: _Shared, key: str, token: str) -> str:
                 f'aria-describedby="text-{key}">Dismiss</button>',
                 ' class="row-act"',
             )
-        task = row.obj.task
+        task = row.task
         if task:
             url = escape(reverse("reviews:task", args=[task.pk]))
             return f'<a href="{url}">Open the task “{escape(task.title)}”</a>'

@@ -20,6 +20,7 @@ from factcheck.history.selectors import TIMELINE_KINDS, timeline_page
 from factcheck.htmx import Part, htmx_answer
 from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability, role_can
+from factcheck.reviews.panel import clearance_panel
 from factcheck.reviews.reports import clearance_report as build_report
 from factcheck.reviews.reports import report_csv, report_markdown
 from factcheck.reviews.services import draft_clear
@@ -34,7 +35,8 @@ def clearance_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The printable report; with htmx aimed at the panel, just the clearance panel."""
     draft, role = get_draft_for_user(request.user, pk)
     if request.htmx and request.htmx.target == "clearance-panel":
-        return render(request, PANEL, {"draft": draft})
+        clearance = clearance_panel(draft=draft, role=role)
+        return render(request, PANEL, {"draft": draft, "clearance": clearance})
     report = build_report(draft)
     template = "reviews/clearance.html"
     if request.htmx:
@@ -73,8 +75,9 @@ def draft_clear_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         error = str(exc)
 
     def parts() -> list[Part]:
-        fresh, _ = get_draft_for_user(request.user, pk)  # with cleared_by and the role
-        return [(PANEL, {"draft": fresh, "clearance_error": error})]
+        fresh, role = get_draft_for_user(request.user, pk)  # with cleared_by
+        clearance = clearance_panel(draft=fresh, role=role)
+        return [(PANEL, {"draft": fresh, "clearance": clearance, "clearance_error": error})]
 
     return htmx_answer(
         request,

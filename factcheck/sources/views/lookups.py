@@ -28,6 +28,7 @@ from factcheck.newsrooms.access import Capability
 from factcheck.sources.access import get_evidence_for_user, get_lookup_for_user
 from factcheck.sources.forms import LookupStartForm
 from factcheck.sources.models import Evidence, Lookup, Source
+from factcheck.sources.panel import lookups_panel
 from factcheck.sources.services import (
     evidence_attach,
     evidence_dismiss,
@@ -48,10 +49,11 @@ def claim_lookups(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """GET: the panel's body (what it polls); without htmx, the claim page's panel.
     POST ``source`` (empty: every enabled source): look the claim up."""
     if request.method == "GET":
-        claim, _ = get_claim_for_user(request.user, pk)
+        claim, role = get_claim_for_user(request.user, pk)
         if not request.htmx:
             return redirect(claim.get_absolute_url() + "#lookups")
-        return render(request, f"{PANEL}#lookups-body", {"claim": claim})
+        panel = lookups_panel(claim=claim, role=role)
+        return render(request, f"{PANEL}#lookups-body", {"claim": claim, "lookups_panel": panel})
     claim, _ = get_claim_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
     form = LookupStartForm(request.POST)
     if not form.is_valid():
@@ -166,8 +168,10 @@ def _answer(
     pk = claim if isinstance(claim, int) else claim.pk
 
     def parts() -> list[tuple[str, dict[str, object]]]:
+        claim, role = get_claim_for_user(request.user, pk)
         context = {
-            "claim": get_claim_for_user(request.user, pk)[0],
+            "claim": claim,
+            "lookups_panel": lookups_panel(claim=claim, role=role),
             "lookups_notice": notice,
             "lookups_error": error,
             "lookups_oob": True,

@@ -1,0 +1,167 @@
+"""The query counts of the pages that show the lookups panel, the clearance panel and the review
+queue's rows, pinned exactly: the views build those parts' data (``sources.panel``,
+``reviews.panel``, ``reviews.queue``) and the templates and tags only render it, so a page's
+count is the same for a few lookups, claims, tasks or findings and for many."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from factcheck.claims.models import Claim
+from factcheck.claims.services import claim_mark_sentence
+from factcheck.drafts.models import Draft, Sentence
+from factcheck.insights.models import Finding
+from factcheck.insights.services import finding_task_create
+from factcheck.reviews.models import Task
+from tests.conftest import client_for
+from tests.reviews.test_queue import bulk_claims, bulk_tasks
+from tests.reviews.test_queue_findings import plant, token
+from tests.sources.test_lookup_views import _fill
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+PANEL_HTMX = {**HTMX, "HTTP_HX_TARGET": "clearance-panel"}
+
+# Session, user, the claim with its draft, newsroom, sentence and the user's role; the claim
+# page (revision, sentence, evidence links, tasks, comments, history); the lookups panel
+# (lookups, evidence, source settings).
+CLAIM_PAGE = 12
+# Session, user, the claim with its role; lookups, evidence, source settings.
+LOOKUPS_PANEL = 6
+# Session, user, the draft with its newsroom and role; the page (revision, units, claims,
+# findings), its tasks; the clearance panel's blockers (claims, tasks, findings).
+DRAFT_PAGE = 11
+# Session, user, the draft with its role; the blockers.
+CLEARANCE_PANEL = 6
+# The review queue with claims and tasks on the page (see tests/reviews/test_queue.py).
+QUEUE = 9
+# Session, user, the finding with its role; the refused dismissal (savepoint, the finding
+# locked, its draft, the role: 6 with the rollback and release); the finding again with its
+# draft, and its task: the row.
+REFUSED_FINDING_ROW = 11
+
+
+def count(client: Client, url: str, method: str = "get", **extra: Any) -> tuple[int, HttpResponse]:
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, **extra)
+    return len(queries), response
+
+
+@pytest.fixture
+def claims(draft: Draft, editor: Any) -> list[Claim]:
+    sentences = draft.revisions.get().sentences.exclude(kind=Sentence.Kind.BOILERPLATE)
+    return [claim_mark_sentence(sentence=s, by=editor) for s in sentences.order_by("index")[1:3]]
+
+
+@pytest.mark.parametrize("role", ["checker", "editor"])
+def test_claim_page_costs_the_same_for_one_lookup_or_many(
+    role: str, request: pytest.FixtureRequest, claims: list[Claim]
+) -> None:
+    client = client_for(request.getfixturevalue(role))
+    small, large = claims
+    _fill(small, lookups=1, evidence_per_source=1)
+    _fill(large, lookups=12, evidence_per_source=15)
+    few, few_page = count(client, small.get_absolute_url())
+    many, many_page = count(client, large.get_absolute_url())
+    assert few_page.status_code == many_page.status_code == 200
+    assert many_page.content.decode().count('class="lookup lookup-') == 12
+    assert many_page.content.decode().count('class="evidence-item') == 60
+    assert few == many == CLAIM_PAGE
+
+
+def test_lookups_panel_costs_the_same_for_one_lookup_or_many(
+    checker_client: Client, claims: list[Claim]
+) -> None:
+    small, large = claims
+    _fill(small, lookups=1, evidence_per_source=1)
+    _fill(large, lookups=12, evidence_per_source=15)
+    few, _ = count(checker_client, f"/claims/{small.pk}/lookups/", **HTMX)
+    many, response = count(checker_client, f"/claims/{large.pk}/lookups/", **HTMX)
+    assert response.content.decode().count('class="lookup lookup-') == 12
+    assert few == many == LOOKUPS_PANEL
+
+
+def _blockers(draft: Draft, checker: Any, n: int) -> None:
+    """``n`` more open claims, tasks and findings on ``draft``."""
+    bulk_claims(draft, n, by=checker)
+    bulk_tasks(draft, n, assignee=checker)
+    start = Finding.objects.filter(draft=draft).count()
+    for i in range(start, start + n):
+        plant(draft, f"Holt vs Hold {i}", "name")
+
+
+@pytest.mark.parametrize("role", ["checker", "editor"])
+def test_draft_page_costs_the_same_for_few_blockers_or_many(
+    role: str, request: pytest.FixtureRequest, draft: Draft, editor: Any, checker: Any
+) -> None:
+    client = client_for(request.getfixturevalue(role))
+    _blockers(draft, checker, 2)
+    few, page = count(client, draft.get_absolute_url())
+    assert "Not cleared: 6 blockers remain." in page.content.decode()
+    _blockers(draft, checker, 30)
+    many, page = count(client, draft.get_absolute_url())
+    html = page.content.decode()
+    assert "Not cleared: 96 blockers remain." in html and "…and 86 more" in html
+    assert "Look up all claims" in html  # checkers and editors may look up
+    assert few == many == DRAFT_PAGE
+
+
+def test_draft_page_of_a_cleared_draft_adds_who_cleared_it(
+    editor_client: Client, newsroom: Any, editor: Any
+) -> None:
+    from factcheck.drafts.services import draft_import
+
+    empty = draft_import(newsroom=newsroom, by=editor, title="Empty", text="Just words.")
+    assert editor_client.post(f"/drafts/{empty.pk}/clear/").status_code == 302
+    n, page = count(editor_client, empty.get_absolute_url())
+    assert "by editor" in page.content.decode()
+    assert n == DRAFT_PAGE + 1  # the user who cleared it, by name
+
+
+def test_clearance_panel_costs_the_same_for_few_blockers_or_many(
+    editor_client: Client, draft: Draft, editor: Any, checker: Any
+) -> None:
+    url = f"/drafts/{draft.pk}/clearance/"
+    _blockers(draft, checker, 2)
+    few, _ = count(editor_client, url, **PANEL_HTMX)
+    _blockers(draft, checker, 30)
+    many, response = count(editor_client, url, **PANEL_HTMX)
+    assert response.content.decode().lstrip().startswith('<section id="clearance-panel"')
+    assert few == many == CLEARANCE_PANEL
+
+
+def test_queue_costs_the_same_for_few_rows_or_many(
+    editor_client: Client, draft: Draft, checker: Any
+) -> None:
+    Draft.objects.filter(pk=draft.pk).update(deadline=timezone.now() + timedelta(hours=2.5))
+    bulk_claims(draft, 5, by=checker)
+    bulk_tasks(draft, 5, assignee=checker)
+    few, _ = count(editor_client, "/review/")
+    bulk_claims(draft, 95, by=checker)
+    bulk_tasks(draft, 95, assignee=checker)
+    many, _ = count(editor_client, "/review/")
+    assert few == many == QUEUE
+
+
+def test_a_refused_action_on_a_tasked_finding_answers_its_row_with_the_task(
+    editor_client: Client, draft: Draft, editor: Any
+) -> None:
+    finding = plant(draft)
+    task = finding_task_create(finding=finding, by=editor, expected_version=None)
+    data = {"do": "finding_dismiss", "item": token(finding), "back": ""}
+    n, response = count(editor_client, "/review/bulk/", "post", data=data, **HTMX)
+    assert response.status_code == 422
+    assert f'href="/tasks/{task.pk}/"' in response.content.decode()
+    # The finding's task comes with its row (reviews.queue.finding_row), not from the tag.
+    assert n == REFUSED_FINDING_ROW
+    assert Finding.objects.get(pk=finding.pk).status == Finding.Status.TASKED
+    assert Task.objects.count() == 1
