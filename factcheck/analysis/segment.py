@@ -143,11 +143,12 @@ def _paragraph_blocks(text: str, start: int, stop: int) -> list[_Block]:
         lead = line_start + len(line) - len(stripped)
         heading = _HEADING_MARK.match(stripped)
         listed = _LIST_MARK.match(stripped)
-        if heading or listed:
+        mark = heading or listed
+        if mark:
             if block_start is not None:
                 blocks.append(_Block(block_start, lines[number - 1][1], False))
                 block_start = None
-            marker_end = lead + (heading or listed).end()  # type: ignore[union-attr]
+            marker_end = lead + mark.end()
             if heading:
                 blocks.append(_Block(marker_end, line_end, True))
                 continue

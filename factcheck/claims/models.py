@@ -7,9 +7,10 @@ from django.db import models
 from django.urls import reverse
 
 from factcheck.drafts.models import Draft, Revision, Sentence
+from factcheck.history.models import Versioned
 
 
-class Claim(models.Model):
+class Claim(Versioned):
     class Status(models.TextChoices):
         UNCHECKED = "unchecked", "Unchecked"
         CHECKING = "checking", "Checking"
@@ -42,7 +43,6 @@ class Claim(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True, help_text="Why the verdict was sent back.")
-    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -26,6 +26,7 @@ from factcheck.history.services import (
 from factcheck.newsrooms.access import Capability, require
 from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
+from factcheck.text import short
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -74,7 +75,7 @@ def claim_mark(*, revision: Revision, start: int, end: int, by: User | None) -> 
         },
     )
     if created:
-        _audit(claim, "created", by, f"Marked claim “{_short(claim.text)}”")
+        _audit(claim, "created", by, f"Marked claim “{short(claim.text, 60)}”")
         _after_change([claim], by)
         events.emit(events.ClaimMarked(claim=claim, by=by))
     elif claim.status == S.DISMISSED:
@@ -173,10 +174,10 @@ def claim_send_back(
         S.CHECKING,
         by,
         expected_version=expected_version,
-        summary="Sent back" + (f": {_short(note)}" if note.strip() else ""),
+        summary="Sent back" + (f": {short(note, 60)}" if note.strip() else ""),
         values={"reviewed_by": by, "reviewed_at": timezone.now(), "review_note": note.strip()},
     )
-    reason = f": {_short(note)}" if note.strip() else ""
+    reason = f": {short(note, 60)}" if note.strip() else ""
     _notify(claim, by, Notification.Kind.SENT_BACK, f"Your verdict was sent back{reason}")
     return claim
 
@@ -280,7 +281,7 @@ def _save(
         values=values,
         changes=changes,
         action=action,
-        summary=f"Claim “{_short(claim.text)}”: {summary}",
+        summary=f"Claim “{short(claim.text, 60)}”: {summary}",
         newsroom_id=claim.draft.newsroom_id,
         draft_id=claim.draft_id,
     )
@@ -333,13 +334,9 @@ def _notify(claim: Claim, by: User | None, kind: str, what: str) -> None:
     notify(
         users=[claim.proposed_by],
         kind=kind,
-        message=f"{what} (claim “{_short(claim.text, 50)}”)",
+        message=f"{what} (claim “{short(claim.text, 50)}”)",
         url=claim.get_absolute_url(),
         actor=by,
         newsroom_id=claim.draft.newsroom_id,
         draft_id=claim.draft_id,
     )
-
-
-def _short(text: str, length: int = 60) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"

@@ -150,7 +150,7 @@ FORM_IDS = {"propose_form": "propose_%s", "send_back_form": "back_%s", "edit_for
 @require_GET
 def claim_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     claim, role = get_claim_for_user(request.user, pk)
-    context = _claim_context(claim)
+    context = _claim_context(claim, role)
     if request.htmx:
         return render(request, "claims/claim.html#claim-main", context)
     context["lookups_panel"] = lookups_panel(claim=claim, role=role)
@@ -310,7 +310,7 @@ def _claim_move(
     return _claim_answer(request, claim.pk, notice=notice)
 
 
-def _claim_context(claim: Claim, **extra: Any) -> dict[str, Any]:
+def _claim_context(claim: Claim, role: str, **extra: Any) -> dict[str, Any]:
     """The claim page's context; ``extra`` may hold bound forms that keep the user's input."""
     initial = {"version": claim.version}
     verdict = {"verdict": claim.verdict, "rationale": claim.rationale}
@@ -324,7 +324,7 @@ def _claim_context(claim: Claim, **extra: Any) -> dict[str, Any]:
         ),
         "comment_form": CommentForm(),
     }
-    return {"claim": claim, "page": claim_page(claim), **forms, **extra}
+    return {"claim": claim, "page": claim_page(claim, role), **forms, **extra}
 
 
 def _claim_answer(
@@ -344,7 +344,7 @@ def _claim_answer(
         request,
         template="claims/claim.html",
         blocks=blocks,
-        context=lambda: _claim_context(claim, error=error, notice=notice, **extra),
+        context=lambda: _claim_context(claim, role, error=error, notice=notice, **extra),
         redirect_to=claim.get_absolute_url() + anchor,
         notice=notice,
         error=error,

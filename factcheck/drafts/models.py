@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from factcheck.history.models import Versioned
 from factcheck.newsrooms.models import Newsroom
 
 
-class Draft(models.Model):
+class Draft(Versioned):
     newsroom = models.ForeignKey(Newsroom, on_delete=models.PROTECT, related_name="drafts")
     title = models.CharField(max_length=300)
     deadline = models.DateTimeField(null=True, blank=True)
@@ -21,7 +22,6 @@ class Draft(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     archived_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,6 +6,16 @@ from django.conf import settings
 from django.db import models
 
 
+class Versioned(models.Model):
+    """A row edited by several people: each change bumps ``version``, and a save made against an
+    older version is refused (``history.services.lock_for_change``)."""
+
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change.")
+
+    class Meta:
+        abstract = True
+
+
 class AuditEntry(models.Model):
     """One change to one object. Written by services, never edited or deleted."""
 

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db.models import Model, QuerySet
 
 from factcheck.errors import ConflictError
-from factcheck.history.models import AuditEntry
+from factcheck.history.models import AuditEntry, Versioned
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-M = TypeVar("M", bound=Model)
+M = TypeVar("M", bound=Versioned)
 
 
 def audit_record(
@@ -70,7 +70,7 @@ def lock_for_change(
     ever lost silently. Used by every service that edits a versioned object.
     """
     current = queryset.select_for_update().get(pk=pk)
-    if expected_version is not None and current.version != expected_version:  # type: ignore[attr-defined]
+    if expected_version is not None and current.version != expected_version:
         noun = current._meta.model_name or "item"
         last = (
             AuditEntry.objects.filter(object_type=noun, object_id=pk)
@@ -101,7 +101,7 @@ def save_with_history(
     """Apply ``values``, bump the version, save those fields and record the change."""
     for field, value in values.items():
         setattr(obj, field, value)
-    obj.version += 1  # type: ignore[attr-defined]
+    obj.version += 1
     obj.save(update_fields=[*values, "version", "updated_at"])
     audit_record(
         obj=obj,

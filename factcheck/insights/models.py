@@ -12,9 +12,10 @@ from django.db import models
 from django.urls import reverse
 
 from factcheck.drafts.models import Draft, Revision, Sentence
+from factcheck.history.models import Versioned
 
 
-class Finding(models.Model):
+class Finding(Versioned):
     class Kind(models.TextChoices):
         CONTRADICTION = "contradiction", "Contradiction"
         NAME_VARIANT = "name_variant", "Name spelled two ways"
@@ -48,7 +49,6 @@ class Finding(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -31,6 +31,7 @@ from factcheck.newsrooms.access import Capability, require
 from factcheck.newsrooms.models import Newsroom
 from factcheck.reviews.models import Task
 from factcheck.reviews.services import draft_refresh_clearance, task_create
+from factcheck.text import short
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -265,6 +266,7 @@ def suggestions_dismiss(
     """Dismiss (or, with ``dismissed=False``, bring back) suggestions; how many changed."""
     _require_each_newsroom(by, sentences)
     changed = 0
+    verb = "Dismissed" if dismissed else "Restored"
     for sentence in sentences:
         draft = sentence.revision.draft
         if sentence.suggestion_dismissed == dismissed:
@@ -277,7 +279,7 @@ def suggestions_dismiss(
             obj=sentence,
             action="suggestion_dismissed" if dismissed else "suggestion_restored",
             actor=by,
-            summary=f"{'Dismissed' if dismissed else 'Restored'} the suggestion “{_short(text)}”",
+            summary=f"{verb} the suggestion “{short(text, 60)}”",
             newsroom_id=draft.newsroom_id,
             draft_id=draft.pk,
             changes={"suggestion_dismissed": (not dismissed, dismissed)},
@@ -412,10 +414,6 @@ def _require_each_newsroom(by: User | None, sentences: Sequence[Sentence]) -> No
     query per sentence ("Confirm all" sends hundreds)."""
     for newsroom_id in {sentence.revision.draft.newsroom_id for sentence in sentences}:
         require(by=by, newsroom_id=newsroom_id, capability=Capability.MARK_CLAIMS)
-
-
-def _short(text: str, length: int = 60) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 # --- The newsroom's threshold -----------------------------------------------------------------

@@ -133,9 +133,8 @@ def get_for_member(
 ) -> tuple[M, str]:
     """The object ``pk`` of ``queryset`` and the user's role in its newsroom, in one query.
 
-    The role also stays on the object as the annotation ``role`` for the readers that still
-    look for it there (``reviews.task_selectors``, the clearance and lookups template tags);
-    new code takes it from the returned pair.
+    The role is read through a query annotation (``_member_role``) and returned beside the
+    object: callers take it from the pair, never from the object.
 
     ``newsroom_path`` is the lookup from the object to its newsroom (``"newsroom"``,
     ``"draft__newsroom"``). Http404 when the object doesn't exist or the user is not a member of
@@ -147,12 +146,12 @@ def get_for_member(
         raise Http404(f"No such {noun}.")
     row = (
         queryset.filter(pk=pk, **{f"{newsroom_path}__memberships__user": user})
-        .annotate(role=F(f"{newsroom_path}__memberships__role"))
+        .annotate(_member_role=F(f"{newsroom_path}__memberships__role"))
         .first()
     )
     if row is None:
         raise Http404(f"No such {noun}.")
-    role: str = getattr(row, "role")  # noqa: B009 (an annotation, not a field)
+    role: str = getattr(row, "_member_role")  # noqa: B009 (an annotation, not a field)
     if not role_can(role, capability):
         raise PermissionDenied("Your role in this newsroom does not allow this.")
     return row, role

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from factcheck.claims.models import Claim
 from factcheck.drafts.models import Draft
+from factcheck.history.models import Versioned
 
 
-class Task(models.Model):
+class Task(Versioned):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         IN_PROGRESS = "in_progress", "In progress"
@@ -39,7 +40,6 @@ class Task(models.Model):
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     archived_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -39,6 +39,7 @@ from factcheck.drafts.models import Draft
 from factcheck.insights.models import Finding
 from factcheck.newsrooms.access import Capability, newsrooms_where
 from factcheck.reviews.models import Task
+from factcheck.text import short
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -173,12 +174,12 @@ class QueueRow:
 
     @cached_property
     def short_text(self) -> str:
-        return _short(self.text, 160)
+        return short(self.text, 160)
 
     @cached_property
     def label(self) -> str:
         """The row's text, short enough for a control's label."""
-        return _short(self.text, 60)
+        return short(self.text, 60)
 
     @property
     def token(self) -> str:
@@ -596,10 +597,6 @@ def queue_selected(newsroom_ids: list[int], tokens: Iterable[str]) -> Selected:
         tasks=[(tasks[pk], v) for pk, v in wanted["task"].items() if pk in tasks],
         unknown=unknown,
     )
-
-
-def _short(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _int(raw: str | None) -> int | None:

@@ -10,6 +10,7 @@ from factcheck.claims.models import Claim
 from factcheck.drafts.models import Draft
 from factcheck.insights.models import Finding
 from factcheck.reviews.models import Task
+from factcheck.text import short
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def clearance_blockers(draft: Draft) -> list[Blocker]:
     blockers = [
         Blocker(
             "claim",
-            f"Claim “{_short(text)}” is {claim_status.get(status, status).lower()}",
+            f"Claim “{short(text, 60)}” is {claim_status.get(status, status).lower()}",
             pk,
             status,
         )
@@ -61,7 +62,3 @@ def clearance_blockers(draft: Draft) -> list[Blocker]:
         .values_list("pk", "summary", "status")
     ]
     return blockers
-
-
-def _short(text: str, length: int = 60) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"

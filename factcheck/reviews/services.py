@@ -40,6 +40,7 @@ from factcheck.notifications.services import notify
 from factcheck.reviews import states
 from factcheck.reviews.models import Comment, Task
 from factcheck.reviews.selectors import clearance_blockers
+from factcheck.text import short
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -376,7 +377,11 @@ def comment_add(
         )
     )
     comment.mentions.set(mentioned)
-    where = f"task “{task.title}”" if task else f"claim “{_short(claim.text)}”"  # type: ignore[union-attr]
+    if task is not None:
+        where, url = f"task “{task.title}”", task.get_absolute_url()
+    else:
+        assert claim is not None  # one of the two, checked above
+        where, url = f"claim “{short(claim.text, 60)}”", claim.get_absolute_url()
     audit_record(
         obj=comment,
         action="commented",
@@ -385,7 +390,6 @@ def comment_add(
         newsroom_id=draft.newsroom_id,
         draft_id=draft.pk,
     )
-    url = task.get_absolute_url() if task else f"/claims/{claim.pk}/"  # type: ignore[union-attr]
     notify(
         users=mentioned,
         kind=Notification.Kind.MENTIONED,
@@ -481,7 +485,3 @@ def _members(newsroom_id: int, capability: Capability) -> list[User]:
             memberships__newsroom_id=newsroom_id, memberships__role__in=roles
         )
     )
-
-
-def _short(text: str, length: int = 60) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"

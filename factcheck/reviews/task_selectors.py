@@ -184,9 +184,9 @@ def task_moves(task: Task, user: User | AnonymousUser, role: str | None) -> list
     ]
 
 
-def task_page(task: Task, user: User | AnonymousUser) -> TaskPage:
-    """Everything the task page shows. ``task`` comes from ``get_task_for_user`` (with ``role``)."""
-    role: str | None = getattr(task, "role", None)
+def task_page(task: Task, user: User | AnonymousUser, role: str | None) -> TaskPage:
+    """Everything the task page shows; ``role``: the user's role in the task's newsroom (what
+    ``get_task_for_user`` returns with the task)."""
     can_assign = role_can(role, Capability.ASSIGN)
     moves = task_moves(task, user, role)
     return TaskPage(
@@ -271,9 +271,9 @@ class ClaimPage:
     can_comment: bool
 
 
-def claim_page(claim: Claim) -> ClaimPage:
-    """Everything the claim page shows. ``claim`` comes from ``get_claim_for_user``."""
-    role: str | None = getattr(claim, "role", None)
+def claim_page(claim: Claim, role: str | None) -> ClaimPage:
+    """Everything the claim page shows; ``role``: the user's role in the claim's newsroom (what
+    ``get_claim_for_user`` returns with the claim)."""
     status = claim.status
     sentence = claim.sentence
     text = claim.revision.text

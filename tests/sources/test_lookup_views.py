@@ -147,9 +147,9 @@ def test_the_panel_included_in_a_page_has_its_heading_flash_and_body(
 ) -> None:
     request = RequestFactory().get(f"/claims/{claim.pk}/")
     request.user = checker
-    page_claim, _ = get_claim_for_user(checker, claim.pk)
+    page_claim, role = get_claim_for_user(checker, claim.pk)
     template = engines["django"].from_string('{% include "sources/_lookups_panel.html" %}')
-    panel = lookups_panel(claim=page_claim, role=page_claim.role)  # type: ignore[attr-defined]
+    panel = lookups_panel(claim=page_claim, role=role)
     html = template.render({"claim": page_claim, "lookups_panel": panel}, request)
     assert '<section id="lookups" class="lookups-panel" aria-labelledby="lookups-heading">' in html
     assert '<div id="lookups-flash" class="flash" role="status" aria-live="polite">' in html

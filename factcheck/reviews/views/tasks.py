@@ -79,8 +79,8 @@ def task_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def task_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    task, _ = get_task_for_user(request.user, pk)
-    context = _context(request, task)
+    task, role = get_task_for_user(request.user, pk)
+    context = _context(request, task, role)
     if request.htmx:
         return render(request, "reviews/task.html#task-main", context)
     return render(request, "reviews/task.html", context)
@@ -134,7 +134,7 @@ def task_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def task_move_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """POST ``to`` (a status) and ``version``; ``note`` goes into the history (e.g. why it was
     sent back)."""
-    task, _ = get_task_for_user(request.user, pk)
+    task, role = get_task_for_user(request.user, pk)
     form = MoveForm(request.POST)
     note = request.POST.get("note", "")
     if not form.is_valid():
@@ -235,8 +235,8 @@ def my_tasks(request: AuthedHttpRequest) -> HttpResponse:
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _context(request: AuthedHttpRequest, task: Task, **extra: Any) -> dict[str, Any]:
-    page = task_selectors.task_page(task, request.user)
+def _context(request: AuthedHttpRequest, task: Task, role: str, **extra: Any) -> dict[str, Any]:
+    page = task_selectors.task_page(task, request.user, role)
     return {
         "task": task,
         "page": page,
@@ -261,7 +261,7 @@ def _answer(
 ) -> HttpResponse:
     """The answer to an action on task ``pk``, read afresh: the changed ``blocks`` for htmx
     (422 on refusal or conflict), a redirect after success or the page with the message."""
-    task, _ = get_task_for_user(request.user, pk)
+    task, role = get_task_for_user(request.user, pk)
     extra: dict[str, Any] = {"error": error, "notice": notice, "note": note, "body": body}
     if chosen is not None:
         extra["chosen"] = chosen
@@ -270,7 +270,7 @@ def _answer(
         request,
         template=PAGE,
         blocks=blocks,
-        context=lambda: _context(request, task, **extra),
+        context=lambda: _context(request, task, role, **extra),
         redirect_to=task.get_absolute_url() + anchor,
         notice=notice,
         error=error,
