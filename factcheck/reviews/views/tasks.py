@@ -134,7 +134,7 @@ def task_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def task_move_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """POST ``to`` (a status) and ``version``; ``note`` goes into the history (e.g. why it was
     sent back)."""
-    task, role = get_task_for_user(request.user, pk)
+    task, _ = get_task_for_user(request.user, pk)
     form = MoveForm(request.POST)
     note = request.POST.get("note", "")
     if not form.is_valid():
