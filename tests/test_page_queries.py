@@ -156,7 +156,7 @@ def test_a_refused_action_on_a_tasked_finding_answers_its_row_with_the_task(
     editor_client: Client, draft: Draft, editor: Any
 ) -> None:
     finding = plant(draft)
-    task = finding_task_create(finding=finding, by=editor, expected_version=None)
+    task, _ = finding_task_create(finding=finding, by=editor, expected_version=None)
     data = {"do": "finding_dismiss", "item": token(finding), "back": ""}
     n, response = count(editor_client, "/review/bulk/", "post", data=data, **HTMX)
     assert response.status_code == 422

@@ -354,7 +354,7 @@ def add_finding(w: World) -> None:
 
 def add_dismissed_finding(w: World) -> None:
     add_finding(w)
-    w.extra["finding"] = finding_dismiss(finding=w.extra["finding"], by=w.users["editor"])
+    w.extra["finding"] = finding_dismiss(finding=w.extra["finding"], by=w.users["editor"]).obj
 
 
 def finding(w: World) -> Finding:

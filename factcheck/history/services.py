@@ -63,17 +63,22 @@ def _plain(value: Any) -> Any:
 def lock_for_change(
     queryset: QuerySet[M], pk: int, *, expected_version: int | None, now: Callable[[M], str]
 ) -> M:
-    """The row, locked for the rest of the transaction (``select_for_update``).
+    """The row, locked for the rest of the transaction (``select_for_update``), refused by
+    :func:`refuse_stale` when it moved on since ``expected_version``. Used by every service that
+    edits a versioned object."""
+    return refuse_stale(queryset.select_for_update().get(pk=pk), expected_version, now)
 
-    When ``expected_version`` (the version the user saw) is given and the row has moved on,
-    raise ConflictError naming who changed it and, through ``now``, what it is now: no update is
-    ever lost silently. Used by every service that edits a versioned object.
+
+def refuse_stale(current: M, expected_version: int | None, now: Callable[[M], str]) -> M:
+    """``current`` (a locked row) unless it has moved on since ``expected_version`` (the version
+    the user saw): then ConflictError naming who changed it and, through ``now``, what it is
+    now. No update is ever lost silently. A service that first looks for a repeated click (the
+    row already as asked: nothing to do, nothing to refuse) locks the row itself, then calls this.
     """
-    current = queryset.select_for_update().get(pk=pk)
     if expected_version is not None and current.version != expected_version:
         noun = current._meta.model_name or "item"
         last = (
-            AuditEntry.objects.filter(object_type=noun, object_id=pk)
+            AuditEntry.objects.filter(object_type=noun, object_id=current.pk)
             .select_related("actor")
             .first()
         )

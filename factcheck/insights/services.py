@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -25,7 +25,7 @@ from factcheck.claims.services import claim_mark_sentence
 from factcheck.drafts.models import Revision, Sentence
 from factcheck.drafts.selectors import suggestion_threshold as suggestion_threshold
 from factcheck.errors import FactcheckError
-from factcheck.history.services import audit_record, lock_for_change, save_with_history
+from factcheck.history.services import audit_record, refuse_stale, save_with_history
 from factcheck.insights.models import Finding
 from factcheck.newsrooms.access import Capability, require
 from factcheck.newsrooms.models import Newsroom
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 A = Revision.Analysis
 F = Finding.Status
+T = TypeVar("T")
 
 
 # --- Running the analysis ---------------------------------------------------------------------
@@ -315,6 +316,14 @@ def quote_task_create(*, sentence: Sentence, by: User | None) -> Task:
     )
 
 
+class Done(NamedTuple, Generic[T]):
+    """What a service that a repeated click may call returns: the object, and whether anything
+    changed (False: it was already as asked, and nothing was written)."""
+
+    obj: T
+    changed: bool
+
+
 @transaction.atomic
 def finding_task_create(
     *,
@@ -325,15 +334,17 @@ def finding_task_create(
     title: str = "",
     description: str = "",
     **task_fields: Any,
-) -> Task:
+) -> Done[Task]:
     """Turn a finding into a verification task titled after it (“F-16 vs F-15 discrepancy”),
     linked to the claims of both sentences (marked when they aren't claims yet). ``title`` and
     ``description`` replace the ones made from the finding; ``task_fields`` (``due_at``,
-    ``priority``) go to ``task_create``."""
-    current = _locked(finding, expected_version)
+    ``priority``) go to ``task_create``. A finding that is a task already gives that task,
+    unchanged, whatever version the user saw."""
+    current = _locked(finding)
     require(by=by, newsroom_id=current.draft.newsroom_id, capability=Capability.ASSIGN)
     if current.status == F.TASKED and current.task is not None:
-        return current.task
+        return Done(current.task, False)
+    _refuse_stale(current, expected_version)
     text = current.revision.text
     a, b = current.sentence_a, current.sentence_b
     claims = [claim_mark_sentence(sentence=s, by=by) for s in (a, b)]
@@ -351,31 +362,39 @@ def finding_task_create(
         **task_fields,
     )
     _change(current, by, {"status": F.TASKED, "task": task, "decided_by": by}, "tasked", "Task")
-    return task
+    return Done(task, True)
 
 
 @transaction.atomic
 def finding_dismiss(
     *, finding: Finding, by: User | None, expected_version: int | None = None
-) -> Finding:
-    current = _locked(finding, expected_version)
+) -> Done[Finding]:
+    """Dismiss a finding (it no longer blocks clearance); one dismissed already is left as it is."""
+    current = _locked(finding)
     require(by=by, newsroom_id=current.draft.newsroom_id, capability=Capability.ASSIGN)
     if current.status == F.DISMISSED:
-        return current
+        return Done(current, False)
+    _refuse_stale(current, expected_version)
     if current.status == F.TASKED:
         raise FactcheckError("This finding is a task already; settle it through the task.")
-    return _change(current, by, {"status": F.DISMISSED, "decided_by": by}, "dismissed", "Dismissed")
+    dismissed = _change(
+        current, by, {"status": F.DISMISSED, "decided_by": by}, "dismissed", "Dismissed"
+    )
+    return Done(dismissed, True)
 
 
 @transaction.atomic
 def finding_reopen(
     *, finding: Finding, by: User | None, expected_version: int | None = None
-) -> Finding:
-    current = _locked(finding, expected_version)
+) -> Done[Finding]:
+    """Reopen a dismissed finding; one that is not dismissed is left as it is."""
+    current = _locked(finding)
     require(by=by, newsroom_id=current.draft.newsroom_id, capability=Capability.ASSIGN)
     if current.status != F.DISMISSED:
-        return current
-    return _change(current, by, {"status": F.OPEN, "decided_by": None}, "reopened", "Reopened")
+        return Done(current, False)
+    _refuse_stale(current, expected_version)
+    reopened = _change(current, by, {"status": F.OPEN, "decided_by": None}, "reopened", "Reopened")
+    return Done(reopened, True)
 
 
 def _change(
@@ -398,15 +417,14 @@ def _change(
     return saved
 
 
-def _locked(finding: Finding, expected_version: int | None) -> Finding:
-    return lock_for_change(
-        # Only the finding's row is locked: FOR UPDATE may not take the nullable side of an
-        # outer join (the task) on PostgreSQL, and the draft is locked by its own services.
-        Finding.objects.all(),
-        finding.pk,
-        expected_version=expected_version,
-        now=lambda f: f.get_status_display().lower(),
-    )
+def _locked(finding: Finding) -> Finding:
+    # Only the finding's row is locked: FOR UPDATE may not take the nullable side of an outer
+    # join (the task) on PostgreSQL, and the draft is locked by its own services.
+    return Finding.objects.select_for_update().get(pk=finding.pk)
+
+
+def _refuse_stale(finding: Finding, expected_version: int | None) -> None:
+    refuse_stale(finding, expected_version, lambda f: f.get_status_display().lower())
 
 
 def _require_each_newsroom(by: User | None, sentences: Sequence[Sentence]) -> None:

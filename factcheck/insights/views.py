@@ -232,18 +232,22 @@ def finding_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def finding_dismiss_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     finding, _ = get_finding_for_user(request.user, pk, Capability.ASSIGN)
-    if finding.status == Finding.Status.DISMISSED:  # a repeated click: nothing left to do
-        return _finding_answer(request, finding, notice="Already dismissed.")
-    return _finding_move(request, finding, finding_dismiss, "Dismissed. Reopen it at any time.")
+    return _finding_move(
+        request, finding, finding_dismiss, "Dismissed. Reopen it at any time.", "Already dismissed."
+    )
 
 
 @login_required
 @require_POST
 def finding_reopen_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     finding, _ = get_finding_for_user(request.user, pk, Capability.ASSIGN)
-    if finding.status != Finding.Status.DISMISSED:  # a repeated click: nothing left to do
-        return _finding_answer(request, finding, notice="Not dismissed: nothing to reopen.")
-    return _finding_move(request, finding, finding_reopen, "Reopened: it blocks clearance again.")
+    return _finding_move(
+        request,
+        finding,
+        finding_reopen,
+        "Reopened: it blocks clearance again.",
+        "Not dismissed: nothing to reopen.",
+    )
 
 
 @login_required
@@ -252,13 +256,11 @@ def finding_task_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The finding becomes a task titled after it, linked to the claims of both sentences; then
     the task page (htmx: the finding page in place, with a link to the task)."""
     finding, _ = get_finding_for_user(request.user, pk, Capability.ASSIGN)
-    if finding.status == Finding.Status.TASKED and finding.task is not None:  # a repeat
-        return _finding_task_answer(request, finding, "This finding is a task already.")
     form = FindingTaskForm(request.POST, newsroom=finding.draft.newsroom)
     if not form.is_valid():
         return _finding_answer(request, finding, error=first_error(form), task_form=form)
     try:
-        task = finding_task_create(
+        task, changed = finding_task_create(
             finding=finding,
             by=request.user,
             assignee=form.cleaned_data["assignee"],
@@ -270,7 +272,8 @@ def finding_task_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         return _finding_answer(request, finding, error=str(exc))
     finding.refresh_from_db()
     finding.task = task
-    return _finding_task_answer(request, finding, f"Created the task “{task.title}”.")
+    notice = f"Created the task “{task.title}”." if changed else "This finding is a task already."
+    return _finding_task_answer(request, finding, notice)
 
 
 def _finding_task_answer(request: AuthedHttpRequest, finding: Finding, notice: str) -> HttpResponse:
@@ -281,20 +284,22 @@ def _finding_task_answer(request: AuthedHttpRequest, finding: Finding, notice: s
 
 
 def _finding_move(
-    request: AuthedHttpRequest, finding: Finding, service: Any, notice: str
+    request: AuthedHttpRequest, finding: Finding, service: Any, notice: str, repeat: str
 ) -> HttpResponse:
+    """Dismiss or reopen through ``service``: ``notice`` when it changed the finding, ``repeat``
+    when it was already so (a repeated click, whatever version it carries)."""
     form = FindingActionForm(request.POST)
     if not form.is_valid():
         return _finding_answer(request, finding, error=first_error(form))
     try:
-        finding = service(
+        finding, changed = service(
             finding=finding, by=request.user, expected_version=form.cleaned_data["version"]
         )
     except ConflictError as exc:
         return _finding_answer(request, exc.current, error=str(exc), status=409)
     except FactcheckError as exc:
         return _finding_answer(request, finding, error=str(exc))
-    return _finding_answer(request, finding, notice=notice)
+    return _finding_answer(request, finding, notice=notice if changed else repeat)
 
 
 def _finding_answer(

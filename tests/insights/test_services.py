@@ -152,18 +152,34 @@ def test_an_open_finding_blocks_clearance_until_dismissed(story: Draft, editor: 
 
 def test_a_finding_becomes_a_task_linked_to_both_claims_once(story: Draft, editor: Any) -> None:
     finding = Finding.objects.get(draft=story)
-    task = finding_task_create(finding=finding, by=editor)
+    task, changed = finding_task_create(finding=finding, by=editor)
+    assert changed
     assert task.title == "AW-139 vs AW-169 discrepancy"
     linked = {c.sentence_id for c in task.claims.all()}
     assert linked == {finding.sentence_a_id, finding.sentence_b_id}
     finding.refresh_from_db()
     assert (finding.status, finding.task) == (Finding.Status.TASKED, task)
-    assert finding_task_create(finding=finding, by=editor) == task  # a repeat click
+    assert finding_task_create(finding=finding, by=editor) == (task, False)  # a repeat click
     assert Task.objects.filter(draft=story).count() == 1
     with pytest.raises(FactcheckError, match="task already"):
         finding_dismiss(finding=finding, by=editor)
     # The task and its claims block clearance now, not the finding.
     assert {b.kind for b in clearance_blockers(story)} == {"claim", "task"}
+
+
+def test_a_repeated_click_changes_nothing_whatever_version_it_saw(
+    story: Draft, editor: Any
+) -> None:
+    finding = Finding.objects.get(draft=story)
+    seen = finding.version
+    assert finding_reopen(finding=finding, by=editor, expected_version=seen).changed is False
+    first = finding_dismiss(finding=finding, by=editor, expected_version=seen)
+    assert first.changed
+    entries = AuditEntry.objects.count()
+    # the second click carries the version the page showed before the first one
+    again = finding_dismiss(finding=finding, by=editor, expected_version=seen)
+    assert (again.obj.pk, again.obj.version, again.changed) == (finding.pk, seen + 1, False)
+    assert AuditEntry.objects.count() == entries
 
 
 def test_a_stale_version_is_a_conflict(story: Draft, editor: Any) -> None:

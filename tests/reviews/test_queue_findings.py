@@ -134,7 +134,7 @@ def test_a_changed_finding_is_a_conflict_in_the_queue(
 
     finding = plant(draft)
     stale = token(finding)
-    finding_reopen(finding=finding_dismiss(finding=finding, by=editor), by=editor)
+    finding_reopen(finding=finding_dismiss(finding=finding, by=editor).obj, by=editor)
     response = editor_client.post(BULK, {"do": "finding_task", "item": stale, "back": ""}, **HTMX)
     assert response.status_code == 422
     assert not Task.objects.exists()

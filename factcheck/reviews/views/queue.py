@@ -163,15 +163,12 @@ def _act_on_finding(
 ) -> tuple[Finding, str]:
     name = f"finding “{finding.summary}”"
     if action == "finding_dismiss":
-        if finding.status == Finding.Status.DISMISSED:  # a repeated click
-            return finding, f"The {name} was dismissed already."
-        return finding_dismiss(
-            finding=finding, by=user, expected_version=version
-        ), f"Dismissed {name}."
+        dismissed, changed = finding_dismiss(finding=finding, by=user, expected_version=version)
+        return dismissed, f"Dismissed {name}." if changed else f"The {name} was dismissed already."
     if action == "finding_task":
-        if finding.status == Finding.Status.TASKED and finding.task is not None:  # a repeat
+        task, changed = finding_task_create(finding=finding, by=user, expected_version=version)
+        if not changed:
             return finding, f"The {name} is a task already."
-        task = finding_task_create(finding=finding, by=user, expected_version=version)
         finding = Finding.objects.select_related("draft", "task").get(pk=finding.pk)
         return finding, f"Created the task “{task.title}”."
     raise FactcheckError("A finding is turned into a task or dismissed.")

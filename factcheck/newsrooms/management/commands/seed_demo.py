@@ -190,7 +190,7 @@ def _seed_workflow(draft: Draft, *, editor: User, checker: User) -> None:
 
     # The helicopter contradiction, found by the analysis: both verdicts proposed, so the task
     # is in review.
-    helicopter = finding_task_create(
+    helicopter, _ = finding_task_create(
         finding=_finding(draft, "S-92 vs S-76"),
         by=editor,
         title=HELICOPTER_TASK,
@@ -208,7 +208,7 @@ def _seed_workflow(draft: Draft, *, editor: User, checker: User) -> None:
         )
 
     # The death toll: 41 in one paragraph, "nearly 30" in another; started, and overdue.
-    toll = finding_task_create(
+    toll, _ = finding_task_create(
         finding=_finding(draft, "41 vs nearly 30 (death)"),
         by=editor,
         title=DEATH_TOLL_TASK,
