@@ -227,7 +227,7 @@ def archive_draft(w: World) -> None:
 
 
 def dismiss_unchecked(w: World) -> None:
-    w.unchecked = claim_dismiss(claim=w.unchecked, by=w.users["editor"])
+    w.unchecked = claim_dismiss(claim=w.unchecked, by=w.users["editor"]).obj
 
 
 def archive_task(w: World) -> None:

@@ -21,11 +21,13 @@ from factcheck.history.services import (
     audit_record,
     changed_fields,
     lock_for_change,
+    refuse_stale,
     save_with_history,
 )
 from factcheck.newsrooms.access import Capability, require
 from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
+from factcheck.outcome import Done
 from factcheck.text import short
 
 if TYPE_CHECKING:
@@ -93,12 +95,30 @@ def claim_unmark(*, claim: Claim, by: User | None) -> Claim:
     return _move(claim, S.DISMISSED, by, summary="Dismissed", idempotent=True)
 
 
-def claim_dismiss(*, claim: Claim, by: User | None, expected_version: int | None = None) -> Claim:
-    return _move(claim, S.DISMISSED, by, expected_version=expected_version, summary="Dismissed")
+@transaction.atomic
+def claim_dismiss(
+    *, claim: Claim, by: User | None, expected_version: int | None = None
+) -> Done[Claim]:
+    """Dismiss a claim (kept, restorable); one dismissed already is left as it is."""
+    current = _locked(claim, None)
+    if current.status == S.DISMISSED:
+        _require(by, current, Capability.MARK_CLAIMS)
+        return Done(current, False)
+    _refuse_stale(current, expected_version)
+    return Done(_move(current, S.DISMISSED, by, summary="Dismissed", locked=True), True)
 
 
-def claim_restore(*, claim: Claim, by: User | None, expected_version: int | None = None) -> Claim:
-    return _move(claim, S.UNCHECKED, by, expected_version=expected_version, summary="Restored")
+@transaction.atomic
+def claim_restore(
+    *, claim: Claim, by: User | None, expected_version: int | None = None
+) -> Done[Claim]:
+    """Bring a dismissed claim back as unchecked; one that is not dismissed is left as it is."""
+    current = _locked(claim, None)
+    if current.status != S.DISMISSED:
+        _require(by, current, Capability.MARK_CLAIMS)
+        return Done(current, False)
+    _refuse_stale(current, expected_version)
+    return Done(_move(current, S.UNCHECKED, by, summary="Restored", locked=True), True)
 
 
 def claim_start(*, claim: Claim, by: User | None, expected_version: int | None = None) -> Claim:
@@ -293,13 +313,18 @@ def _save(
 def _locked(claim: Claim, expected_version: int | None) -> Claim:
     """The claim's row, locked for this transaction; ConflictError if it moved on meanwhile."""
     return lock_for_change(
-        Claim.objects.select_related("draft"),
-        claim.pk,
-        expected_version=expected_version,
-        now=lambda c: (
-            c.get_status_display() + (f", {c.get_verdict_display()}" if c.verdict else "")
-        ),
+        Claim.objects.select_related("draft"), claim.pk, expected_version=expected_version, now=_now
     )
+
+
+def _refuse_stale(claim: Claim, expected_version: int | None) -> None:
+    refuse_stale(claim, expected_version, _now)
+
+
+def _now(claim: Claim) -> str:
+    """What a claim is now, as a conflict's message says it."""
+    verdict = f", {claim.get_verdict_display()}" if claim.verdict else ""
+    return claim.get_status_display() + verdict
 
 
 def _require(by: User | None, claim: Claim, capability: Capability) -> None:

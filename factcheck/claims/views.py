@@ -31,6 +31,7 @@ from factcheck.errors import ConflictError, FactcheckError
 from factcheck.htmx import Part, htmx_answer, page_answer
 from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability, role_can
+from factcheck.outcome import Done
 from factcheck.reviews.forms import CommentForm
 from factcheck.reviews.services import comment_add
 from factcheck.reviews.task_selectors import claim_page
@@ -262,18 +263,22 @@ def claim_edit_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def claim_dismiss_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     claim, _ = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
-    if claim.status == Claim.Status.DISMISSED:  # a repeated click: nothing left to do
-        return _claim_answer(request, claim.pk, notice="Already dismissed.")
-    return _claim_move(request, claim, claim_dismiss, "Dismissed. Restore it at any time.")
+    return _claim_move(
+        request, claim, claim_dismiss, "Dismissed. Restore it at any time.", "Already dismissed."
+    )
 
 
 @login_required
 @require_POST
 def claim_restore_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     claim, _ = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
-    if claim.status != Claim.Status.DISMISSED:  # a repeated click: nothing left to do
-        return _claim_answer(request, claim.pk, notice="Not dismissed: nothing to restore.")
-    return _claim_move(request, claim, claim_restore, "Restored: the claim is unchecked again.")
+    return _claim_move(
+        request,
+        claim,
+        claim_restore,
+        "Restored: the claim is unchecked again.",
+        "Not dismissed: nothing to restore.",
+    )
 
 
 @login_required
@@ -296,18 +301,26 @@ def claim_comment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _claim_move(
-    request: AuthedHttpRequest, claim: Claim, service: Callable[..., Claim], notice: str
+    request: AuthedHttpRequest,
+    claim: Claim,
+    service: Callable[..., Done[Claim]],
+    notice: str,
+    repeat: str,
 ) -> HttpResponse:
+    """Dismiss or restore through ``service``: ``notice`` when it changed the claim, ``repeat``
+    when it was already so (a repeated click, whatever version it carries)."""
     form = VersionForm(request.POST)
     if not form.is_valid():
         return _claim_answer(request, claim.pk, error=first_error(form))
     try:
-        service(claim=claim, by=request.user, expected_version=form.cleaned_data["version"])
+        _, changed = service(
+            claim=claim, by=request.user, expected_version=form.cleaned_data["version"]
+        )
     except ConflictError as exc:
         return _claim_answer(request, claim.pk, error=str(exc), status=409)
     except FactcheckError as exc:
         return _claim_answer(request, claim.pk, error=str(exc))
-    return _claim_answer(request, claim.pk, notice=notice)
+    return _claim_answer(request, claim.pk, notice=notice if changed else repeat)
 
 
 def _claim_context(claim: Claim, role: str, **extra: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -29,6 +29,7 @@ from factcheck.history.services import audit_record, refuse_stale, save_with_his
 from factcheck.insights.models import Finding
 from factcheck.newsrooms.access import Capability, require
 from factcheck.newsrooms.models import Newsroom
+from factcheck.outcome import Done
 from factcheck.reviews.models import Task
 from factcheck.reviews.services import draft_refresh_clearance, task_create
 from factcheck.text import short
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
 A = Revision.Analysis
 F = Finding.Status
-T = TypeVar("T")
 
 
 # --- Running the analysis ---------------------------------------------------------------------
@@ -314,14 +314,6 @@ def quote_task_create(*, sentence: Sentence, by: User | None) -> Task:
         description=f"Check with the source that {sentence.speaker} said: {quote}",
         claims=[claim],
     )
-
-
-class Done(NamedTuple, Generic[T]):
-    """What a service that a repeated click may call returns: the object, and whether anything
-    changed (False: it was already as asked, and nothing was written)."""
-
-    obj: T
-    changed: bool
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from factcheck.errors import ConflictError, FactcheckError
 from factcheck.history.services import audit_record, changed_fields
 from factcheck.newsrooms.access import Capability, require
 from factcheck.newsrooms.models import Newsroom
+from factcheck.outcome import Done
 from factcheck.sources.backends.base import Hit
 from factcheck.sources.models import Evidence, Lookup, Source, SourceSettings
 from factcheck.sources.selectors import source_settings_for as source_settings_for
@@ -330,9 +331,12 @@ def lookup_requeue(*, lookup_id: int, reason: str) -> None:
 
 
 @transaction.atomic
-def evidence_attach(*, evidence: Evidence, by: User | None) -> Evidence:
-    """Attach evidence to the claim's verdict: it becomes one of the verdict's evidence links."""
+def evidence_attach(*, evidence: Evidence, by: User | None) -> Done[Evidence]:
+    """Attach evidence to the claim's verdict: it becomes one of the verdict's evidence links.
+    Evidence attached already is left as it is."""
     _require(by, evidence)
+    if evidence.status == Evidence.Status.ATTACHED:
+        return Done(evidence, False)
     url = evidence.url
     if url.startswith("/") and not url.startswith("//"):
         url = settings.SITE_URL.rstrip("/") + url  # archive and library hits are pages here
@@ -349,12 +353,15 @@ def evidence_attach(*, evidence: Evidence, by: User | None) -> Evidence:
     )
     Evidence.objects.filter(pk=evidence.pk).update(status=Evidence.Status.ATTACHED)
     evidence.refresh_from_db()
-    return evidence
+    return Done(evidence, True)
 
 
 @transaction.atomic
-def evidence_dismiss(*, evidence: Evidence, by: User | None) -> Evidence:
+def evidence_dismiss(*, evidence: Evidence, by: User | None) -> Done[Evidence]:
+    """Dismiss evidence (kept, attachable later); dismissed already is left as it is."""
     _require(by, evidence)
+    if evidence.status == Evidence.Status.DISMISSED:
+        return Done(evidence, False)
     dismissed = (
         Evidence.objects.filter(pk=evidence.pk)
         .exclude(status=Evidence.Status.ATTACHED)
@@ -363,7 +370,7 @@ def evidence_dismiss(*, evidence: Evidence, by: User | None) -> Evidence:
     if not dismissed:
         raise FactcheckError("This evidence is attached to the verdict; it cannot be dismissed.")
     evidence.refresh_from_db()
-    return evidence
+    return Done(evidence, True)
 
 
 def _require(by: User | None, evidence: Evidence) -> None:

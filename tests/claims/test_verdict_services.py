@@ -160,10 +160,15 @@ def test_a_verdict_needs_a_known_verdict_and_a_rationale(claims: list[Claim], ch
 
 def test_dismiss_and_restore_keep_the_work(claims: list[Claim], checker: Any, editor: Any) -> None:
     claim = propose(claims[0], checker)
-    claim = claim_dismiss(claim=claim, by=editor)
-    assert claim.status == S.DISMISSED and claim.verdict == "inaccurate"
-    claim = claim_restore(claim=claim, by=editor)
-    assert claim.status == S.UNCHECKED and claim.rationale
+    claim, changed = claim_dismiss(claim=claim, by=editor)
+    assert changed and claim.status == S.DISMISSED and claim.verdict == "inaccurate"
+    seen = claim.version
+    # a repeated click changes nothing, whatever version it saw
+    assert claim_dismiss(claim=claim, by=editor, expected_version=seen - 1) == (claim, False)
+    assert Claim.objects.get(pk=claim.pk).version == seen
+    claim, changed = claim_restore(claim=claim, by=editor)
+    assert changed and claim.status == S.UNCHECKED and claim.rationale
+    assert claim_restore(claim=claim, by=editor).changed is False
     assert claim.links.count() == 1
 
 

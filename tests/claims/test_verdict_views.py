@@ -274,7 +274,7 @@ def test_proposing_on_a_dismissed_claim_is_refused_by_the_state_machine(
 ) -> None:
     from factcheck.claims.services import claim_dismiss
 
-    claim = claim_dismiss(claim=claim, by=editor)
+    claim = claim_dismiss(claim=claim, by=editor).obj
     assert f'action="/claims/{claim.pk}/propose/"' not in body(checker_client.get(url(claim)))
     response = checker_client.post(url(claim, "propose"), proposal(claim))
     assert response.status_code == 422

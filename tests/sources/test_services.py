@@ -172,9 +172,10 @@ def test_attaching_evidence_makes_it_a_verdict_link_once(
     first, second = Evidence.objects.order_by("url")
     with pytest.raises(PermissionDenied):
         evidence_attach(evidence=first, by=outsider)
-    evidence_attach(evidence=first, by=checker)
-    evidence_attach(evidence=first, by=checker)
-    evidence_dismiss(evidence=second, by=checker)
+    assert evidence_attach(evidence=first, by=checker).changed
+    assert evidence_attach(evidence=first, by=checker).changed is False  # a repeated click
+    assert evidence_dismiss(evidence=second, by=checker).changed
+    assert evidence_dismiss(evidence=second, by=checker).changed is False
     link = EvidenceLink.objects.get(claim=claims[0])
     assert link.url == "https://a.example/1" and link.note.startswith("Wikipedia: ")
     assert [e.status for e in Evidence.objects.order_by("url")] == ["attached", "dismissed"]

@@ -27,7 +27,7 @@ from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability
 from factcheck.sources.access import get_evidence_for_user, get_lookup_for_user
 from factcheck.sources.forms import LookupStartForm
-from factcheck.sources.models import Evidence, Lookup, Source
+from factcheck.sources.models import Lookup, Source
 from factcheck.sources.panel import lookups_panel
 from factcheck.sources.services import (
     evidence_attach,
@@ -75,12 +75,12 @@ def lookup_retry(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def evidence_attach_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The evidence becomes one of the verdict's evidence links."""
     evidence, _ = get_evidence_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
-    if evidence.status == Evidence.Status.ATTACHED:  # a repeated click
-        return _answer(request, evidence.claim_id, notice="Already attached to the verdict.")
     try:
-        evidence_attach(evidence=evidence, by=request.user)
+        _, changed = evidence_attach(evidence=evidence, by=request.user)
     except FactcheckError as exc:
         return _answer(request, evidence.claim_id, error=str(exc))
+    if not changed:  # a repeated click
+        return _answer(request, evidence.claim_id, notice="Already attached to the verdict.")
     notice = f"Attached to the verdict: “{short(evidence.title)}”."
     return _answer(request, evidence.claim_id, notice=notice, event="evidence-changed")
 
@@ -89,12 +89,12 @@ def evidence_attach_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_dismiss_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evidence, _ = get_evidence_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
-    if evidence.status == Evidence.Status.DISMISSED:  # a repeated click
-        return _answer(request, evidence.claim_id, notice="Already dismissed.")
     try:
-        evidence_dismiss(evidence=evidence, by=request.user)
+        _, changed = evidence_dismiss(evidence=evidence, by=request.user)
     except FactcheckError as exc:
         return _answer(request, evidence.claim_id, error=str(exc))
+    if not changed:  # a repeated click
+        return _answer(request, evidence.claim_id, notice="Already dismissed.")
     notice = (
         f"Dismissed: “{short(evidence.title)}”. Attach it from “Dismissed” if you change your mind."
     )
