@@ -1,4 +1,4 @@
-"""Each app's URLs under its own prefix and namespace."""
+"""Each app's URLs under its own prefix and namespace; then the old paths, sent on."""
 
 from __future__ import annotations
 
@@ -25,4 +25,6 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # Last, so that no old path can shadow a new one.
+    path("", include("factcheck.legacy_urls")),
 ]
