@@ -222,16 +222,16 @@ def seed_queue(
 
 
 def bench_queue(editor: object, repeat: int) -> tuple[float, int, str]:
-    """GET /review/ as ``editor``: (p50 in ms, the query count, the page)."""
+    """GET /reviews/ as ``editor``: (p50 in ms, the query count, the page)."""
     client = Client()
     client.force_login(editor)  # type: ignore[arg-type]
-    response = client.get("/review/")
+    response = client.get("/reviews/")
     assert response.status_code == 200, response.status_code  # warm caches (templates, session)
     page = response.content.decode()
     with CaptureQueriesContext(connection) as queries:
-        client.get("/review/")
+        client.get("/reviews/")
     query_count = len(queries)  # now: later requests reset the connection's query log
-    samples = timed(lambda: client.get("/review/"), repeat)
+    samples = timed(lambda: client.get("/reviews/"), repeat)
     return round(statistics.median(samples) * 1000, 2), query_count, page
 
 

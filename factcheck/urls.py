@@ -1,3 +1,5 @@
+"""Each app's URLs under its own prefix and namespace; then the old paths, sent on."""
+
 from __future__ import annotations
 
 from django.contrib import admin
@@ -8,13 +10,14 @@ from factcheck.drafts import views as draft_views
 
 urlpatterns = [
     path("", draft_views.dashboard, name="dashboard"),
+    path("newsrooms/", include("factcheck.newsrooms.urls")),
     path("drafts/", include("factcheck.drafts.urls")),
     path("claims/", include("factcheck.claims.urls")),
+    path("reviews/", include("factcheck.reviews.urls")),
+    path("history/", include("factcheck.history.urls")),
+    path("insights/", include("factcheck.insights.urls")),
+    path("sources/", include("factcheck.sources.urls")),
     path("notifications/", include("factcheck.notifications.urls")),
-    path("", include("factcheck.reviews.urls")),
-    path("", include("factcheck.sources.lookup_urls")),
-    path("", include("factcheck.sources.urls")),
-    path("", include("factcheck.insights.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -22,4 +25,6 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # Last, so that no old path can shadow a new one.
+    path("", include("factcheck.legacy_urls")),
 ]

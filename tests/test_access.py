@@ -1,4 +1,5 @@
-"""Every URL under the ``drafts`` namespace: outsiders learn nothing, anonymous users log in.
+"""Every URL under the ``drafts`` namespace, and the other apps' URLs that act on a draft (the mark
+endpoint, ``claims:mark``): outsiders learn nothing, anonymous users log in.
 
 The patterns are read from the resolver, not listed by hand, and checked against ACCESS: a new
 pattern (or a new URL keyword) fails here until it is added to the table, with its methods and
@@ -28,8 +29,10 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str], dict[str, Any]]] = {
     "edit": (frozenset({"pk"}), frozenset({"GET", "POST"}), {"title": "x", "version": "1"}),
     "archive": (frozenset({"pk"}), frozenset({"POST"}), {}),
     "restore": (frozenset({"pk"}), frozenset({"POST"}), {}),
-    "claims": (frozenset({"pk"}), frozenset({"POST"}), {"mark": "2"}),
+    "claims:mark": (frozenset({"pk"}), frozenset({"POST"}), {"mark": "2"}),
 }
+# Patterns of other apps whose ``pk`` is a draft's, by full name: the same rule holds for them.
+DRAFT_PATTERNS_ELSEWHERE = ("claims:mark",)
 
 
 def _walk(patterns: list[Any]) -> Iterator[URLPattern]:
@@ -41,13 +44,19 @@ def _walk(patterns: list[Any]) -> Iterator[URLPattern]:
 
 
 def drafts_patterns() -> dict[str, frozenset[str]]:
-    """Each pattern of the ``drafts`` namespace by name, with its URL keywords."""
+    """Each pattern of the ``drafts`` namespace by name, and those of DRAFT_PATTERNS_ELSEWHERE by
+    full name, with their URL keywords."""
     _prefix, resolver = get_resolver().namespace_dict["drafts"]
     found: dict[str, frozenset[str]] = {}
     for pattern in _walk(resolver.url_patterns):
         assert pattern.name, f"unnamed pattern {pattern.pattern} cannot be checked"
         assert pattern.name not in found, f"two patterns named {pattern.name}"
         found[pattern.name] = frozenset(pattern.pattern.regex.groupindex)
+    for full_name in DRAFT_PATTERNS_ELSEWHERE:
+        namespace, name = full_name.split(":")
+        _prefix, resolver = get_resolver().namespace_dict[namespace]
+        (pattern,) = [p for p in _walk(resolver.url_patterns) if p.name == name]
+        found[full_name] = frozenset(pattern.pattern.regex.groupindex)
     return found
 
 
@@ -57,7 +66,8 @@ PK_PATTERNS = sorted(name for name, keywords in PATTERNS.items() if "pk" in keyw
 
 def url_for(name: str, draft_pk: int) -> str:
     keywords = PATTERNS[name]
-    return reverse(f"drafts:{name}", kwargs={"pk": draft_pk} if keywords else {})
+    full_name = name if ":" in name else f"drafts:{name}"
+    return reverse(full_name, kwargs={"pk": draft_pk} if keywords else {})
 
 
 def request(client: Client, method: str, url: str, data: dict[str, Any]) -> Any:

@@ -84,8 +84,8 @@ def test_lookups_panel_costs_the_same_for_one_lookup_or_many(
     small, large = claims
     _fill(small, lookups=1, evidence_per_source=1)
     _fill(large, lookups=12, evidence_per_source=15)
-    few, _ = count(checker_client, f"/claims/{small.pk}/lookups/", **HTMX)
-    many, response = count(checker_client, f"/claims/{large.pk}/lookups/", **HTMX)
+    few, _ = count(checker_client, f"/sources/claims/{small.pk}/lookups/", **HTMX)
+    many, response = count(checker_client, f"/sources/claims/{large.pk}/lookups/", **HTMX)
     assert response.content.decode().count('class="lookup lookup-') == 12
     assert few == many == LOOKUPS_PANEL
 
@@ -121,7 +121,7 @@ def test_draft_page_of_a_cleared_draft_adds_who_cleared_it(
     from factcheck.drafts.services import draft_import
 
     empty = draft_import(newsroom=newsroom, by=editor, title="Empty", text="Just words.")
-    assert editor_client.post(f"/drafts/{empty.pk}/clear/").status_code == 302
+    assert editor_client.post(f"/reviews/drafts/{empty.pk}/clear/").status_code == 302
     n, page = count(editor_client, empty.get_absolute_url())
     assert "by editor" in page.content.decode()
     assert n == DRAFT_PAGE + 1  # the user who cleared it, by name
@@ -130,7 +130,7 @@ def test_draft_page_of_a_cleared_draft_adds_who_cleared_it(
 def test_clearance_panel_costs_the_same_for_few_blockers_or_many(
     editor_client: Client, draft: Draft, editor: Any, checker: Any
 ) -> None:
-    url = f"/drafts/{draft.pk}/clearance/"
+    url = f"/reviews/drafts/{draft.pk}/clearance/"
     _blockers(draft, checker, 2)
     few, _ = count(editor_client, url, **PANEL_HTMX)
     _blockers(draft, checker, 30)
@@ -145,10 +145,10 @@ def test_queue_costs_the_same_for_few_rows_or_many(
     Draft.objects.filter(pk=draft.pk).update(deadline=timezone.now() + timedelta(hours=2.5))
     bulk_claims(draft, 5, by=checker)
     bulk_tasks(draft, 5, assignee=checker)
-    few, _ = count(editor_client, "/review/")
+    few, _ = count(editor_client, "/reviews/")
     bulk_claims(draft, 95, by=checker)
     bulk_tasks(draft, 95, assignee=checker)
-    many, _ = count(editor_client, "/review/")
+    many, _ = count(editor_client, "/reviews/")
     assert few == many == QUEUE
 
 
@@ -158,9 +158,9 @@ def test_a_refused_action_on_a_tasked_finding_answers_its_row_with_the_task(
     finding = plant(draft)
     task, _ = finding_task_create(finding=finding, by=editor, expected_version=None)
     data = {"do": "finding_dismiss", "item": token(finding), "back": ""}
-    n, response = count(editor_client, "/review/bulk/", "post", data=data, **HTMX)
+    n, response = count(editor_client, "/reviews/bulk/", "post", data=data, **HTMX)
     assert response.status_code == 422
-    assert f'href="/tasks/{task.pk}/"' in response.content.decode()
+    assert f'href="/reviews/tasks/{task.pk}/"' in response.content.decode()
     # The finding's task comes with its row (reviews.queue.finding_row), not from the tag.
     assert n == REFUSED_FINDING_ROW
     assert Finding.objects.get(pk=finding.pk).status == Finding.Status.TASKED

@@ -52,7 +52,7 @@ def _task(draft: Draft, editor: Any, checker: Any, n: int) -> Task:
 
 def _start(task: Task, checker: Any) -> int:
     """Move the task to in progress, as its assignee clicks Start; the queries it took."""
-    url = f"/tasks/{task.pk}/move/"
+    url = f"/reviews/tasks/{task.pk}/move/"
     queries = _post(client_for(checker), url, {"to": Task.Status.IN_PROGRESS, "version": 1})
     assert set(task.claims.values_list("status", flat=True)) == {Claim.Status.CHECKING}
     return queries
@@ -66,7 +66,7 @@ PER_CLAIM = 6
 def test_mark_a_sentence(long_draft: Draft, editor: Any) -> None:
     sentence = long_draft.revisions.get().sentences.filter(kind=Sentence.Kind.SENTENCE).first()
     assert sentence is not None
-    url = f"/drafts/{long_draft.pk}/claims/"
+    url = f"/claims/drafts/{long_draft.pk}/mark/"
     assert _post(client_for(editor), url, {"mark": sentence.index}, **HTMX) == 30
 
 

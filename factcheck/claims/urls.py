@@ -15,4 +15,6 @@ urlpatterns = [
     path("<int:pk>/dismiss/", views.claim_dismiss_view, name="dismiss"),
     path("<int:pk>/restore/", views.claim_restore_view, name="restore"),
     path("<int:pk>/comments/", views.claim_comment, name="comment"),
+    # Marking and unmarking a draft's units: the draft page's text posts here.
+    path("drafts/<int:pk>/mark/", views.claims_update, name="mark"),
 ]

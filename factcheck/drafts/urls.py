@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.urls import path
 
-from factcheck.claims import views as claim_views
 from factcheck.drafts import views
 
 app_name = "drafts"
@@ -14,5 +13,4 @@ urlpatterns = [
     path("<int:pk>/archive/", views.draft_archive_view, name="archive"),
     path("<int:pk>/restore/", views.draft_restore_view, name="restore"),
     path("<int:pk>/export.json", views.draft_export_json, name="export_json"),
-    path("<int:pk>/claims/", claim_views.claims_update, name="claims"),
 ]

@@ -24,7 +24,8 @@ from factcheck.drafts.services import (
 )
 from factcheck.errors import ConflictError
 from factcheck.http import AuthedHttpRequest
-from factcheck.newsrooms.access import Capability, newsrooms_where, role_can
+from factcheck.newsrooms.access import Capability, newsrooms_where, newsrooms_with_role, role_can
+from factcheck.newsrooms.models import Role
 from factcheck.reviews.panel import clearance_panel
 from factcheck.reviews.task_selectors import draft_tasks
 
@@ -35,9 +36,17 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
     drafts = dashboard_drafts(request.user).filter(archived_at__isnull=not archived)
     can_load = newsrooms_where(request.user, Capability.LOAD_DRAFT).exists()
-    # The newsrooms this user administers: links to their settings (sources, suggestions).
-    managed = newsrooms_where(request.user, Capability.MANAGE_MEMBERS).order_by("name")
-    context = {"drafts": drafts, "can_load": can_load, "archived": archived, "managed": managed}
+    # The user's newsrooms, each linked to its page; those they administer also to their
+    # settings (sources, suggestions).
+    newsrooms = newsrooms_with_role(request.user)
+    managed = [n for n, role in newsrooms if role_can(role, Capability.MANAGE_MEMBERS)]
+    context = {
+        "drafts": drafts,
+        "can_load": can_load,
+        "archived": archived,
+        "newsrooms": [(newsroom, Role(role).label) for newsroom, role in newsrooms],
+        "managed": managed,
+    }
     return render(request, "drafts/dashboard.html", context)
 
 

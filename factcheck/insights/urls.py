@@ -1,5 +1,3 @@
-"""The first pass's URLs, included at the site's root."""
-
 from __future__ import annotations
 
 from django.urls import path
@@ -9,12 +7,11 @@ from factcheck.insights import views
 app_name = "insights"
 
 urlpatterns = [
-    path("drafts/<int:pk>/suggestions/", views.suggestions_update, name="suggestions"),
-    path("drafts/<int:pk>/quote-task/", views.quote_task, name="quote_task"),
-    path("drafts/<int:pk>/analysis/", views.analysis, name="analysis"),
     path("findings/<int:pk>/", views.finding_detail, name="finding"),
     path("findings/<int:pk>/dismiss/", views.finding_dismiss_view, name="finding_dismiss"),
     path("findings/<int:pk>/reopen/", views.finding_reopen_view, name="finding_reopen"),
     path("findings/<int:pk>/task/", views.finding_task_view, name="finding_task"),
-    path("newsrooms/<slug:slug>/suggestions/", views.threshold_update, name="threshold"),
+    path("drafts/<int:pk>/suggestions/", views.suggestions_update, name="suggestions"),
+    path("drafts/<int:pk>/quote-task/", views.quote_task, name="quote_task"),
+    path("drafts/<int:pk>/analysis/", views.analysis, name="analysis"),
 ]

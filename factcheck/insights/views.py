@@ -1,5 +1,5 @@
-"""Views of the first pass: suggested claims, quote tasks, the analysis' progress, findings and
-the newsroom's suggestion threshold.
+"""Views of the first pass: suggested claims, quote tasks, the analysis' progress and findings
+(the newsroom's suggestion threshold is a newsroom page: ``factcheck.newsrooms.views``).
 
 With htmx, draft-page actions answer with out-of-band fragments of drafts/draft.html (the units
 that changed, the panels, the flash) and an ``HX-Trigger``; refusals answer 422 so htmx shows
@@ -27,30 +27,27 @@ from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.drafts.selectors import draft_page, latest_revision
 from factcheck.drafts.views import draft_context
 from factcheck.errors import ConflictError, FactcheckError
-from factcheck.history.selectors import settings_history
 from factcheck.htmx import Part, htmx_answer, page_answer
 from factcheck.http import AuthedHttpRequest
 from factcheck.insights.access import get_finding_for_user
-from factcheck.insights.forms import FindingActionForm, FindingTaskForm, ThresholdForm
+from factcheck.insights.forms import FindingActionForm, FindingTaskForm
 from factcheck.insights.models import Finding
 from factcheck.insights.services import (
     analysis_start,
     finding_dismiss,
     finding_reopen,
     finding_task_create,
-    newsroom_set_threshold,
     quote_task_create,
     suggested_sentences,
     suggestion_threshold,
     suggestions_confirm,
     suggestions_dismiss,
 )
-from factcheck.newsrooms.access import Capability, get_newsroom_for_admin, role_can
+from factcheck.newsrooms.access import Capability, role_can
 from factcheck.text import first_error, short
 
 DRAFT_PAGE = "drafts/draft.html"
 FINDING_PAGE = "insights/finding.html"
-SETTINGS_PAGE = "sources/settings.html"
 BULK = {"confirm", "dismiss", "confirm_all"}
 
 
@@ -363,62 +360,6 @@ def _side(text: str, sentence: Sentence, start: int | None, end: int | None) -> 
         "conflict": text[start:end],
         "after": text[end:e],
     }
-
-
-# --- The newsroom's threshold ------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def threshold_update(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    """The suggestions form of the newsroom settings page (its admins only)."""
-    newsroom, _ = get_newsroom_for_admin(request.user, slug)
-    form = ThresholdForm(request.POST, model_threshold=_model_threshold())
-    error = notice = ""
-    if form.is_valid():
-        try:
-            newsroom_set_threshold(
-                newsroom=newsroom,
-                by=request.user,
-                threshold=form.cleaned_data["threshold"],
-            )
-        except FactcheckError as exc:
-            error = str(exc)
-        else:
-            notice = "Suggestion threshold saved."
-            form = ThresholdForm(
-                initial={"threshold": newsroom.suggestion_threshold},
-                model_threshold=_model_threshold(),
-            )
-    else:
-        error = first_error(form)
-
-    def parts() -> list[Part]:
-        context = {
-            "newsroom": newsroom,
-            "threshold_form": form,
-            "model_threshold": _model_threshold(),
-            "threshold_notice": notice,
-            "threshold_error": error,
-            "history": settings_history(newsroom.pk),
-            "oob": True,  # the history comes along out of band
-        }
-        names = ("suggestions-form", "settings-history")
-        return [(f"{SETTINGS_PAGE}#{name}", context) for name in names]
-
-    return htmx_answer(
-        request,
-        redirect_to=reverse("lookups:settings", kwargs={"slug": slug}) + "#suggestions",
-        parts=parts,
-        notice=notice,
-        error=error,
-    )
-
-
-def _model_threshold() -> float:
-    from factcheck.analysis import checkworthiness
-
-    return checkworthiness.load().threshold
 
 
 # --- Small helpers ------------------------------------------------------------------------------

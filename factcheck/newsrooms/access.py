@@ -69,6 +69,21 @@ def get_newsroom_for_admin(user: User | AnonymousUser, slug: str) -> tuple[Newsr
     return newsroom, role
 
 
+def get_newsroom_for_member(user: User | AnonymousUser, slug: str) -> tuple[Newsroom, str]:
+    """The newsroom and the user's role there, in one query: 404 unless the user belongs to it
+    (an outsider cannot tell it from a newsroom that does not exist)."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404("No such newsroom.")
+    row = (
+        Newsroom.objects.filter(slug=slug, memberships__user=user)
+        .annotate(role=F("memberships__role"))
+        .first()
+    )
+    if row is None:
+        raise Http404("No such newsroom.")
+    return row, str(getattr(row, "role"))  # noqa: B009 (an annotation, not a field)
+
+
 def newsrooms_with_role(user: User | AnonymousUser) -> list[tuple[Newsroom, str]]:
     """The user's newsrooms by name, each with the user's role there, in one query."""
     if not user.is_authenticated or not user.is_active:

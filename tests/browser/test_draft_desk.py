@@ -277,7 +277,7 @@ def test_checker_sees_the_draft_but_cannot_mark(
     # Nor can a checker post the form by hand: the server refuses, not just the page.
     csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
     forged = page.request.post(
-        f"{draft_url(live_server, draft)}claims/",
+        f"{live_server.url}/claims/drafts/{draft.pk}/mark/",
         form={"mark": "2"},
         headers={"X-CSRFToken": csrf},
         max_redirects=0,

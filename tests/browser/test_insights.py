@@ -64,14 +64,14 @@ def test_editor_confirms_a_suggestion_and_turns_a_contradiction_into_a_task(
     # The contradiction the analysis found: both sentences side by side, then a task.
     finding = Finding.objects.get(draft=draft, summary="S-92 vs S-76")
     page.locator("#findings-panel a", has_text="S-92 vs S-76").click()
-    page.wait_for_url(f"{live_server.url}/findings/{finding.pk}/")
+    page.wait_for_url(f"{live_server.url}/insights/findings/{finding.pk}/")
     expect(page.locator("h1")).to_contain_text("S-92 vs S-76")
     expect(page.locator(".finding-side mark.conflict-words")).to_have_text(["S-92", "S-76"])
     page.locator("#id_assignee").select_option(label="checker")
     page.get_by_role("button", name="Create task “S-92 vs S-76 discrepancy”").click()
 
     task = Task.objects.get(draft=draft, title="S-92 vs S-76 discrepancy")
-    page.wait_for_url(f"{live_server.url}/tasks/{task.pk}/")
+    page.wait_for_url(f"{live_server.url}/reviews/tasks/{task.pk}/")
     expect(page.locator("h1")).to_contain_text("S-92 vs S-76 discrepancy")
     linked = sorted(c.sentence_id for c in task.claims.all())
     assert linked == sorted([finding.sentence_a_id, finding.sentence_b_id])

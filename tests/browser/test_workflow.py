@@ -63,7 +63,7 @@ def propose_inaccurate(page: Page, claim_text: str) -> None:
     expect(main.locator(".evidence a")).to_have_text(EVIDENCE)
     expect(main.locator(".evidence")).to_contain_text(EVIDENCE_NOTE)
     page.go_back()
-    page.wait_for_url(re.compile(r"/tasks/\d+/$"))
+    page.wait_for_url(re.compile(r"/reviews/tasks/\d+/$"))
 
 
 def test_editor_assigns_checker_proposes_editor_approves_by_keyboard_and_the_draft_clears(
@@ -95,7 +95,7 @@ def test_editor_assigns_checker_proposes_editor_approves_by_keyboard_and_the_dra
     ).check()
     panel.get_by_role("button", name="New task from the selected claims").click()
 
-    page.wait_for_url(re.compile(rf"/drafts/{draft.pk}/tasks/new/\?"))
+    page.wait_for_url(re.compile(rf"/reviews/drafts/{draft.pk}/tasks/new/\?"))
     form = page.locator("#task-form")
     expect(form.locator(f'input[name="claims"][value="{f16.pk}"]')).to_be_checked()
     expect(form.locator(f'input[name="claims"][value="{f15.pk}"]')).to_be_checked()
@@ -106,9 +106,9 @@ def test_editor_assigns_checker_proposes_editor_approves_by_keyboard_and_the_dra
     expect(assignee.locator("option:checked")).to_contain_text("checker")
     form.get_by_role("button", name="Create task").click()
 
-    page.wait_for_url(re.compile(r"/tasks/\d+/$"))
+    page.wait_for_url(re.compile(r"/reviews/tasks/\d+/$"))
     task = Task.objects.get(title=TITLE)
-    assert page.url == f"{live_server.url}/tasks/{task.pk}/"
+    assert page.url == f"{live_server.url}/reviews/tasks/{task.pk}/"
     expect(page.locator("h1")).to_have_text(TITLE)
     expect(page.locator("#task-main .state")).to_have_text("Open")
     expect(page.locator("#task-main .assignee")).to_have_text("checker")
@@ -119,12 +119,12 @@ def test_editor_assigns_checker_proposes_editor_approves_by_keyboard_and_the_dra
     try:
         login(checker_page, live_server, checker.username, PASSWORD)
         checker_page.locator("nav a", has_text="My tasks").click()
-        checker_page.wait_for_url(f"{live_server.url}/my-tasks/")
+        checker_page.wait_for_url(f"{live_server.url}/reviews/my-tasks/")
         row = checker_page.locator("#my-tasks tr.task-row", has_text=TITLE)
         expect(row).to_have_count(1)
         expect(row.locator(".state")).to_have_text("Open")
         row.get_by_role("link", name=TITLE).click()
-        checker_page.wait_for_url(f"{live_server.url}/tasks/{task.pk}/")
+        checker_page.wait_for_url(f"{live_server.url}/reviews/tasks/{task.pk}/")
 
         propose_inaccurate(checker_page, F16)
         checker_page.reload()  # back on the task page: still open, one claim to go
@@ -142,7 +142,7 @@ def test_editor_assigns_checker_proposes_editor_approves_by_keyboard_and_the_dra
 
         # --- The editor approves both from the review queue, with the keyboard. ---------------
         page.locator("nav a", has_text="Review queue").click()
-        page.wait_for_url(f"{live_server.url}/review/")
+        page.wait_for_url(f"{live_server.url}/reviews/")
         page.evaluate("window.__marker = 1")
         rows = page.locator("#queue-list tr.qrow")
         keys = rows.evaluate_all("rows => rows.map(r => r.dataset.key)")
@@ -166,14 +166,14 @@ def test_editor_assigns_checker_proposes_editor_approves_by_keyboard_and_the_dra
             expect(page.locator("#queue-flash")).to_contain_text("Approved the verdict on")
             expect(current).to_be_focused()  # the swapped-in row keeps the keyboard
         assert page.evaluate("window.__marker") == 1, "approving from the queue reloaded the page"
-        assert page.url == f"{live_server.url}/review/"
+        assert page.url == f"{live_server.url}/reviews/"
         statuses = set(
             Claim.objects.filter(pk__in=[f16.pk, f15.pk]).values_list("status", flat=True)
         )
         assert statuses == {Claim.Status.APPROVED}
 
         # --- The task is done and, its last blocker gone, the draft is cleared. ---------------
-        page.goto(f"{live_server.url}/tasks/{task.pk}/")
+        page.goto(f"{live_server.url}/reviews/tasks/{task.pk}/")
         expect(page.locator("#task-main .state")).to_have_text("Done")
         page.goto(draft_url)
         clearance = page.locator("#clearance-panel")

@@ -51,7 +51,7 @@ def test_mark_and_unmark_racing_leave_a_consistent_claim(draft: Any, editor: Any
     require_postgresql()
     revision = draft.revisions.get()
     sentence = revision.sentences.exclude(kind=Sentence.Kind.BOILERPLATE).order_by("index")[1]
-    url = f"/drafts/{draft.pk}/claims/"
+    url = f"/claims/drafts/{draft.pk}/mark/"
     client_for(editor).post(url, {"mark": sentence.index})
     barrier = threading.Barrier(6)
     statuses: list[int] = []

@@ -98,7 +98,7 @@ def test_claim_page_shows_wording_context_verdict_evidence_tasks_comments_histor
     assert '<span class="verdict verdict-inaccurate">Inaccurate</span>' in html
     assert "The ministry&#x27;s release names the F-15" in html
     assert f'<a href="{SOURCE}"' in html and "— release" in html
-    assert f'<a href="/tasks/{task.pk}/">F-16 vs F-15</a>' in html
+    assert f'<a href="/reviews/tasks/{task.pk}/">F-16 vs F-15</a>' in html
     assert '<mark class="mention">@editor</mark>' in html
     assert "Proposed verdict: Inaccurate" in html
     assert (

@@ -1,4 +1,4 @@
-"""POST /drafts/<id>/claims/: marking and unmarking sentences and spans, htmx or not."""
+"""POST /claims/drafts/<id>/mark/: marking and unmarking sentences and spans, htmx or not."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def claims_url(draft: Draft) -> str:
-    return f"/drafts/{draft.pk}/claims/"
+    return f"/claims/drafts/{draft.pk}/mark/"
 
 
 def unit(draft: Draft, index: int) -> Sentence:
@@ -379,7 +379,7 @@ def test_anonymous_is_sent_to_login(client: Client, draft: Draft) -> None:
 
 
 def test_missing_draft_is_not_found(editor_client: Client, draft: Draft) -> None:
-    response = editor_client.post(f"/drafts/{draft.pk + 1000}/claims/", {"mark": "2"}, **HTMX)
+    response = editor_client.post(f"/claims/drafts/{draft.pk + 1000}/mark/", {"mark": "2"}, **HTMX)
     assert response.status_code == 404
 
 

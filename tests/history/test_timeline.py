@@ -24,7 +24,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def history(draft: Draft) -> str:
-    return f"/drafts/{draft.pk}/history/"
+    return f"/history/drafts/{draft.pk}/"
 
 
 def body(response: Any) -> str:
@@ -61,7 +61,7 @@ def test_timeline_shows_every_change_newest_first_with_who_and_before_after(
     assert '<span class="who">checker</span>' in html
     # before → after of the assignment, and links to the objects changed.
     assert '<span class="change-field">assignee</span>: <del>—</del> → <ins>checker</ins>' in html
-    assert f'href="/tasks/{worked["task"].pk}/"' in html
+    assert f'href="/reviews/tasks/{worked["task"].pk}/"' in html
     assert f'href="/claims/{worked["claim"].pk}/"' in html
 
 
@@ -161,7 +161,7 @@ def test_timeline_refuses_post(editor_client: Client, draft: Draft) -> None:
 
 
 def test_timeline_of_a_missing_draft_is_404(editor_client: Client) -> None:
-    assert editor_client.get("/drafts/424242/history/").status_code == 404
+    assert editor_client.get("/history/drafts/424242/").status_code == 404
 
 
 def test_selector_orders_newest_first_and_links_objects(

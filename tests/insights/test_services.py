@@ -141,7 +141,7 @@ def test_a_re_analysis_keeps_each_finding_and_takes_its_new_confidence(story: Dr
 def test_an_open_finding_blocks_clearance_until_dismissed(story: Draft, editor: Any) -> None:
     finding = Finding.objects.get(draft=story)
     assert [b.kind for b in clearance_blockers(story)] == ["finding"]
-    assert clearance_blockers(story)[0].url == f"/findings/{finding.pk}/"
+    assert clearance_blockers(story)[0].url == f"/insights/findings/{finding.pk}/"
     finding_dismiss(finding=finding, by=editor, expected_version=finding.version)
     assert clearance_blockers(story) == []
     finding.refresh_from_db()

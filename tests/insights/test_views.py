@@ -47,15 +47,15 @@ def page_url(draft: Draft) -> str:
 
 
 def suggestions_url(draft: Draft) -> str:
-    return f"/drafts/{draft.pk}/suggestions/"
+    return f"/insights/drafts/{draft.pk}/suggestions/"
 
 
 def quote_url(draft: Draft) -> str:
-    return f"/drafts/{draft.pk}/quote-task/"
+    return f"/insights/drafts/{draft.pk}/quote-task/"
 
 
 def analysis_url(draft: Draft) -> str:
-    return f"/drafts/{draft.pk}/analysis/"
+    return f"/insights/drafts/{draft.pk}/analysis/"
 
 
 def unit_html(html: str, index: int) -> str:
@@ -354,7 +354,7 @@ def test_quote_task_is_one_click_and_a_second_click_finds_the_same_task(
     assert again.status_code == 200
     assert Task.objects.filter(draft=draft, title="Confirm Ines Holt said this").count() == 1
     html = body(again)
-    assert f'href="/tasks/{task.pk}/"' in html  # the flash links to the task
+    assert f'href="/reviews/tasks/{task.pk}/"' in html  # the flash links to the task
     assert '<section id="draft-tasks"' in html and "Confirm Ines Holt said this" in html
     assert set(json.loads(again["HX-Trigger"])) >= {"claims-changed", "tasks-changed"}
 
@@ -410,7 +410,7 @@ def test_a_large_draft_is_readable_and_markable_while_its_analysis_waits(
     assert f'hx-get="{analysis_url(draft)}" hx-trigger="every 1s"' in html
     assert "Kitchen 198 in Tallow Bridge served hot soup to 298 people on Tuesday." in html
     assert 'name="mark" value="5"' in html
-    marked = editor_client.post(f"/drafts/{draft.pk}/claims/", {"mark": "5"}, **HTMX)
+    marked = editor_client.post(f"/claims/drafts/{draft.pk}/mark/", {"mark": "5"}, **HTMX)
     assert marked.status_code == 200
     assert draft.claims.get().sentence.index == 5
 
@@ -477,14 +477,16 @@ def test_draft_page_lists_open_findings_and_counts_the_settled(
     editor_client: Client, editor: Any, draft: Draft, finding: Finding
 ) -> None:
     html = body(editor_client.get(page_url(draft)))
-    assert f'<a href="/findings/{finding.pk}/">F-16 vs F-15</a>' in html
+    assert f'<a href="/insights/findings/{finding.pk}/">F-16 vs F-15</a>' in html
     likely = round(finding.confidence * 100)
     assert f">{likely}% likely</span>" in html.split('id="findings-panel"')[1]
     assert re.search(r'id="findings-heading">Findings <span class="count"[^>]*>1<', html)
 
     finding_dismiss(finding=finding, by=editor)
     html = body(editor_client.get(page_url(draft)))
-    assert f'href="/findings/{finding.pk}/"' not in html.split('id="findings-panel"')[1][:800]
+    assert (
+        f'href="/insights/findings/{finding.pk}/"' not in html.split('id="findings-panel"')[1][:800]
+    )
     assert "0 turned into tasks · 1 dismissed" in html
 
 
@@ -492,7 +494,7 @@ def test_draft_page_lists_open_findings_and_counts_the_settled(
 
 
 def finding_url(finding: Finding, action: str = "") -> str:
-    return f"/findings/{finding.pk}/" + (f"{action}/" if action else "")
+    return f"/insights/findings/{finding.pk}/" + (f"{action}/" if action else "")
 
 
 def test_finding_page_shows_both_sentences_with_the_conflict_marked(
@@ -591,14 +593,14 @@ def test_finding_becomes_a_task_linked_to_both_claims(
         finding_url(finding, "task"), {"version": finding.version, "assignee": checker.pk}
     )
     task = Task.objects.get(title="F-16 vs F-15 discrepancy")
-    assert response.status_code == 302 and response["Location"] == f"/tasks/{task.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/reviews/tasks/{task.pk}/"
     assert sorted(c.sentence.index for c in task.claims.all()) == [1, 2]
     assert task.assignee == checker
     current = Finding.objects.get(pk=finding.pk)
     assert current.status == Finding.Status.TASKED and current.task == task
 
     again = editor_client.post(finding_url(finding, "task"), {"version": finding.version})
-    assert again.status_code == 302 and again["Location"] == f"/tasks/{task.pk}/"
+    assert again.status_code == 302 and again["Location"] == f"/reviews/tasks/{task.pk}/"
     assert Task.objects.count() == 1
 
 
@@ -611,7 +613,7 @@ def test_htmx_task_updates_the_finding_page_in_place(
     assert response.status_code == 200
     task = Task.objects.get(title="F-16 vs F-15 discrepancy")
     html = body(response)
-    assert f'href="/tasks/{task.pk}/">F-16 vs F-15 discrepancy</a>' in html
+    assert f'href="/reviews/tasks/{task.pk}/">F-16 vs F-15 discrepancy</a>' in html
     assert "Turned into a task" in html and "Create task" not in html
     assert {"finding-changed", "tasks-changed"} <= set(json.loads(response["HX-Trigger"]))
 

@@ -139,7 +139,7 @@ def test_a_source_that_always_fails_ends_failed_after_the_bounded_attempts(
     assert stub_wikipedia.requests["fail"] == 5 * 3
     assert not Evidence.objects.exists()
     # The claim's lookups panel (what the page polls) shows the state and the reason.
-    url = reverse("lookups:claim", args=[started[0].claim_id])
+    url = reverse("sources:claim_lookups", args=[started[0].claim_id])
     panel = client_for(editor).get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "lookup-state-failed" in panel
     assert "Wikipedia: the service answered 503, 3 attempts" in panel

@@ -36,7 +36,7 @@ POWER = "About 300 homes lost power."
 
 
 def url(draft: Draft, what: str = "clearance/") -> str:
-    return f"/drafts/{draft.pk}/{what}"
+    return f"/reviews/drafts/{draft.pk}/{what}"
 
 
 def body(response: Any) -> str:
@@ -88,7 +88,9 @@ def test_report_lists_draft_facts_blockers_claims_and_tasks(
     assert "Not cleared" in html
     # Blockers, each a link to what to fix.
     assert f'href="/claims/{worked["open"].pk}/"' in html
-    assert f'<a href="/tasks/{worked["task"].pk}/">Task “Power cut figure” is open</a>' in html
+    assert (
+        f'<a href="/reviews/tasks/{worked["task"].pk}/">Task “Power cut figure” is open</a>' in html
+    )
     # Every claim with its status, verdict, rationale, evidence and people.
     assert "Inaccurate" in html
     assert "The council&#x27;s notice says 7 a.m., not 6 a.m." in html
@@ -168,17 +170,19 @@ def test_report_refuses_an_outsider(outsider_client: Client, draft: Draft) -> No
 
 
 def test_report_needs_login(client: Client, draft: Draft) -> None:
-    for what in ("clearance/", "clearance.md", "clearance.csv", "clear/", "history/"):
-        response = (
-            client.post(url(draft, what)) if what == "clear/" else client.get(url(draft, what))
-        )
+    history = f"/history/drafts/{draft.pk}/"
+    for what in ("clearance/", "clearance.md", "clearance.csv", "clear/", history):
+        address = what if what.startswith("/") else url(draft, what)
+        response = client.post(address) if what == "clear/" else client.get(address)
         assert response.status_code == 302, what
         assert response["Location"].startswith("/accounts/login/"), what
 
 
 def test_report_and_downloads_refuse_post(editor_client: Client, draft: Draft) -> None:
-    for what in ("clearance/", "clearance.md", "clearance.csv", "history/"):
-        assert editor_client.post(url(draft, what)).status_code == 405, what
+    history = f"/history/drafts/{draft.pk}/"
+    for what in ("clearance/", "clearance.md", "clearance.csv", history):
+        address = what if what.startswith("/") else url(draft, what)
+        assert editor_client.post(address).status_code == 405, what
 
 
 # --- Markdown and CSV --------------------------------------------------------------------------
@@ -198,7 +202,7 @@ def test_markdown_download_is_an_attachment_with_the_whole_report(
     assert text.startswith(f"# Clearance report: {draft.title}\n")
     assert "- Newsroom: Demo Newsroom" in text
     assert "- Status: **Not cleared**: 2 blockers" in text
-    assert "## Blockers" in text and f"/tasks/{worked['task'].pk}/)" in text
+    assert "## Blockers" in text and f"/reviews/tasks/{worked['task'].pk}/)" in text
     approved = worked["approved"]
     assert f"### Claim #{approved.pk}\n\n> {approved.text}\n" in text
     assert f"- Link: https://desk.example/claims/{approved.pk}/ (revision 1)" in text
@@ -224,7 +228,7 @@ def test_markdown_escapes_user_text(draft: Draft, editor: Any, checker: Any) -> 
         "- Rationale: See \\[this\\](javascript:alert(1)) \\*now\\* \\# not a heading \\| pipe"
         in text
     )
-    assert "[A \\| B \\[x\\]](https://desk.example/tasks/" in text
+    assert "[A \\| B \\[x\\]](https://desk.example/reviews/tasks/" in text
 
 
 def test_csv_download_has_one_row_per_claim_with_the_documented_columns(
@@ -355,7 +359,7 @@ def test_clear_is_refused_while_blockers_remain(
     assert response.status_code == 422
     html = body(response)
     assert "The draft cannot be cleared: 2 blocker(s) remain" in html
-    assert f'href="/tasks/{worked["task"].pk}/"' in html
+    assert f'href="/reviews/tasks/{worked["task"].pk}/"' in html
 
     plain = editor_client.post(url(draft, "clear/"), {"next": url(draft)}, follow=True)
     assert plain.redirect_chain[-1][0] == url(draft)
@@ -414,10 +418,12 @@ def test_panel_lists_the_blockers_as_links(
     html = panel(draft, editor)
     assert "Not cleared: 2 blockers remain." in html
     assert f'<a href="/claims/{worked["open"].pk}/">' in html
-    assert f'<a href="/tasks/{worked["task"].pk}/">Task “Power cut figure” is open</a>' in html
+    assert (
+        f'<a href="/reviews/tasks/{worked["task"].pk}/">Task “Power cut figure” is open</a>' in html
+    )
     assert "Clear for publication</button>" not in html
     assert 'aria-live="polite"' in html
-    assert f'href="{url(draft, "history/")}"' in html
+    assert f'href="/history/drafts/{draft.pk}/"' in html
 
 
 def test_panel_offers_clearing_to_an_editor_only(

@@ -1,4 +1,4 @@
-"""GET /my-tasks/: the user's assigned tasks across their newsrooms, soonest due first."""
+"""GET /reviews/my-tasks/: the user's assigned tasks across their newsrooms, soonest due first."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = "/my-tasks/"
+URL = "/reviews/my-tasks/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 T = Task.Status
 # Session, user, the count for the paginator, the page of tasks (with draft and newsroom).
@@ -87,7 +87,7 @@ def test_overdue_tasks_are_marked(checker_client: Client, checker: Any, draft: D
     assert rows[0].startswith(" overdue")
     assert '<span class="badge overdue">Overdue</span>' in rows[0]
     assert "Overdue" not in rows[1]
-    assert f'<a href="/tasks/{late.pk}/">Late</a>' in rows[0]
+    assert f'<a href="/reviews/tasks/{late.pk}/">Late</a>' in rows[0]
     assert f'<a href="/drafts/{draft.pk}/">{draft.title}</a>' in rows[0]
 
 
@@ -117,7 +117,7 @@ def test_status_filter(
 
 def test_the_current_filter_is_marked(checker_client: Client) -> None:
     html = body(checker_client.get(URL, {"status": "done"}))
-    assert 'href="/my-tasks/?status=done" hx-get="/my-tasks/?status=done"' in html
+    assert 'href="/reviews/my-tasks/?status=done" hx-get="/reviews/my-tasks/?status=done"' in html
     current = html.split('aria-current="page"')[0].rsplit("<a ", 1)[1]
     assert "status=done" in current
 
@@ -160,7 +160,7 @@ def test_pages_of_fifty(checker_client: Client, checker: Any, draft: Draft) -> N
     first = checker_client.get(URL)
     assert len(first.context["page"].object_list) == MY_TASKS_PER_PAGE == 50
     assert "Page 1 of 3" in body(first)
-    assert 'href="/my-tasks/?page=2"' in body(first)
+    assert 'href="/reviews/my-tasks/?page=2"' in body(first)
     last = checker_client.get(URL, {"page": 3})
     assert len(last.context["page"].object_list) == 20
     assert checker_client.get(URL, {"page": "zzz"}).status_code == 200  # first page

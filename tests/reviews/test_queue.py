@@ -1,4 +1,4 @@
-"""The review queue: GET /review/ (what waits on an editor) and POST /review/bulk/ (the row and
+"""The review queue: GET /reviews/ (what waits on an editor) and POST /reviews/bulk/ (the row and
 bulk actions), with and without htmx."""
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-URL = "/review/"
-BULK = "/review/bulk/"
+URL = "/reviews/"
+BULK = "/reviews/bulk/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 S = Claim.Status
 T = Task.Status
@@ -387,9 +387,11 @@ def test_pages_keep_the_filters(
     # Without filters, page 1's link is the bare queue URL; far pages are elided.
     bulk_claims(draft, 10 * PER_PAGE, by=checker)  # 557 rows: 12 pages
     plain = body(editor_client.get(URL, {"page": 6}))
-    assert '<a href="/review/" hx-get="/review/" ' in plain and 'href="/review/?page=12"' in plain
+    assert (
+        '<a href="/reviews/" hx-get="/reviews/" ' in plain and 'href="/reviews/?page=12"' in plain
+    )
     assert 'aria-current="page">6<' in plain and plain.count('<span class="gap">…</span>') == 2
-    assert 'href="/review/?page=5" ' in plain and 'href="/review/?page=7" ' in plain
+    assert 'href="/reviews/?page=5" ' in plain and 'href="/reviews/?page=7" ' in plain
     # A page past the end shows the last page.
     assert row_keys(editor_client.get(URL, {"page": 99})) == row_keys(
         editor_client.get(URL, {"page": 12})
@@ -414,7 +416,7 @@ def test_htmx_get_answers_with_the_list_only(
 def test_filter_form_works_without_javascript(editor_client: Client) -> None:
     page = body(editor_client.get(URL, {"show": "review", "sort": "priority"}))
     form = page.split('id="queue-filters"')[1].split("</form>")[0]
-    assert 'method="get" action="/review/"' in form and 'hx-push-url="true"' in form
+    assert 'method="get" action="/reviews/"' in form and 'hx-push-url="true"' in form
     assert '<option value="review" selected>' in form
     assert '<option value="priority" selected>' in form
     assert 'type="submit"' in form
@@ -437,7 +439,7 @@ def test_approve_without_javascript_redirects_back_to_the_filtered_page(
     claim = proposed(draft, editor, checker)
     response = act(editor_client, claim, "approve")
     assert response.status_code == 302
-    assert response["Location"] == "/review/?show=verdicts&page=1"
+    assert response["Location"] == "/reviews/?show=verdicts&page=1"
     claim.refresh_from_db()
     assert claim.status == S.APPROVED and claim.reviewed_by == editor
     assert AuditEntry.objects.filter(object_type="claim", object_id=claim.pk).exists()
@@ -547,7 +549,7 @@ def test_overdue_task_not_in_review_has_no_done_button(
 ) -> None:
     late = overdue(draft, editor, checker)
     page = body(editor_client.get(URL))
-    assert f'href="/tasks/{late.pk}/">Open task</a>' in page
+    assert f'href="/reviews/tasks/{late.pk}/">Open task</a>' in page
     response = act(editor_client, late, "done", htmx=True)
     assert response.status_code == 422
     assert "cannot move to done" in body(response)
@@ -593,7 +595,7 @@ def test_back_keeps_only_the_filters(
         BULK,
         {"do": "approve", "item": f"claim:{claim.pk}", "back": "due=week&next=//evil.example"},
     )
-    assert response["Location"] == "/review/?due=week"
+    assert response["Location"] == "/reviews/?due=week"
 
 
 # --- Bulk --------------------------------------------------------------------------------------
@@ -646,7 +648,7 @@ def test_bulk_approve_without_javascript(
     response = editor_client.post(
         BULK, {"bulk": "approve", "items": [f"claim:{claim.pk}:{claim.version}"], "back": "page=1"}
     )
-    assert response.status_code == 302 and response["Location"] == "/review/?page=1"
+    assert response.status_code == 302 and response["Location"] == "/reviews/?page=1"
     assert "Approved 1 verdict." in body(editor_client.get(URL))
     # Repeating it approves nothing more and says why.
     again = editor_client.post(BULK, {"bulk": "approve", "items": [f"claim:{claim.pk}"]}, **HTMX)

@@ -22,8 +22,8 @@ from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-URL = "/review/"
-BULK = "/review/bulk/"
+URL = "/reviews/"
+BULK = "/reviews/bulk/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # tests/reviews/test_queue.py pins 9 for claims and tasks; a page with findings on it costs one
 # more query: the page's findings.
@@ -64,7 +64,7 @@ def test_open_findings_are_rows_of_the_queue(editor_client: Client, draft: Draft
     html = body(response)
     assert '<span class="kind kind-finding">Finding</span>' in html
     assert "F-16 vs F-15 — aircraft model" in html
-    assert f'href="/findings/{finding.pk}/"' in html
+    assert f'href="/insights/findings/{finding.pk}/"' in html
     assert f'datetime="{timezone.localtime(deadline).isoformat()}' in html  # due: the deadline
     assert 'value="finding_task"' in html and 'value="finding_dismiss"' in html
     assert f'id="sel-finding-{finding.pk}"' not in html  # no bulk action takes findings
@@ -107,7 +107,7 @@ def test_make_task_from_the_queue_in_place(editor_client: Client, draft: Draft) 
     task = Task.objects.get(title="F-16 vs F-15 discrepancy")
     html = body(response)
     assert html.startswith(f'<tr id="row-finding-{finding.pk}"')
-    assert f'href="/tasks/{task.pk}/"' in html and "is-settled" in html
+    assert f'href="/reviews/tasks/{task.pk}/"' in html and "is-settled" in html
     assert "queue-changed" in json.loads(response["HX-Trigger"])
     assert sorted(c.sentence.index for c in task.claims.all()) == [1, 2]
 

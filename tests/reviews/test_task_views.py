@@ -63,11 +63,11 @@ def body(response: HttpResponse) -> str:
 
 
 def new_url(draft: Draft) -> str:
-    return f"/drafts/{draft.pk}/tasks/new/"
+    return f"/reviews/drafts/{draft.pk}/tasks/new/"
 
 
 def url(task: Task, action: str = "") -> str:
-    return f"/tasks/{task.pk}/" + (f"{action}/" if action else "")
+    return f"/reviews/tasks/{task.pk}/" + (f"{action}/" if action else "")
 
 
 def fresh(task: Task) -> Task:
@@ -94,7 +94,7 @@ def test_editor_creates_a_task_from_two_claims(
     )
     task = Task.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/tasks/{task.pk}/"
+    assert response["Location"] == f"/reviews/tasks/{task.pk}/"
     assert (task.title, task.assignee, task.priority) == (TITLE, checker, Task.Priority.HIGH)
     assert task.due_at is not None
     assert task.due_at.strftime("%Y-%m-%d %H:%M") == due.strftime("%Y-%m-%d %H:%M")
@@ -247,7 +247,7 @@ def test_htmx_new_task_redirects_the_client_or_answers_the_form_with_422(
 
     created = editor_client.post(new_url(draft), {"title": TITLE, "priority": 2}, **HTMX)
     assert created.status_code == 200
-    assert created["HX-Redirect"] == f"/tasks/{Task.objects.get().pk}/"
+    assert created["HX-Redirect"] == f"/reviews/tasks/{Task.objects.get().pk}/"
 
 
 # --- The draft page: selecting claims, the task list -------------------------------------------
@@ -261,8 +261,8 @@ def test_draft_page_offers_claim_checkboxes_in_a_get_form_to_new_task(
     for claim in claims:
         assert f'name="claims" value="{claim.pk}" form="new-task"' in html
         assert f'<a href="/claims/{claim.pk}/">' in html
-    assert f'href="/drafts/{draft.pk}/history/"' in html
-    assert f'href="/drafts/{draft.pk}/clearance/"' in html
+    assert f'href="/history/drafts/{draft.pk}/"' in html
+    assert f'href="/reviews/drafts/{draft.pk}/clearance/"' in html
 
 
 def test_draft_page_lists_the_drafts_live_tasks(
@@ -273,7 +273,7 @@ def test_draft_page_lists_the_drafts_live_tasks(
     archived.save(update_fields=["archived_at"])
     html = body(editor_client.get(f"/drafts/{draft.pk}/"))
     panel = html[html.index('id="draft-tasks"') :]
-    assert f'<a href="/tasks/{task.pk}/">{TITLE}</a>' in panel
+    assert f'<a href="/reviews/tasks/{task.pk}/">{TITLE}</a>' in panel
     assert "checker · 2 claims" in panel
     assert "Archived one" not in panel
 
@@ -289,7 +289,7 @@ def test_draft_page_offers_no_task_controls_to_a_checker(
 def test_marking_answers_with_a_panel_that_keeps_the_checkboxes(
     editor_client: Client, draft: Draft
 ) -> None:
-    response = editor_client.post(f"/drafts/{draft.pk}/claims/", {"mark": "2"}, **HTMX)
+    response = editor_client.post(f"/claims/drafts/{draft.pk}/mark/", {"mark": "2"}, **HTMX)
     assert response.status_code == 200
     claim = Claim.objects.get()
     assert f'name="claims" value="{claim.pk}" form="new-task"' in body(response)
@@ -330,9 +330,9 @@ def test_editor_sees_every_move_and_the_assign_edit_archive_controls(
     assert 'name="to" value="in_progress"' in html
     assert 'name="to" value="in_review"' in html
     assert 'name="to" value="done"' not in html  # not a move out of "open"
-    assert f'action="/tasks/{task.pk}/assign/"' in html
-    assert f'href="/tasks/{task.pk}/edit/"' in html
-    assert f'action="/tasks/{task.pk}/archive/"' in html
+    assert f'action="/reviews/tasks/{task.pk}/assign/"' in html
+    assert f'href="/reviews/tasks/{task.pk}/edit/"' in html
+    assert f'action="/reviews/tasks/{task.pk}/archive/"' in html
 
 
 def test_the_assignee_sees_their_moves_but_no_editor_controls(
@@ -340,10 +340,10 @@ def test_the_assignee_sees_their_moves_but_no_editor_controls(
 ) -> None:
     html = body(checker_client.get(url(task)))
     assert 'name="to" value="in_progress"' in html
-    assert f'action="/tasks/{task.pk}/assign/"' not in html
-    assert f'href="/tasks/{task.pk}/edit/"' not in html
-    assert f'action="/tasks/{task.pk}/archive/"' not in html
-    assert f'action="/tasks/{task.pk}/comments/"' in html
+    assert f'action="/reviews/tasks/{task.pk}/assign/"' not in html
+    assert f'href="/reviews/tasks/{task.pk}/edit/"' not in html
+    assert f'action="/reviews/tasks/{task.pk}/archive/"' not in html
+    assert f'action="/reviews/tasks/{task.pk}/comments/"' in html
 
 
 def test_another_checker_sees_no_moves(other_checker: Any, task: Task) -> None:
@@ -757,7 +757,7 @@ def test_editor_archives_and_restores_a_task(editor_client: Client, task: Task) 
     assert AuditEntry.objects.filter(object_type="task", action="archived").count() == 1
     html = body(editor_client.get(url(task)))
     assert "Archived on" in html
-    assert f'action="/tasks/{task.pk}/restore/"' in html
+    assert f'action="/reviews/tasks/{task.pk}/restore/"' in html
     assert 'name="to"' not in html
 
     response = editor_client.post(url(task, "restore"), **HTMX)

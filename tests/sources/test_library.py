@@ -415,7 +415,7 @@ def test_finds_the_best_passage_with_the_words_highlighted(newsroom: Any) -> Non
     assert hits, "the rescue passage should be found"
     best = hits[0]
     passage = document.passages.get(text__contains="rescued 23 people")
-    assert best.url == f"/library/{document.pk}/#p{passage.index}"
+    assert best.url == f"/sources/library/{document.pk}/#p{passage.index}"
     assert best.title == "Coast guard helicopter lifts 23 from school roof"
     assert best.snippet == passage.text
     marked = {best.snippet[s:e].lower() for s, e in best.highlights}
@@ -517,7 +517,7 @@ def test_a_lookup_stores_the_best_passages_as_evidence(
     assert lookup.result_count >= 1
     best = Evidence.objects.filter(claim=claim).order_by("-score").first()
     assert best is not None
-    assert best.url.startswith(f"/library/{document.pk}/#p")
+    assert best.url.startswith(f"/sources/library/{document.pk}/#p")
     assert best.title == document.title
     assert "rescued 23 people" in best.snippet
     marked = {best.snippet[s:e] for s, e in best.highlights}

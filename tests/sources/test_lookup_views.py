@@ -73,7 +73,7 @@ def broken_wiki(stub_server: StubServer, settings: Any) -> StubServer:
 
 
 def panel_url(claim: Claim) -> str:
-    return reverse("lookups:claim", kwargs={"pk": claim.pk})
+    return reverse("sources:claim_lookups", kwargs={"pk": claim.pk})
 
 
 def body(response: HttpResponse) -> str:
@@ -171,7 +171,7 @@ def test_the_draft_pages_look_up_all_button_shows_to_those_who_may_look_up(
     # What the draft page's view passes: the role the draft getter finds, none for an outsider.
     can_look_up = role_can(role_in(web.user, draft.newsroom_id), Capability.PROPOSE_VERDICT)
     html = template.render({"draft": draft, "can_look_up": can_look_up}, web)
-    assert (f'hx-post="/drafts/{draft.pk}/lookups/"' in html) is shown
+    assert (f'hx-post="/sources/drafts/{draft.pk}/lookups/"' in html) is shown
     assert ("Look up all claims" in html) is shown
 
 
@@ -320,7 +320,7 @@ def test_a_source_that_keeps_failing_shows_the_reason_and_a_retry_button(
     assert '<span class="lookup-reason">Wikipedia: the service answered 503, 3 attempts</span>' in (
         html
     )
-    retry = reverse("lookups:retry", kwargs={"pk": lookup.pk})
+    retry = reverse("sources:lookup_retry", kwargs={"pk": lookup.pk})
     assert f'hx-post="{retry}"' in html
     assert f'aria-labelledby="retry-{lookup.pk} lookup-{lookup.pk}-source"' in html
     assert POLLING not in html
@@ -346,7 +346,7 @@ def test_a_timed_out_source_says_so_and_retry_runs_it_again(
 
     # The source is back: Retry queues the same lookup again, and it finds the evidence.
     stub_server.route(EN, json=recorded("wikipedia_search_su25"), match=SEARCH)
-    retry = reverse("lookups:retry", kwargs={"pk": lookup.pk})
+    retry = reverse("sources:lookup_retry", kwargs={"pk": lookup.pk})
     with django_capture_on_commit_callbacks(execute=True):
         response = checker_client.post(retry, **HTMX)
     assert response.status_code == 200
@@ -360,7 +360,7 @@ def test_retrying_a_lookup_still_running_is_harmless(
 ) -> None:
     lookup = lookups_start(claims=[claim], by=None, sources=[Source.ARCHIVE])[0]
     lookup_begin(lookup_id=lookup.pk)
-    retry = reverse("lookups:retry", kwargs={"pk": lookup.pk})
+    retry = reverse("sources:lookup_retry", kwargs={"pk": lookup.pk})
     with django_capture_on_commit_callbacks(execute=True):
         response = checker_client.post(retry, **HTMX)
     assert response.status_code == 200
@@ -374,7 +374,7 @@ def test_retry_without_javascript_redirects_to_the_panel(
     lookup = lookups_start(claims=[claim], by=None, sources=[Source.WIKIPEDIA])[0]
     lookup_begin(lookup_id=lookup.pk)
     lookup_fail(lookup_id=lookup.pk, reason="Wikipedia: timed out after 10 s, 3 attempts")
-    response = checker_client.post(reverse("lookups:retry", kwargs={"pk": lookup.pk}))
+    response = checker_client.post(reverse("sources:lookup_retry", kwargs={"pk": lookup.pk}))
     assert response.status_code == 302
     assert response["Location"] == f"/claims/{claim.pk}/#lookups"
     assert Lookup.objects.get().status == Lookup.Status.QUEUED
@@ -415,7 +415,7 @@ def test_attaching_evidence_makes_it_a_link_of_the_verdict(
 ) -> None:
     found(claim, Source.WIKIPEDIA, hit(1), hit(2))
     evidence = Evidence.objects.get(url="https://example.org/1")
-    url = reverse("lookups:attach", kwargs={"pk": evidence.pk})
+    url = reverse("sources:evidence_attach", kwargs={"pk": evidence.pk})
 
     response = checker_client.post(url, **HTMX)
 
@@ -446,7 +446,7 @@ def test_dismissing_evidence_files_it_under_dismissed_where_it_can_still_be_atta
 ) -> None:
     found(claim, Source.LIBRARY, hit(1), hit(2))
     evidence = Evidence.objects.get(url="https://example.org/2")
-    url = reverse("lookups:dismiss", kwargs={"pk": evidence.pk})
+    url = reverse("sources:evidence_dismiss", kwargs={"pk": evidence.pk})
 
     response = checker_client.post(url, **HTMX)
 
@@ -474,7 +474,9 @@ def test_without_javascript_attach_and_dismiss_redirect_to_the_panel(
     found(claim, Source.WIKIPEDIA, hit(1), hit(2))
     first, second = Evidence.objects.order_by("url")
     for action, evidence in (("attach", first), ("dismiss", second)):
-        response = checker_client.post(reverse(f"lookups:{action}", kwargs={"pk": evidence.pk}))
+        response = checker_client.post(
+            reverse(f"sources:evidence_{action}", kwargs={"pk": evidence.pk})
+        )
         assert response.status_code == 302
         assert response["Location"] == f"/claims/{claim.pk}/#lookups"
     statuses = dict(Evidence.objects.values_list("url", "status"))
@@ -557,14 +559,16 @@ Action = Callable[[Claim], tuple[str, str]]
 def _evidence_url(action: str) -> Action:
     def url(claim: Claim) -> tuple[str, str]:
         found(claim, Source.ARCHIVE, hit(1))
-        return "POST", reverse(f"lookups:{action}", kwargs={"pk": Evidence.objects.get().pk})
+        return "POST", reverse(
+            f"sources:evidence_{action}", kwargs={"pk": Evidence.objects.get().pk}
+        )
 
     return url
 
 
 def _retry_url(claim: Claim) -> tuple[str, str]:
     lookup = found(claim, Source.ARCHIVE)
-    return "POST", reverse("lookups:retry", kwargs={"pk": lookup.pk})
+    return "POST", reverse("sources:lookup_retry", kwargs={"pk": lookup.pk})
 
 
 ACTIONS: dict[str, Action] = {
@@ -573,7 +577,10 @@ ACTIONS: dict[str, Action] = {
     "retry": _retry_url,
     "attach": _evidence_url("attach"),
     "dismiss": _evidence_url("dismiss"),
-    "draft": lambda claim: ("POST", reverse("lookups:draft", kwargs={"pk": claim.draft_id})),
+    "draft": lambda claim: (
+        "POST",
+        reverse("sources:draft_lookups", kwargs={"pk": claim.draft_id}),
+    ),
 }
 
 
@@ -626,7 +633,7 @@ def test_looking_up_a_whole_draft_queues_every_live_claim_and_says_so(
         sentence=draft.revisions.get().sentences.get(index=3), by=editor
     )
     claim_dismiss(claim=dismissed, by=editor)
-    url = reverse("lookups:draft", kwargs={"pk": draft.pk})
+    url = reverse("sources:draft_lookups", kwargs={"pk": draft.pk})
 
     with django_capture_on_commit_callbacks(execute=False):
         response = checker_client.post(url, {"source": ""}, **HTMX)
@@ -649,7 +656,7 @@ def test_looking_up_a_whole_draft_queues_every_live_claim_and_says_so(
 def test_looking_up_a_draft_without_javascript_redirects_to_the_draft(
     checker_client: Client, draft: Draft, claims: list[Claim]
 ) -> None:
-    url = reverse("lookups:draft", kwargs={"pk": draft.pk})
+    url = reverse("sources:draft_lookups", kwargs={"pk": draft.pk})
     response = checker_client.post(url, {"source": "wikipedia"})
     assert response.status_code == 302
     assert response["Location"] == draft.get_absolute_url()
@@ -682,7 +689,9 @@ def test_looking_up_a_draft_explains_why_nothing_was_queued(
         claim_mark_sentence(sentence=sentence, by=editor)
     if setup == "no sources":
         only(newsroom)
-    response = checker_client.post(reverse("lookups:draft", kwargs={"pk": draft.pk}), data, **HTMX)
+    response = checker_client.post(
+        reverse("sources:draft_lookups", kwargs={"pk": draft.pk}), data, **HTMX
+    )
     assert response.status_code == status
     assert message in body(response)
     assert not Lookup.objects.exists()

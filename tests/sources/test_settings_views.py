@@ -44,7 +44,7 @@ def admin_client(newsadmin: Any) -> Client:
 
 
 def page(newsroom: Any) -> str:
-    return reverse("lookups:settings", kwargs={"slug": newsroom.slug})
+    return reverse("newsrooms:sources", kwargs={"slug": newsroom.slug})
 
 
 def body(response: HttpResponse) -> str:
@@ -304,7 +304,7 @@ def test_the_panel_offers_the_sources_the_admin_enabled(
         page(newsroom),
         form_data(newsroom, wikipedia_enabled=False, factcheck_enabled="on", new_api_key=SECRET),
     )
-    html = body(checker_client.get(f"/claims/{claim.pk}/lookups/", **HTMX))
+    html = body(checker_client.get(f"/sources/claims/{claim.pk}/lookups/", **HTMX))
     assert "All enabled sources (Newsroom archive, Reference library, Google Fact Check Tools)" in (
         html
     )
@@ -319,12 +319,12 @@ def test_with_lookup_on_mark_marking_a_claim_starts_its_lookups(
     draft: Draft,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    editor_client.post(f"/drafts/{draft.pk}/claims/", {"mark": 1})
+    editor_client.post(f"/claims/drafts/{draft.pk}/mark/", {"mark": 1})
     assert not Lookup.objects.exists()  # off by default
     admin_client.post(page(newsroom), form_data(newsroom, lookup_on_mark="on"))
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        editor_client.post(f"/drafts/{draft.pk}/claims/", {"mark": 2})
+        editor_client.post(f"/claims/drafts/{draft.pk}/mark/", {"mark": 2})
 
     claim = draft.claims.get(sentence__index=2)
     assert sorted(Lookup.objects.filter(claim=claim).values_list("source", flat=True)) == [

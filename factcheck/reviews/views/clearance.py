@@ -1,6 +1,6 @@
-"""Clearance (the report, its downloads, clearing a draft) and the draft's history timeline.
+"""Clearance: the report, its downloads, clearing a draft.
 
-Every member may read the report and the history; clearing needs CLEAR (editors and newsroom
+Every member may read the report; clearing needs CLEAR (editors and newsroom
 admins): a checker gets 403, an outsider 404 from all of these.
 """
 
@@ -16,7 +16,6 @@ from django.views.decorators.vary import vary_on_headers
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.models import Draft
 from factcheck.errors import FactcheckError
-from factcheck.history.selectors import TIMELINE_KINDS, timeline_page
 from factcheck.htmx import Part, htmx_answer
 from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability, role_can
@@ -87,22 +86,6 @@ def draft_clear_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         error=error,
         events=["draft-cleared"],
     )
-
-
-@login_required
-@require_GET
-@vary_on_headers("HX-Request")
-def draft_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """The draft's timeline: every recorded change, newest first, paginated."""
-    draft, _ = get_draft_for_user(request.user, pk)
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in TIMELINE_KINDS else ""
-    page = timeline_page(draft, number=request.GET.get("page"), kind=kind)
-    context = {"draft": draft, "page": page, "kind": kind, "kinds": TIMELINE_KINDS}
-    template = "history/timeline.html"
-    if request.htmx:
-        template += "#timeline"
-    return render(request, template, context)
 
 
 def _download(body: str, content_type: str, filename: str) -> HttpResponse:
