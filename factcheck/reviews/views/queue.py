@@ -1,4 +1,4 @@
-"""The review queue (``/review/``): what waits on an editor, with its actions.
+"""The review queue (``/reviews/``): what waits on an editor, with its actions.
 
 ``review_queue`` lists; ``review_bulk`` acts, on one row (``do`` + ``item``: the buttons of a
 row) or on the checked rows (``bulk`` + ``items``). Every action answers htmx with fragments
