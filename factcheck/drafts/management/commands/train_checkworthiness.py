@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from factcheck.analysis import checkworthiness
+from factcheck.analysis import checkworthiness, cwtrain
 
 FILES = {
     "train": "CT24_checkworthy_english_train.tsv",
@@ -71,8 +71,6 @@ class Command(BaseCommand):
                 f"Training needs requirements/train.txt ({exc}): "
                 ".venv/bin/pip install -r requirements/train.txt"
             ) from exc
-        from factcheck.analysis import cwtrain
-
         out = Path(options["out"])
         try:
             manifest = cwtrain.train(
