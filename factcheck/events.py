@@ -18,22 +18,26 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from factcheck.claims.models import Claim
-    from factcheck.drafts.models import Revision
+    from factcheck.drafts.models import Draft, Revision
 
 
 @dataclass(frozen=True)
 class ClaimsChanged:
-    """Claims of one draft changed status or content: tasks may move, clearance may change."""
+    """Claims of one draft changed status or content: tasks may move, clearance may change.
+    ``locked_draft``: their draft, when the emitter holds its row lock and read it under the
+    lock (marking does), so that a handler can decide from it without reading it again."""
 
     claims: tuple[Claim, ...]
     by: User | None
+    locked_draft: Draft | None = None
 
 
 @dataclass(frozen=True)
-class ClaimMarked:
-    """A span was newly marked as a claim (not restored: that is a ``ClaimsChanged``)."""
+class ClaimsMarked:
+    """Spans were newly marked as claims, one or many in one click (not restored: that is a
+    ``ClaimsChanged``)."""
 
-    claim: Claim
+    claims: tuple[Claim, ...]
     by: User | None
 
 

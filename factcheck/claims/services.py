@@ -10,15 +10,18 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from factcheck import events
 from factcheck.claims import states
 from factcheck.claims.models import Claim, EvidenceLink
-from factcheck.drafts.models import Revision, Sentence
+from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.errors import FactcheckError
+from factcheck.history.models import AuditEntry
 from factcheck.history.services import (
-    audit_record,
+    audit_entry,
+    audit_record_many,
     changed_fields,
     lock_for_change,
     refuse_stale,
@@ -63,30 +66,103 @@ def claim_mark(*, revision: Revision, start: int, end: int, by: User | None) -> 
     )
     if sentence is None:
         raise ClaimError("A claim must lie within one sentence; select inside a single sentence.")
-    if not sentence.checkable:
-        raise ClaimError("That text is site furniture (boilerplate), which is not checked.")
-    claim, created = Claim.objects.get_or_create(
-        revision=revision,
-        start=start,
-        end=end,
-        defaults={
-            "draft_id": revision.draft_id,
-            "sentence": sentence,
-            "text": text[start:end],
-            "created_by": by,
-        },
-    )
-    if created:
-        _audit(claim, "created", by, f"Marked claim “{short(claim.text, 60)}”")
-        _after_change([claim], by)
-        events.emit(events.ClaimMarked(claim=claim, by=by))
-    elif claim.status == S.DISMISSED:
-        claim = _move(claim, S.UNCHECKED, by, summary="Restored claim", idempotent=True)
+    sentence.revision = revision
+    (claim,) = _mark(revision, [(sentence, start, end)], by)
     return claim
 
 
 def claim_mark_sentence(*, sentence: Sentence, by: User | None) -> Claim:
-    return claim_mark(revision=sentence.revision, start=sentence.start, end=sentence.end, by=by)
+    """Mark the whole unit (its ``revision`` is read from it, loaded once)."""
+    (claim,) = claims_mark_sentences(sentences=[sentence], by=by)
+    return claim
+
+
+@transaction.atomic
+def claims_mark_sentences(*, sentences: Sequence[Sentence], by: User | None) -> list[Claim]:
+    """Mark whole units of one revision, in their order; as :func:`claim_mark` for each, in a
+    constant number of queries however many there are (bulk confirm of suggestions)."""
+    if not sentences:
+        return []
+    revision = sentences[0].revision
+    if any(sentence.revision_id != revision.pk for sentence in sentences):
+        raise ClaimError("Units of one revision only can be marked together.")
+    return _mark(revision, [(s, s.start, s.end) for s in sentences], by)
+
+
+def _mark(
+    revision: Revision, spans: Sequence[tuple[Sentence, int, int]], by: User | None
+) -> list[Claim]:
+    """Claims for ``spans`` (sentence, start, end) of ``revision``: new ones created, dismissed
+    ones restored, live ones returned as they are.
+
+    The work is the same for one span or fifty: the draft's row locked (the one lock: it orders
+    the marks of a draft against each other and against clearing it, so the lookup of existing
+    claims below cannot race another mark and no savepoint is needed around the insert), the
+    existing claims read, the new ones inserted and the dismissed ones restored in one
+    statement each, their history in one statement, and what follows (tasks, clearance,
+    lookups) told once.
+    """
+    for sentence, _, _ in spans:
+        if not sentence.checkable:
+            raise ClaimError("That text is site furniture (boilerplate), which is not checked.")
+    draft = Draft.objects.select_for_update().get(pk=revision.draft_id)
+    existing = {
+        (claim.start, claim.end): claim
+        for claim in Claim.objects.filter(
+            revision=revision, sentence__in={sentence.pk for sentence, _, _ in spans}
+        )
+    }
+    text = revision.text
+    fresh: dict[tuple[int, int], Claim] = {}
+    for sentence, start, end in spans:
+        if (start, end) not in existing and (start, end) not in fresh:
+            fresh[start, end] = Claim(
+                draft=draft,
+                revision=revision,
+                sentence=sentence,
+                start=start,
+                end=end,
+                text=text[start:end],
+                created_by=by,
+            )
+    created = Claim.objects.bulk_create(fresh.values())
+    restored = [claim for claim in existing.values() if claim.status == S.DISMISSED]
+    if restored:
+        _require(by, draft, states.check_move(S.DISMISSED, S.UNCHECKED))
+        now = timezone.now()
+        updated = Claim.objects.filter(pk__in=[c.pk for c in restored], status=S.DISMISSED).update(
+            status=S.UNCHECKED, version=F("version") + 1, updated_at=now
+        )
+        if updated != len(restored):  # moved meanwhile by a page that locks claims, not drafts
+            raise ClaimError("A claim here changed meanwhile; reload the page and try again.")
+    entries = []
+    for claim in created:
+        claim.draft = draft
+        entries.append(_entry(claim, "created", by, f"Marked claim “{short(claim.text, 60)}”"))
+    for claim in restored:
+        claim.draft = draft
+        claim.status, claim.version, claim.updated_at = S.UNCHECKED, claim.version + 1, now
+        summary = f"Claim “{short(claim.text, 60)}”: Restored claim"
+        changes = {"status": (S.DISMISSED, S.UNCHECKED)}
+        entries.append(_entry(claim, "status", by, summary, changes))
+    audit_record_many(entries)
+    _after_change([*created, *restored], by, locked_draft=draft)
+    if created:
+        events.emit(events.ClaimsMarked(claims=tuple(created), by=by))
+    claims = {**existing, **{(c.start, c.end): c for c in created}}
+    return [claims[start, end] for _, start, end in spans]
+
+
+@transaction.atomic
+def claim_unmark_sentence(*, sentence: Sentence, by: User | None) -> Claim:
+    """:func:`claim_unmark` for the claim of the whole unit, found and locked in one query;
+    ``Claim.DoesNotExist`` when the unit is not marked."""
+    current = (
+        Claim.objects.select_related("draft")
+        .select_for_update()
+        .get(sentence=sentence, start=sentence.start, end=sentence.end)
+    )
+    return _move(current, S.DISMISSED, by, summary="Dismissed", idempotent=True, locked=True)
 
 
 def claim_unmark(*, claim: Claim, by: User | None) -> Claim:
@@ -273,7 +349,8 @@ def _move(
     idempotent: bool = False,
     react: bool = True,
 ) -> Claim:
-    with transaction.atomic():
+    # A caller that locked the row holds the transaction: no savepoint of our own (a query).
+    with transaction.atomic(savepoint=not locked):
         current = claim if locked else _locked(claim, expected_version)
         if idempotent and current.status == target:
             return current  # someone (or a double click) got there first: nothing to do
@@ -327,18 +404,19 @@ def _now(claim: Claim) -> str:
     return claim.get_status_display() + verdict
 
 
-def _require(by: User | None, claim: Claim, capability: Capability) -> None:
-    require(by=by, newsroom_id=claim.draft.newsroom_id, capability=capability)
+def _require(by: User | None, of: Claim | Draft, capability: Capability) -> None:
+    draft = of if isinstance(of, Draft) else of.draft
+    require(by=by, newsroom_id=draft.newsroom_id, capability=capability)
 
 
-def _audit(
+def _entry(
     claim: Claim,
     action: str,
     by: User | None,
     summary: str,
     changes: dict[str, tuple[Any, Any]] | None = None,
-) -> None:
-    audit_record(
+) -> AuditEntry:
+    return audit_entry(
         obj=claim,
         action=action,
         actor=by,
@@ -349,10 +427,12 @@ def _audit(
     )
 
 
-def _after_change(claims: list[Claim], by: User | None) -> None:
+def _after_change(
+    claims: list[Claim], by: User | None, *, locked_draft: Draft | None = None
+) -> None:
     # Reviews (tasks, clearance) react one layer up, inside this transaction.
     if claims:
-        events.emit(events.ClaimsChanged(claims=tuple(claims), by=by))
+        events.emit(events.ClaimsChanged(claims=tuple(claims), by=by, locked_draft=locked_draft))
 
 
 def _notify(claim: Claim, by: User | None, kind: str, what: str) -> None:

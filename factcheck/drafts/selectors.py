@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from itertools import pairwise
@@ -198,6 +199,53 @@ def draft_page(draft: Draft) -> DraftPage:
     )
 
 
+def draft_panels(draft: Draft, indexes: Iterable[int] = ()) -> DraftPage:
+    """The draft page's side panels (suggestions, claims) and the units ``indexes`` alone, in
+    ``blocks[0]``: what the answer to a click that changed those units re-renders. The same
+    rules as :func:`draft_page`, in a fixed number of queries, without building the text of
+    the units not asked for (their rows are read light: no highlights). No findings."""
+    revision = latest_revision(draft)
+    claims = active_claims(revision)
+    threshold = suggestion_threshold(draft.newsroom)
+    by_sentence: dict[int, list[Claim]] = {}
+    for claim in claims:
+        by_sentence.setdefault(claim.sentence_id, []).append(claim)
+    text = revision.text
+    suggested: list[Suggestion] = []
+    dismissed: list[Suggestion] = []
+    unit_count = boilerplate_count = 0
+    light = ("pk", "index", "start", "end", "kind", "score", "suggestion_dismissed")
+    for pk, index, start, end, kind, score, was_dismissed in revision.sentences.order_by(
+        "index"
+    ).values_list(*light):
+        unit_count += 1
+        if kind == Sentence.Kind.BOILERPLATE:
+            boilerplate_count += 1
+        elif score is not None and score >= threshold and pk not in by_sentence:
+            # The rule of _unit_view's ``suggested`` and ``suggestion_dismissed``.
+            shown = Suggestion(index, text[start:end], score)
+            (dismissed if was_dismissed else suggested).append(shown)
+    units: list[UnitView] = []
+    wanted = set(indexes)
+    if wanted:
+        rows = revision.sentences.filter(index__in=wanted).order_by("index")
+        for row in rows.values_list(*_UNIT_COLUMNS):
+            unit = _Unit(*row)
+            units.append(_unit_view(text, unit, "", by_sentence.get(unit.pk, []), threshold))
+    return DraftPage(
+        revision=revision,
+        blocks=[BlockView(kind=Sentence.Kind.SENTENCE, units=units)],
+        claims=claims,
+        unit_count=unit_count,
+        boilerplate_count=boilerplate_count,
+        threshold=threshold,
+        suggestions=suggested[:SUGGESTIONS_LISTED],
+        suggestion_count=len(suggested),
+        dismissed_suggestions=dismissed[:SUGGESTIONS_LISTED],
+        dismissed_count=len(dismissed),
+    )
+
+
 def draft_findings(revision: Revision) -> FindingsSummary:
     """The revision's open findings, the likeliest first, with their counts of settled ones (one
     query)."""
@@ -228,12 +276,34 @@ def active_claims(revision: Revision) -> list[Claim]:
     )
 
 
-def unit_view(sentence: Sentence, threshold: float | None = None) -> UnitView:
+def latest_sentence(draft: Draft, index: int) -> Sentence | None:
+    """Unit ``index`` of the draft's latest revision, that revision loaded with it (and its
+    draft set to ``draft``): one query, for the clicks on a unit."""
+    latest = Revision.objects.filter(draft=draft).order_by("-number").values("pk")[:1]
+    sentence = (
+        Sentence.objects.select_related("revision")
+        .filter(revision=Subquery(latest), index=index)
+        .first()
+    )
+    if sentence is not None:
+        sentence.revision.draft = draft
+    return sentence
+
+
+def unit_view(
+    sentence: Sentence, threshold: float | None = None, claims: list[Claim] | None = None
+) -> UnitView:
     """One unit, for re-rendering it alone after a change (gap left empty). Without
-    ``threshold``, the newsroom's is read (the sentence's revision and draft are loaded)."""
+    ``threshold``, the newsroom's is read (the sentence's revision and draft are loaded);
+    ``claims``: the revision's live claims when the caller has them (else its own are read)."""
     if threshold is None:
         threshold = suggestion_threshold(sentence.revision.draft.newsroom)
-    claims = list(Claim.objects.filter(sentence=sentence).exclude(status=Claim.Status.DISMISSED))
+    if claims is None:
+        claims = list(
+            Claim.objects.filter(sentence=sentence).exclude(status=Claim.Status.DISMISSED)
+        )
+    else:
+        claims = [claim for claim in claims if claim.sentence_id == sentence.pk]
     return _unit_view(sentence.revision.text, _Unit.of(sentence), "", claims, threshold)
 
 

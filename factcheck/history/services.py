@@ -30,7 +30,32 @@ def audit_record(
     changes: Mapping[str, tuple[Any, Any]] | None = None,
 ) -> AuditEntry:
     """Record that ``actor`` did ``action`` to ``obj``; ``changes`` maps field → (before, after)."""
-    return AuditEntry.objects.create(
+    entry = audit_entry(
+        obj=obj,
+        action=action,
+        actor=actor,
+        summary=summary,
+        newsroom_id=newsroom_id,
+        draft_id=draft_id,
+        changes=changes,
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_entry(
+    *,
+    obj: Model,
+    action: str,
+    actor: User | None,
+    summary: str,
+    newsroom_id: int,
+    draft_id: int | None,
+    changes: Mapping[str, tuple[Any, Any]] | None = None,
+) -> AuditEntry:
+    """The entry :func:`audit_record` writes, not saved yet: a service that changes many rows in
+    one click writes their entries with :func:`audit_record_many`, in one statement."""
+    return AuditEntry(
         newsroom_id=newsroom_id,
         draft_id=draft_id,
         object_type=obj._meta.model_name or "",
@@ -40,6 +65,11 @@ def audit_record(
         changes={field: [_plain(b), _plain(a)] for field, (b, a) in (changes or {}).items()},
         actor=actor,
     )
+
+
+def audit_record_many(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Write the entries of :func:`audit_entry` in one statement."""
+    return AuditEntry.objects.bulk_create(entries) if entries else []
 
 
 def changed_fields(obj: Model, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from factcheck import events
 from factcheck.analysis.pipeline import DraftAnalysis, analyse
 from factcheck.claims.models import Claim
-from factcheck.claims.services import claim_mark_sentence
+from factcheck.claims.services import claim_mark_sentence, claims_mark_sentences
 from factcheck.drafts.models import Revision, Sentence
 from factcheck.drafts.selectors import suggestion_threshold as suggestion_threshold
 from factcheck.errors import FactcheckError
@@ -255,9 +255,19 @@ def suggested_sentences(revision: Revision, threshold: float) -> QuerySet[Senten
 
 @transaction.atomic
 def suggestions_confirm(*, sentences: Sequence[Sentence], by: User | None) -> list[Claim]:
-    """Mark each suggested unit as a claim (a repeat confirms nothing twice)."""
+    """Mark each suggested unit as a claim (a repeat confirms nothing twice), in their order:
+    the units of a revision in one go, so that fifty cost the queries of one (one lock, one
+    insert, one statement of history, clearance and lookups told once)."""
     _require_each_newsroom(by, sentences)
-    return [claim_mark_sentence(sentence=sentence, by=by) for sentence in sentences]
+    by_revision: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        by_revision.setdefault(sentence.revision_id, []).append(sentence)
+    claims = {
+        claim.sentence_id: claim
+        for group in by_revision.values()
+        for claim in claims_mark_sentences(sentences=group, by=by)
+    }
+    return [claims[sentence.pk] for sentence in sentences]
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.models import Draft, Revision, Sentence
-from factcheck.drafts.selectors import draft_page, latest_revision
+from factcheck.drafts.selectors import draft_panels, latest_revision
 from factcheck.drafts.views import draft_context
 from factcheck.errors import ConflictError, FactcheckError
 from factcheck.htmx import Part, htmx_answer, page_answer
@@ -57,16 +57,17 @@ BULK = {"confirm", "dismiss", "confirm_all"}
 @login_required
 @require_POST
 def suggestions_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """One unit: ``confirm`` (or ``mark``, the unit's own button), ``dismiss`` or ``restore`` =
-    its index. Several: ``bulk`` = confirm | dismiss with the ``units`` ticked, or confirm_all
-    (every current suggestion)."""
+    """``confirm`` (or ``mark``, the unit's own button), ``dismiss`` or ``restore`` = a unit's
+    index, given once or many times (``confirm=3&confirm=8``). Or ``bulk`` = confirm | dismiss
+    with the ``units`` ticked, or confirm_all (every current suggestion). However many units, it
+    is one request and one transaction, and its queries do not grow with them."""
     draft, role = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
     revision = latest_revision(draft)
     revision.draft = draft
     post = request.POST
     action = next((a for a in ("confirm", "mark", "dismiss", "restore") if a in post), "")
     if action:
-        sentences = _sentences(revision, [post[action]])
+        sentences = _sentences(revision, post.getlist(action))
         action = "confirm" if action == "mark" else action
         if not sentences:
             return HttpResponseBadRequest("That sentence is not in the draft.")
@@ -154,15 +155,15 @@ def _draft_answer(
     events: Iterable[str] = ("claims-changed",),
 ) -> HttpResponse:
     def parts() -> list[Part]:
-        page = draft_page(draft)
+        # The changed units and the panels, not the whole page: a bulk confirm on a long draft
+        # answers as fast as a single one.
+        page = draft_panels(draft, units)
         context = {**draft_context(draft, role, page), "oob": True, "error": error}
         context.update(notice=notice, task_url=task_url)
-        wanted = set(units)
         changed: list[Part] = [
             (f"{DRAFT_PAGE}#unit", {**context, "unit": unit})
             for block in page.blocks
             for unit in block.units
-            if unit.index in wanted
         ]
         names = ("suggestions-panel", "claims-panel", "draft-tasks", "flash")
         return changed + [(f"{DRAFT_PAGE}#{name}", context) for name in names]

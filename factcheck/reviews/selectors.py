@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
 from factcheck.claims.models import Claim
@@ -29,6 +31,30 @@ class Blocker:
         return reverse(name[self.kind], kwargs={"pk": self.pk})
 
 
+UNSETTLED = (Claim.Status.APPROVED, Claim.Status.DISMISSED)  # the claim statuses that block nothing
+
+
+def with_clearance_state(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
+    """``drafts`` with ``blocked`` (any blocker :func:`clearance_blockers` would list) and
+    ``has_work`` (any claim, dismissed ones too, or live task): the clearance refresh reads them
+    with the draft's row lock, in that one query, and lists the blockers only to say why a
+    draft is no longer cleared."""
+    draft = OuterRef("pk")
+    live_tasks = Task.objects.filter(draft=draft, archived_at__isnull=True)
+    blocked = (
+        Exists(Claim.objects.filter(draft=draft).exclude(status__in=UNSETTLED))
+        | Exists(live_tasks.exclude(status=Task.Status.DONE))
+        | Exists(Finding.objects.filter(draft=draft, status=Finding.Status.OPEN))
+    )
+    has_work = Exists(Claim.objects.filter(draft=draft)) | Exists(live_tasks)
+    return drafts.annotate(blocked=blocked, has_work=has_work)
+
+
+def clearance_state(draft: Any) -> tuple[bool, bool]:
+    """(blocked, has_work) of a draft read through :func:`with_clearance_state`."""
+    return bool(draft.blocked), bool(draft.has_work)
+
+
 def clearance_blockers(draft: Draft) -> list[Blocker]:
     """Every claim not approved or dismissed, every live task not done, every open finding
     (the draft contradicting itself): three queries, of the columns shown (rows, not model
@@ -42,9 +68,7 @@ def clearance_blockers(draft: Draft) -> list[Blocker]:
             pk,
             status,
         )
-        for pk, text, status in draft.claims.exclude(
-            status__in=[Claim.Status.APPROVED, Claim.Status.DISMISSED]
-        )
+        for pk, text, status in draft.claims.exclude(status__in=UNSETTLED)
         .order_by("start", "pk")
         .values_list("pk", "text", "status")
     ]

@@ -39,7 +39,11 @@ from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
 from factcheck.reviews import states
 from factcheck.reviews.models import Comment, Task
-from factcheck.reviews.selectors import clearance_blockers
+from factcheck.reviews.selectors import (
+    clearance_blockers,
+    clearance_state,
+    with_clearance_state,
+)
 from factcheck.text import short
 
 if TYPE_CHECKING:
@@ -239,17 +243,27 @@ def _transition(task: Task, to: str, by: User | None, *, note: str = "") -> Task
 
 
 def on_claims_changed(event: events.ClaimsChanged) -> None:
-    workflow_after_claims(claims=event.claims, by=event.by)
+    workflow_after_claims(claims=event.claims, by=event.by, locked_draft=event.locked_draft)
 
 
-def workflow_after_claims(*, claims: Iterable[Claim], by: User | None) -> None:
+def workflow_after_claims(
+    *, claims: Iterable[Claim], by: User | None, locked_draft: Draft | None = None
+) -> None:
     """After claims change: a task whose claims all have proposals goes to review; one whose
-    claims are all approved or dismissed is done; then the draft's clearance is refreshed."""
+    claims are all approved or dismissed is done; then the draft's clearance is refreshed.
+
+    Claims that are all unchecked now (marked, restored) move no task on and can only block
+    the draft: nothing to do for tasks, and with ``locked_draft`` (their draft, read under its
+    row lock in this transaction) the clearance is refreshed only if the draft was cleared."""
     claims = list(claims)
     if not claims:
         return
+    only_blocking = all(claim.status == Claim.Status.UNCHECKED for claim in claims)
     with _clearance_once():
-        _tasks_follow(claims, by)
+        if not only_blocking:
+            _tasks_follow(claims, by)
+        if only_blocking and locked_draft is not None and locked_draft.cleared_at is None:
+            return
         draft_refresh_clearance(draft=claims[0].draft, by=by)
 
 
@@ -308,13 +322,13 @@ def draft_refresh_clearance(*, draft: Draft, by: User | None) -> Draft:
 
 
 def _refresh_clearance(draft: Draft, by: User | None) -> Draft:
-    locked = Draft.objects.select_for_update().get(pk=draft.pk)
-    blockers = clearance_blockers(locked)
-    has_work = locked.claims.exists() or locked.tasks.filter(archived_at__isnull=True).exists()
-    if not blockers and locked.cleared_at is None and has_work:
+    # The lock and the clearance state in one query; the blockers are listed only to say why.
+    locked = with_clearance_state(Draft.objects.select_for_update()).get(pk=draft.pk)
+    blocked, has_work = clearance_state(locked)
+    if not blocked and locked.cleared_at is None and has_work:
         return _set_cleared(locked, by, cleared=True)
-    if blockers and locked.cleared_at is not None:
-        return _set_cleared(locked, by, cleared=False, why=blockers[0].text)
+    if blocked and locked.cleared_at is not None:
+        return _set_cleared(locked, by, cleared=False, why=clearance_blockers(locked)[0].text)
     return locked
 
 

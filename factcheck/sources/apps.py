@@ -12,6 +12,6 @@ class SourcesConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the models are loaded (Django's rule for ready()): a newly marked claim
         # is looked up when the newsroom asks; claims cannot call up to sources themselves.
-        from factcheck.sources.services import on_claim_marked
+        from factcheck.sources.services import on_claims_marked
 
-        events.subscribe(events.ClaimMarked, on_claim_marked)
+        events.subscribe(events.ClaimsMarked, on_claims_marked)

@@ -5,7 +5,7 @@ reason, and attaching or dismissing what was found."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -204,15 +204,16 @@ def lookups_start_for_draft(
     return lookups_start(claims=claims, by=by, sources=sources)
 
 
-def on_claim_marked(event: events.ClaimMarked) -> None:
-    lookups_start_if_automatic(claim=event.claim, by=event.by)
+def on_claims_marked(event: events.ClaimsMarked) -> None:
+    lookups_start_if_automatic(claims=event.claims, by=event.by)
 
 
-def lookups_start_if_automatic(*, claim: Claim, by: User | None) -> list[Lookup]:
-    """The newsroom's "look up every newly marked claim" setting."""
-    if not source_settings_for(claim.draft.newsroom_id).lookup_on_mark:
+def lookups_start_if_automatic(*, claims: Sequence[Claim], by: User | None) -> list[Lookup]:
+    """The newsroom's "look up every newly marked claim" setting; ``claims``: of one draft
+    (one click marks them: a bulk confirm reads the setting once)."""
+    if not claims or not source_settings_for(claims[0].draft.newsroom_id).lookup_on_mark:
         return []
-    return lookups_start(claims=[claim], by=by)
+    return lookups_start(claims=list(claims), by=by)
 
 
 def lookup_begin(*, lookup_id: int) -> Lookup | None:
