@@ -70,6 +70,14 @@ class Claim(Versioned):
     def get_absolute_url(self) -> str:
         return reverse("claims:detail", kwargs={"pk": self.pk})
 
+    # Django's own get_FOO_display rebuilds a dict of every choice on each call; the draft page
+    # and the answer to each mark call these for each of a draft's hundreds of claims.
+    def get_status_display(self) -> str:  # type: ignore[no-redef]
+        return str(_STATUS_LABELS.get(self.status, self.status))
+
+    def get_verdict_display(self) -> str:  # type: ignore[no-redef]
+        return str(_VERDICT_LABELS.get(self.verdict, self.verdict))
+
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.DISMISSED
@@ -82,6 +90,10 @@ class Claim(Versioned):
     def settled(self) -> bool:
         """Approved or dismissed: no longer blocks clearance."""
         return self.status in (self.Status.APPROVED, self.Status.DISMISSED)
+
+
+_STATUS_LABELS = dict(Claim.Status.choices)
+_VERDICT_LABELS = dict(Claim.Verdict.choices)
 
 
 class EvidenceLink(models.Model):
