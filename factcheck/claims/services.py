@@ -23,7 +23,6 @@ from factcheck.history.services import (
     audit_entry,
     audit_record_many,
     changed_fields,
-    lock_for_change,
     refuse_stale,
     save_with_history,
 )
@@ -95,20 +94,20 @@ def _mark(
     """Claims for ``spans`` (sentence, start, end) of ``revision``: new ones created, dismissed
     ones restored, live ones returned as they are.
 
-    The work is the same for one span or fifty: the draft's row locked (the one lock: it orders
-    the marks of a draft against each other and against clearing it, so the lookup of existing
-    claims below cannot race another mark and no savepoint is needed around the insert), the
-    existing claims read, the new ones inserted and the dismissed ones restored in one
-    statement each, their history in one statement, and what follows (tasks, clearance,
-    lookups) told once.
+    The work is the same for one span or fifty: the existing claims read and locked, the new
+    ones inserted and the dismissed ones restored in one statement each, their history in one
+    statement, and what follows (tasks, clearance, lookups) told once, with the draft's row,
+    which is locked last: every service locks a claim before its draft (clearance comes after
+    the change), so two clicks on one claim queue instead of deadlocking. The insert is an
+    upsert on the claim's span: a claim made by another click since the read above is taken
+    as it is, with no error and no savepoint (a query).
     """
     for sentence, _, _ in spans:
         if not sentence.checkable:
             raise ClaimError("That text is site furniture (boilerplate), which is not checked.")
-    draft = Draft.objects.select_for_update().get(pk=revision.draft_id)
     existing = {
         (claim.start, claim.end): claim
-        for claim in Claim.objects.filter(
+        for claim in Claim.objects.select_for_update(of=("self",)).filter(
             revision=revision, sentence__in={sentence.pk for sentence, _, _ in spans}
         )
     }
@@ -117,7 +116,7 @@ def _mark(
     for sentence, start, end in spans:
         if (start, end) not in existing and (start, end) not in fresh:
             fresh[start, end] = Claim(
-                draft=draft,
+                draft_id=revision.draft_id,
                 revision=revision,
                 sentence=sentence,
                 start=start,
@@ -125,16 +124,20 @@ def _mark(
                 text=text[start:end],
                 created_by=by,
             )
-    created = Claim.objects.bulk_create(fresh.values())
+    created = Claim.objects.bulk_create(
+        fresh.values(),
+        update_conflicts=True,
+        unique_fields=["revision", "start", "end"],
+        update_fields=["text"],  # the same words (the same span of the same text): no change
+    )
+    draft = Draft.objects.select_for_update().get(pk=revision.draft_id)
     restored = [claim for claim in existing.values() if claim.status == S.DISMISSED]
+    now = timezone.now()
     if restored:
         _require(by, draft, states.check_move(S.DISMISSED, S.UNCHECKED))
-        now = timezone.now()
-        updated = Claim.objects.filter(pk__in=[c.pk for c in restored], status=S.DISMISSED).update(
+        Claim.objects.filter(pk__in=[c.pk for c in restored]).update(
             status=S.UNCHECKED, version=F("version") + 1, updated_at=now
         )
-        if updated != len(restored):  # moved meanwhile by a page that locks claims, not drafts
-            raise ClaimError("A claim here changed meanwhile; reload the page and try again.")
     entries = []
     for claim in created:
         claim.draft = draft
@@ -159,7 +162,7 @@ def claim_unmark_sentence(*, sentence: Sentence, by: User | None) -> Claim:
     ``Claim.DoesNotExist`` when the unit is not marked."""
     current = (
         Claim.objects.select_related("draft")
-        .select_for_update()
+        .select_for_update(of=("self",))
         .get(sentence=sentence, start=sentence.start, end=sentence.end)
     )
     return _move(current, S.DISMISSED, by, summary="Dismissed", idempotent=True, locked=True)
@@ -388,10 +391,10 @@ def _save(
 
 
 def _locked(claim: Claim, expected_version: int | None) -> Claim:
-    """The claim's row, locked for this transaction; ConflictError if it moved on meanwhile."""
-    return lock_for_change(
-        Claim.objects.select_related("draft"), claim.pk, expected_version=expected_version, now=_now
-    )
+    """The claim's row, locked for this transaction; ConflictError if it moved on meanwhile.
+    Its draft is read, not locked: a draft is locked after its claims (see :func:`_mark`)."""
+    current = Claim.objects.select_related("draft").select_for_update(of=("self",)).get(pk=claim.pk)
+    return refuse_stale(current, expected_version, _now)
 
 
 def _refuse_stale(claim: Claim, expected_version: int | None) -> None:
