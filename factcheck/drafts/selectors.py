@@ -7,12 +7,22 @@ from datetime import datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from factcheck.analysis import checkworthiness
 from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.drafts.access import drafts_for
-from factcheck.drafts.models import Draft, Revision, Sentence
+from factcheck.drafts.models import Draft, ReaderSettings, Revision, Sentence
 from factcheck.insights.models import Finding
 from factcheck.newsrooms.models import Newsroom
 from factcheck.reviews.models import Task
@@ -47,7 +57,9 @@ def latest_revision(draft: Draft) -> Revision:
 
 # The suggestions panel lists this many (the units themselves are marked on the page, and
 # "Confirm all" takes every one): a list of hundreds helps nobody and costs the page its speed.
-SUGGESTIONS_LISTED = 50
+SUGGESTIONS_LISTED = 30
+# The findings panel lists this many, the likeliest first; the rest wait in the review queue.
+FINDINGS_LISTED = 25
 
 
 @dataclass
@@ -73,6 +85,8 @@ class UnitView:
     speaker: str = ""  # who the direct quote in it is credited to
     suggested: bool = False  # scores above the threshold, no claim, not dismissed
     suggestion_dismissed: bool = False  # would be suggested, but an editor dismissed it
+    parts: str = ""  # every checkable part, compact, for the browser to paint: see _parts_data
+    claim_status: str = ""  # the status of its first claim (whole or span), if any
 
     @property
     def checkable(self) -> bool:
@@ -101,6 +115,11 @@ class FindingsSummary:
     open: list[Finding] = field(default_factory=list)
     dismissed: int = 0
     tasked: int = 0
+
+    @property
+    def listed(self) -> list[Finding]:
+        """The likeliest :data:`FINDINGS_LISTED` open ones: the panel lists no more."""
+        return self.open[:FINDINGS_LISTED]
 
 
 @dataclass
@@ -153,8 +172,18 @@ def suggestion_threshold(newsroom: Newsroom) -> float:
     return checkworthiness.load().threshold
 
 
-def draft_page(draft: Draft) -> DraftPage:
-    """Everything the draft page renders, in a fixed number of queries."""
+def reader_highlights(user: User | AnonymousUser) -> frozenset[str]:
+    """The part types ``user`` has the draft page highlight (none until they choose)."""
+    if not user.is_authenticated:
+        return frozenset()
+    found = ReaderSettings.objects.filter(user=user).values_list("highlights", flat=True)
+    return ReaderSettings(highlights=next(iter(found), "")).kinds
+
+
+def draft_page(draft: Draft, highlights: frozenset[str] = frozenset()) -> DraftPage:
+    """Everything the draft page renders, in a fixed number of queries. The parts of the types
+    in ``highlights`` are cut into the units' text; every part of every type is also in
+    ``UnitView.parts``, for the browser to paint when the reader switches a type on."""
     revision = latest_revision(draft)
     sentences = [_Unit(*row) for row in revision.sentences.values_list(*_UNIT_COLUMNS)]
     claims = active_claims(revision)
@@ -177,7 +206,9 @@ def draft_page(draft: Draft) -> DraftPage:
         block = blocks[-1]
         if block.kind != sentence.kind:
             block.kind = Sentence.Kind.SENTENCE
-        unit = _unit_view(text, sentence, gap, by_sentence.get(sentence.pk, []), threshold)
+        unit = _unit_view(
+            text, sentence, gap, by_sentence.get(sentence.pk, []), threshold, highlights
+        )
         block.units.append(unit)
         previous_end = sentence.end
     units = [unit for block in blocks for unit in block.units]
@@ -220,17 +251,22 @@ def _suggestion(text: str, unit: UnitView) -> Suggestion:
 
 def active_claims(revision: Revision) -> list[Claim]:
     """The revision's claims that are not unmarked, in text order (their sentences are not
-    loaded: the page and the claims panel need only ``sentence_id``)."""
+    loaded: the page and the claims panel need only ``sentence_id``), each with ``whole``: it
+    spans its whole sentence (whose own button unmarks it, so the panel need not)."""
+    whole = Q(start=F("sentence__start"), end=F("sentence__end"))
     return list(
         Claim.objects.filter(revision=revision)
         .exclude(status=Claim.Status.DISMISSED)
+        .annotate(whole=ExpressionWrapper(whole, output_field=BooleanField()))
         .order_by("start", "end")
     )
 
 
 def unit_view(sentence: Sentence, threshold: float | None = None) -> UnitView:
     """One unit, for re-rendering it alone after a change (gap left empty). Without
-    ``threshold``, the newsroom's is read (the sentence's revision and draft are loaded)."""
+    ``threshold``, the newsroom's is read (the sentence's revision and draft are loaded). Its
+    parts are left to the browser to paint (``UnitView.parts``): the reader's choice of
+    highlights is the page's, not the action's."""
     if threshold is None:
         threshold = suggestion_threshold(sentence.revision.draft.newsroom)
     claims = list(Claim.objects.filter(sentence=sentence).exclude(status=Claim.Status.DISMISSED))
@@ -238,12 +274,19 @@ def unit_view(sentence: Sentence, threshold: float | None = None) -> UnitView:
 
 
 def _unit_view(
-    text: str, sentence: _Unit, gap: str, claims: list[Claim], threshold: float
+    text: str,
+    sentence: _Unit,
+    gap: str,
+    claims: list[Claim],
+    threshold: float,
+    highlights: frozenset[str] = frozenset(),
 ) -> UnitView:
     whole = next((c for c in claims if c.start == sentence.start and c.end == sentence.end), None)
     spans = [(c.start, c.end) for c in claims if c is not whole]
     # The same rule as insights.services.suggested_sentences, on rows already loaded.
     checkable = sentence.kind != Sentence.Kind.BOILERPLATE
+    all_parts = sentence.spans or []
+    shown = [part for part in all_parts if part[2] in highlights] if highlights else []
     above = (
         checkable and sentence.score is not None and sentence.score >= threshold
     ) and not claims
@@ -253,13 +296,40 @@ def _unit_view(
         start=sentence.start,
         end=sentence.end,
         gap=gap,
-        pieces=_pieces(text, sentence.start, sentence.end, spans, sentence.spans or []),
+        pieces=_pieces(text, sentence.start, sentence.end, spans, shown),
         claim=whole,
         score=sentence.score,
         speaker=sentence.speaker,
         suggested=above and not sentence.suggestion_dismissed,
         suggestion_dismissed=above and sentence.suggestion_dismissed,
+        parts=_parts_data(text, sentence.start, sentence.end, all_parts),
+        claim_status=claims[0].status if claims else "",
     )
+
+
+# One letter a part type in ``UnitView.parts`` (static/js/draft.js reads the same table).
+PART_LETTERS = {
+    "number": "n",
+    "date": "d",
+    "entity": "e",
+    "quote": "q",
+    "attribution": "a",
+    "comparison": "c",
+    "event": "v",
+}
+
+
+def _parts_data(text: str, start: int, end: int, parts: list[list[Any]]) -> str:
+    """The unit's parts as ``"n4-9 d12-20"``: the type's letter, then the part's start and end
+    in code points from the unit's start (``a-b`` of ``text[start:end]``), clipped to the unit,
+    by start. About 8 bytes a part where a ``mark`` element costs 40."""
+    out = []
+    for a, b, kind in sorted(parts, key=lambda part: int(part[0])):
+        letter = PART_LETTERS.get(str(kind))
+        left, right = max(int(a), start) - start, min(int(b), end) - start
+        if letter and left < right:
+            out.append(f"{letter}{left}-{right}")
+    return " ".join(out)
 
 
 def _pieces(
