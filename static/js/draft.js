@@ -226,13 +226,13 @@
   }
 
   form.addEventListener("click", (event) => {
-    if (!canMark || event.target.closest("button, a, #unit-toolbar")) return;
+    if (event.target.closest("button, a, #unit-toolbar")) return;
     const unit = event.target.closest(".u:not(.u-boilerplate)");
     if (!unit) return;
     const sel = window.getSelection();
     if (sel && !sel.isCollapsed) return; // a selection is a span claim, not a click
     focusUnit(unit);
-    toggle(unit);
+    if (canMark) toggle(unit);
   });
 
   form.addEventListener("focusin", (event) => {
