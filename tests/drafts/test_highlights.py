@@ -144,14 +144,15 @@ def client_for_outsider(outsider: Any) -> Client:
 
 def test_parts_data_is_offsets_from_the_unit_start_by_type_letter() -> None:
     text = "xx The 300 homes on Monday."
-    parts = [[14, 26, "date"], [7, 16, "number"], [0, 2, "number"], [3, 5, "unknown"]]
-    assert _parts_data(text, 3, len(text), parts) == "n4-13 d11-23"
+    parts = [[0, 2, "number"], [3, 5, "unknown"], [7, 16, "number"], [14, 26, "date"]]
+    assert _parts_data(3, len(text), parts) == "n4-13 d11-23"
+    assert _parts_data(3, 10, [[7, 16, "number"]]) == "n4-7"  # clipped to the unit
 
 
 def test_parts_data_counts_code_points() -> None:
     text = "🙂 300 homes"
     assert text[2:5] == "300"
-    assert _parts_data(text, 0, len(text), [[2, 5, "number"]]) == "n2-5"
+    assert _parts_data(0, len(text), [[2, 5, "number"]]) == "n2-5"
 
 
 def test_every_unit_carries_its_parts_whatever_is_shown(draft: Draft) -> None:
