@@ -1,4 +1,5 @@
-"""Drafts, their revisions (the exact normalised text) and the units segmented from them."""
+"""Drafts, their revisions (the exact normalised text) and the units segmented from them; each
+reader's settings (the highlights they keep)."""
 
 from __future__ import annotations
 
