@@ -97,11 +97,14 @@ def draft_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The draft page; ``?view=read``: the reading view (the copy alone, claims' status in the
     margin)."""
     draft, role = get_draft_for_user(request.user, pk)
+    reading = request.GET.get("view") == "read"
     highlights = reader_highlights(request.user)
-    context = draft_context(draft, role, draft_page(draft, highlights))
+    # The reading view is the copy alone: no parts cut in, whatever the desk shows.
+    page = draft_page(draft, frozenset() if reading else highlights)
+    context = draft_context(draft, role, page)
     context["clearance"] = clearance_panel(draft=draft, role=role)
     context["highlights"] = _highlight_choices(highlights)
-    context["reading"] = request.GET.get("view") == "read"
+    context["reading"] = reading
     # ?at=N: the page opened at sentence N with its actions (its own link, without JavaScript).
     at = request.GET.get("at", "")
     context["at"] = int(at) if at.isdigit() else None

@@ -230,7 +230,9 @@ def test_reading_view_is_the_copy_with_each_claims_status(
 ) -> None:
     claim = claim_mark_sentence(sentence=draft.revisions.get().sentences.get(index=2), by=editor)
     Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.CHECKING)
+    reader_highlights_save(user=editor, kinds=ReaderSettings.KINDS)  # the desk's, not here
     html = editor_client.get(draft.get_absolute_url() + "?view=read").content.decode()
+    assert '<mark class="part' not in html
     assert '<div class="draft-layout reading">' in html
     assert '<small class="cs cs-checking">Checking</small>' in unit_html(html, 2)
     assert html.count('class="cs ') == 1
