@@ -148,7 +148,13 @@
     });
   }
 
-  form.addEventListener("mouseover", (event) => {
+  // The toolbar follows the mouse only when it moves: a sentence swapped in under a resting
+  // pointer must not take the toolbar from the sentence in hand.
+  let pointer = "";
+  form.addEventListener("mousemove", (event) => {
+    const at = event.clientX + "," + event.clientY;
+    if (at === pointer) return;
+    pointer = at;
     const unit = event.target.closest(".u:not(.u-boilerplate)");
     if (unit && unit !== toolbarFor) showToolbar(unit);
   });
