@@ -10,7 +10,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test bench lint fmt chromium clean train
+.PHONY: help install run test bench lint fmt chromium clean train axe
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,7 +40,15 @@ chromium: ## Install Debian's Chromium for the browser tests (when missing and r
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "Chromium is missing and cannot be installed here (need root and apt-get): browser tests will skip (and fail under CI)."; fi
 
-test: $(STAMP) chromium ## Run the whole test suite (SQLite unless DATABASE_URL is set)
+node_modules/.package-lock.json: package.json package-lock.json
+	@# axe-core for the browser tests' accessibility check (tests/browser/test_draft_reading.py):
+	@# pinned in package-lock.json, never served to users.
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm is missing: the accessibility check will skip (and fail under CI)."; fi
+
+axe: node_modules/.package-lock.json ## Install axe-core for the browser tests (npm ci)
+
+test: $(STAMP) chromium axe ## Run the whole test suite (SQLite unless DATABASE_URL is set)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) ## Run the benchmarks; print and write bench/results.json

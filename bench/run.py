@@ -41,7 +41,8 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from factcheck.analysis import checkworthiness  # noqa: E402
@@ -333,22 +334,34 @@ def ingest_results(newsroom: Newsroom, editor: object, client: Client) -> dict[s
 
 def draft_page_results(newsroom: Newsroom, editor: object, client: Client) -> dict[str, object]:
     """draft_page_60/600_p50_ms: the page of an analysed 60- and 600-sentence draft with 15
-    and 150 claims; its queries, the same for both."""
+    and 150 claims; its queries, the same for both; its size in bytes. draft_page_600_ratio:
+    the 600-sentence page's median over the floor's (bench/floor.py: the same 600 units as plain
+    rows, one query, one template), fetched in turn in the same run; the floor's own figures
+    are in draft_page_600_floor."""
     results: dict[str, object] = {}
     queries: dict[int, int] = {}
     for size, claims in ((60, 15), (600, 150)):
         draft = analysed_draft(newsroom, editor, synthetic_draft(size, seed=size))
-        sentences = list(draft.revisions.get().sentences.exclude(kind=Sentence.Kind.BOILERPLATE))
+        revision = draft.revisions.get()
+        sentences = list(revision.sentences.exclude(kind=Sentence.Kind.BOILERPLATE))
         assert len(sentences) == size, (size, len(sentences))
         for s in sentences[:: len(sentences) // claims][:claims]:
             claim_mark_sentence(sentence=s, by=editor)
         url = draft.get_absolute_url()
-        assert client.get(url).status_code == 200  # warm caches (templates, session)
+        page = client.get(url)  # warm caches (templates, session)
+        assert page.status_code == 200
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
         queries[size] = len(captured)  # now: later requests reset the connection's query log
-        samples = timed(lambda: client.get(url), 50)  # noqa: B023
-        results[f"draft_page_{size}_p50_ms"] = round(statistics.median(samples) * 1000, 2)
+        results[f"draft_page_{size}_bytes"] = len(page.content)
+        if size != 600:
+            samples = timed(lambda: client.get(url), 50)  # noqa: B023
+            results[f"draft_page_{size}_p50_ms"] = round(statistics.median(samples) * 1000, 2)
+        else:
+            page_s, floor_s, floor = _page_and_floor(client, url, revision.pk, 50)
+            results["draft_page_600_p50_ms"] = round(page_s * 1000, 2)
+            results["draft_page_600_ratio"] = round(page_s / floor_s, 2)
+            results["draft_page_600_floor"] = {"p50_ms": round(floor_s * 1000, 2), "bytes": floor}
         results[f"draft_page_{size}_queries"] = queries[size]
     # Issue 2's target: the query count the same for 60 and 600 sentences.
     results["draft_page_600_extra_queries"] = queries[600] - queries[60]
@@ -420,6 +433,22 @@ def mark_results(newsroom: Newsroom, editor: object, client: Client) -> dict[str
         "bulk_confirm_50_queries": len(bulk_q),
         "bulk_confirm_1_queries": len(one_q),
     }
+
+
+def _page_and_floor(
+    client: Client, url: str, revision: int, repeat: int
+) -> tuple[float, float, int]:
+    """The medians of the page and of the floor, fetched in turn (a busy moment of the machine
+    slows both, not one), and the floor's size in bytes."""
+    with override_settings(ROOT_URLCONF="floor"):
+        floor_url = reverse("bench_floor", args=[revision])
+        floor = client.get(floor_url)
+        assert floor.status_code == 200 and floor.content.count(b"<tr id=") == 600, floor
+        page, base = [], []
+        for _ in range(repeat):
+            page += timed(lambda: client.get(url), 1)
+            base += timed(lambda: client.get(floor_url), 1)
+    return statistics.median(page), statistics.median(base), len(floor.content)
 
 
 def analysis_results(newsroom: Newsroom, editor: object) -> dict[str, object]:

@@ -26,6 +26,7 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str], dict[str, Any]]] = {
     "new": (frozenset(), frozenset({"GET", "POST"}), {"text": SAMPLE_TEXT}),
     "detail": (frozenset({"pk"}), frozenset({"GET"}), {}),
     "export_json": (frozenset({"pk"}), frozenset({"GET"}), {}),
+    "highlights": (frozenset({"pk"}), frozenset({"POST"}), {"show": "number"}),
     "edit": (frozenset({"pk"}), frozenset({"GET", "POST"}), {"title": "x", "version": "1"}),
     "archive": (frozenset({"pk"}), frozenset({"POST"}), {}),
     "restore": (frozenset({"pk"}), frozenset({"POST"}), {}),

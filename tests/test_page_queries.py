@@ -37,9 +37,10 @@ PANEL_HTMX = {**HTMX, "HTTP_HX_TARGET": "clearance-panel"}
 CLAIM_PAGE = 12
 # Session, user, the claim with its role; lookups, evidence, source settings.
 LOOKUPS_PANEL = 6
-# Session, user, the draft with its newsroom and role; the page (revision, units, claims,
-# findings), its tasks; the clearance panel's blockers (claims, tasks, findings).
-DRAFT_PAGE = 11
+# Session, user, the reader's highlights, the draft with its newsroom and role; the page
+# (revision, units, claims, findings), its tasks; the clearance panel's blockers (claims, tasks,
+# findings).
+DRAFT_PAGE = 12
 # Session, user, the draft with its role; the blockers.
 CLEARANCE_PANEL = 6
 # The review queue with claims and tasks on the page (see tests/reviews/test_queue.py).

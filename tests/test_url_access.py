@@ -47,7 +47,7 @@ from factcheck.claims.services import (
     claim_mark_sentence,
     claim_propose,
 )
-from factcheck.drafts.models import Draft
+from factcheck.drafts.models import Draft, ReaderSettings
 from factcheck.drafts.services import draft_archive, draft_import
 from factcheck.history.models import AuditEntry
 from factcheck.insights.models import Finding
@@ -434,6 +434,16 @@ EXPECTED: dict[str, Row] = {
     # --- The draft. ------------------------------------------------------------------------------
     "drafts:detail": Row(the_draft, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)),
     "drafts:export_json": Row(the_draft, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)),
+    # The reader's own highlights, kept from any draft they may read.
+    "drafts:highlights": Row(
+        the_draft,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 302, 302, 404),
+        body=lambda w, role: {"show": "date"},
+        done=lambda w, role: ReaderSettings.objects.filter(
+            user=w.users[role], highlights="date"
+        ).exists(),
+    ),
     "drafts:edit": Row(
         the_draft,
         GET=(L, 200, 403, 200, 404),

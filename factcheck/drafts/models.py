@@ -1,4 +1,5 @@
-"""Drafts, their revisions (the exact normalised text) and the units segmented from them."""
+"""Drafts, their revisions (the exact normalised text) and the units segmented from them; each
+reader's settings (the highlights they keep)."""
 
 from __future__ import annotations
 
@@ -122,3 +123,25 @@ class Sentence(models.Model):
     @property
     def checkable(self) -> bool:
         return self.kind != self.Kind.BOILERPLATE
+
+
+class ReaderSettings(models.Model):
+    """How one person reads drafts, the same on every device: which kinds of checkable part the
+    draft page highlights besides claims and suggestions (shown always)."""
+
+    # The analysis' part types (factcheck.analysis.claimtypes.TYPES), in the legend's order.
+    KINDS = ("number", "date", "entity", "quote", "attribution", "comparison", "event")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reader_settings"
+    )
+    highlights = models.CharField(
+        max_length=200, blank=True, help_text="The part types highlighted, space-separated."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user} highlights: {self.highlights or 'none'}"
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(self.highlights.split()) & frozenset(self.KINDS)

@@ -8,12 +8,22 @@ from datetime import datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from factcheck.analysis import checkworthiness
 from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.drafts.access import drafts_for
-from factcheck.drafts.models import Draft, Revision, Sentence
+from factcheck.drafts.models import Draft, ReaderSettings, Revision, Sentence
 from factcheck.insights.models import Finding
 from factcheck.newsrooms.models import Newsroom
 from factcheck.reviews.models import Task
@@ -48,7 +58,9 @@ def latest_revision(draft: Draft) -> Revision:
 
 # The suggestions panel lists this many (the units themselves are marked on the page, and
 # "Confirm all" takes every one): a list of hundreds helps nobody and costs the page its speed.
-SUGGESTIONS_LISTED = 50
+SUGGESTIONS_LISTED = 30
+# The findings panel lists this many, the likeliest first; the rest wait in the review queue.
+FINDINGS_LISTED = 25
 
 
 @dataclass
@@ -74,6 +86,8 @@ class UnitView:
     speaker: str = ""  # who the direct quote in it is credited to
     suggested: bool = False  # scores above the threshold, no claim, not dismissed
     suggestion_dismissed: bool = False  # would be suggested, but an editor dismissed it
+    parts: str = ""  # every checkable part, compact, for the browser to paint: see _parts_data
+    claim_status: str = ""  # the status of its first claim (whole or span), if any
 
     @property
     def checkable(self) -> bool:
@@ -102,6 +116,11 @@ class FindingsSummary:
     open: list[Finding] = field(default_factory=list)
     dismissed: int = 0
     tasked: int = 0
+
+    @property
+    def listed(self) -> list[Finding]:
+        """The likeliest :data:`FINDINGS_LISTED` open ones: the panel lists no more."""
+        return self.open[:FINDINGS_LISTED]
 
 
 @dataclass
@@ -154,8 +173,18 @@ def suggestion_threshold(newsroom: Newsroom) -> float:
     return checkworthiness.load().threshold
 
 
-def draft_page(draft: Draft) -> DraftPage:
-    """Everything the draft page renders, in a fixed number of queries."""
+def reader_highlights(user: User | AnonymousUser) -> frozenset[str]:
+    """The part types ``user`` has the draft page highlight (none until they choose)."""
+    if not user.is_authenticated:
+        return frozenset()
+    found = ReaderSettings.objects.filter(user=user).values_list("highlights", flat=True)
+    return ReaderSettings(highlights=next(iter(found), "")).kinds
+
+
+def draft_page(draft: Draft, highlights: frozenset[str] = frozenset()) -> DraftPage:
+    """Everything the draft page renders, in a fixed number of queries. The parts of the types
+    in ``highlights`` are cut into the units' text; every part of every type is also in
+    ``UnitView.parts``, for the browser to paint when the reader switches a type on."""
     revision = latest_revision(draft)
     sentences = [_Unit(*row) for row in revision.sentences.values_list(*_UNIT_COLUMNS)]
     claims = active_claims(revision)
@@ -178,7 +207,9 @@ def draft_page(draft: Draft) -> DraftPage:
         block = blocks[-1]
         if block.kind != sentence.kind:
             block.kind = Sentence.Kind.SENTENCE
-        unit = _unit_view(text, sentence, gap, by_sentence.get(sentence.pk, []), threshold)
+        unit = _unit_view(
+            text, sentence, gap, by_sentence.get(sentence.pk, []), threshold, highlights
+        )
         block.units.append(unit)
         previous_end = sentence.end
     units = [unit for block in blocks for unit in block.units]
@@ -250,8 +281,12 @@ def draft_findings(revision: Revision) -> FindingsSummary:
     """The revision's open findings, the likeliest first, with their counts of settled ones (one
     query)."""
     summary = FindingsSummary()
-    for finding in Finding.objects.filter(revision=revision).order_by(
-        "-confidence", "sentence_a__index", "sentence_b__index", "pk"
+    # The columns the panel shows: a draft may hold hundreds of findings (their dates unread).
+    shown = ("pk", "kind", "status", "summary", "what", "confidence")
+    for finding in (
+        Finding.objects.filter(revision=revision)
+        .only(*shown)
+        .order_by("-confidence", "sentence_a__index", "sentence_b__index", "pk")
     ):
         if finding.status == Finding.Status.OPEN:
             summary.open.append(finding)
@@ -286,10 +321,13 @@ SHOWN_CLAIM_FIELDS = (
 def active_claims(revision: Revision) -> list[Claim]:
     """The revision's claims that are not unmarked, in text order, with the columns the page
     shows (:data:`SHOWN_CLAIM_FIELDS`; their sentences are not loaded: the page and the claims
-    panel need only ``sentence_id``)."""
+    panel need only ``sentence_id``), each with ``whole``: it spans its whole sentence (whose
+    own button unmarks it, so the panel need not)."""
+    whole = Q(start=F("sentence__start"), end=F("sentence__end"))
     return list(
         Claim.objects.filter(revision=revision)
         .exclude(status=Claim.Status.DISMISSED)
+        .annotate(whole=ExpressionWrapper(whole, output_field=BooleanField()))
         .order_by("start", "end")
         .only(*SHOWN_CLAIM_FIELDS)
     )
@@ -314,7 +352,9 @@ def unit_view(
 ) -> UnitView:
     """One unit, for re-rendering it alone after a change (gap left empty). Without
     ``threshold``, the newsroom's is read (the sentence's revision and draft are loaded);
-    ``claims``: the revision's live claims when the caller has them (else its own are read)."""
+    ``claims``: the revision's live claims when the caller has them (else its own are read). Its
+    parts are left to the browser to paint (``UnitView.parts``): the reader's choice of
+    highlights is the page's, not the action's."""
     if threshold is None:
         threshold = suggestion_threshold(sentence.revision.draft.newsroom)
     if claims is None:
@@ -327,12 +367,19 @@ def unit_view(
 
 
 def _unit_view(
-    text: str, sentence: _Unit, gap: str, claims: list[Claim], threshold: float
+    text: str,
+    sentence: _Unit,
+    gap: str,
+    claims: list[Claim],
+    threshold: float,
+    highlights: frozenset[str] = frozenset(),
 ) -> UnitView:
     whole = next((c for c in claims if c.start == sentence.start and c.end == sentence.end), None)
     spans = [(c.start, c.end) for c in claims if c is not whole]
     # The same rule as insights.services.suggested_sentences, on rows already loaded.
     checkable = sentence.kind != Sentence.Kind.BOILERPLATE
+    all_parts = sentence.spans or []
+    shown = [part for part in all_parts if part[2] in highlights] if highlights else []
     above = (
         checkable and sentence.score is not None and sentence.score >= threshold
     ) and not claims
@@ -342,13 +389,45 @@ def _unit_view(
         start=sentence.start,
         end=sentence.end,
         gap=gap,
-        pieces=_pieces(text, sentence.start, sentence.end, spans, sentence.spans or []),
+        pieces=_pieces(text, sentence.start, sentence.end, spans, shown),
         claim=whole,
         score=sentence.score,
         speaker=sentence.speaker,
         suggested=above and not sentence.suggestion_dismissed,
         suggestion_dismissed=above and sentence.suggestion_dismissed,
+        parts=_parts_data(sentence.start, sentence.end, all_parts),
+        claim_status=claims[0].status if claims else "",
     )
+
+
+# One letter a part type in ``UnitView.parts`` (static/js/draft.js reads the same table).
+PART_LETTERS = {
+    "number": "n",
+    "date": "d",
+    "entity": "e",
+    "quote": "q",
+    "attribution": "a",
+    "comparison": "c",
+    "event": "v",
+}
+
+
+def _parts_data(start: int, end: int, parts: list[list[Any]]) -> str:
+    """The unit's parts as ``"n4-9 d12-20"``: the type's letter, then the part's start and end
+    in code points from the unit's start (``a-b`` of ``text[start:end]``), clipped to the unit,
+    in the order the analysis stored them. About 8 bytes a part where a ``mark`` costs 40; built
+    for every unit of every page, hence plain loops."""
+    out = []
+    letters = PART_LETTERS
+    for a, b, kind in parts:
+        letter = letters.get(kind)
+        if letter is None:
+            continue
+        left = (a if a > start else start) - start
+        right = (b if b < end else end) - start
+        if left < right:
+            out.append(f"{letter}{left}-{right}")
+    return " ".join(out)
 
 
 def _pieces(

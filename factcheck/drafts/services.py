@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -16,7 +16,7 @@ from factcheck import events
 from factcheck.analysis.loaders import LoadError, check_size, decode_text, load_file
 from factcheck.analysis.normalise import normalise_text, title_from_text
 from factcheck.analysis.segment import Unit, segment
-from factcheck.drafts.models import Draft, Revision, Sentence
+from factcheck.drafts.models import Draft, ReaderSettings, Revision, Sentence
 from factcheck.errors import FactcheckError
 from factcheck.history.services import (
     audit_record,
@@ -26,6 +26,7 @@ from factcheck.history.services import (
 )
 from factcheck.newsrooms.access import Capability, may, require
 from factcheck.newsrooms.models import Newsroom
+from factcheck.outcome import Done
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -239,3 +240,19 @@ def upload_check_size(name: str, size: int) -> None:
 
 def _clip(title: str) -> str:
     return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1].rstrip() + "…"
+
+
+def reader_highlights_save(*, user: User, kinds: Iterable[str]) -> Done[ReaderSettings]:
+    """Keep which part types ``user`` wants highlighted on the draft page (unknown ones are
+    ignored). A choice already kept writes nothing. Not in any newsroom's history: it is the
+    reader's own, and shows no one else anything."""
+    wanted = " ".join(kind for kind in ReaderSettings.KINDS if kind in set(kinds))
+    with transaction.atomic():
+        settings_, created = ReaderSettings.objects.select_for_update().get_or_create(
+            user=user, defaults={"highlights": wanted}
+        )
+        if created or settings_.highlights == wanted:
+            return Done(settings_, created)
+        settings_.highlights = wanted
+        settings_.save(update_fields=["highlights"])
+    return Done(settings_, True)

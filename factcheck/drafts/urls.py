@@ -9,6 +9,7 @@ app_name = "drafts"
 urlpatterns = [
     path("new/", views.draft_new, name="new"),
     path("<int:pk>/", views.draft_detail, name="detail"),
+    path("<int:pk>/highlights/", views.draft_highlights, name="highlights"),
     path("<int:pk>/edit/", views.draft_edit, name="edit"),
     path("<int:pk>/archive/", views.draft_archive_view, name="archive"),
     path("<int:pk>/restore/", views.draft_restore_view, name="restore"),

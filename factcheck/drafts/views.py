@@ -11,8 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.forms import DraftEditForm, DraftForm
-from factcheck.drafts.models import Draft, Revision
-from factcheck.drafts.selectors import DraftPage, dashboard_drafts, draft_export, draft_page
+from factcheck.drafts.models import Draft, ReaderSettings, Revision
+from factcheck.drafts.selectors import (
+    DraftPage,
+    dashboard_drafts,
+    draft_export,
+    draft_page,
+    reader_highlights,
+)
 from factcheck.drafts.services import (
     DraftInputError,
     Upload,
@@ -20,6 +26,7 @@ from factcheck.drafts.services import (
     draft_import,
     draft_restore,
     draft_update,
+    reader_highlights_save,
     upload_check_size,
 )
 from factcheck.errors import ConflictError
@@ -87,10 +94,51 @@ def _draft_input(form: DraftForm) -> tuple[str | None, Upload | None, str]:
 @login_required
 @require_GET
 def draft_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The draft page; ``?view=read``: the reading view (the copy alone, claims' status in the
+    margin)."""
     draft, role = get_draft_for_user(request.user, pk)
-    context = draft_context(draft, role, draft_page(draft))
+    reading = request.GET.get("view") == "read"
+    highlights = reader_highlights(request.user)
+    # The reading view is the copy alone: no parts cut in, whatever the desk shows.
+    page = draft_page(draft, frozenset() if reading else highlights)
+    context = draft_context(draft, role, page)
     context["clearance"] = clearance_panel(draft=draft, role=role)
+    context["highlights"] = _highlight_choices(highlights)
+    context["reading"] = reading
+    # ?at=N: the page opened at sentence N with its actions (its own link, without JavaScript).
+    at = request.GET.get("at", "")
+    context["at"] = int(at) if at.isdigit() else None
     return render(request, "drafts/draft.html", context)
+
+
+@login_required
+@require_POST
+def draft_highlights(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Keep which part types the reader wants highlighted (``show``: each type ticked), for
+    every draft. With htmx, the highlights form again; without, back to the draft."""
+    draft, _ = get_draft_for_user(request.user, pk)
+    kinds = reader_highlights_save(user=request.user, kinds=request.POST.getlist("show")).obj.kinds
+    if not request.htmx:
+        return redirect(draft.get_absolute_url() + "#highlights")
+    context = {"draft": draft, "highlights": _highlight_choices(kinds), "reading": False}
+    return render(request, "drafts/draft.html#highlights", context)
+
+
+# The legend's labels of the part types, in ReaderSettings.KINDS order.
+HIGHLIGHT_LABELS = {
+    "number": "numbers",
+    "date": "dates",
+    "entity": "names",
+    "quote": "quotes",
+    "attribution": "attributions",
+    "comparison": "comparisons",
+    "event": "events",
+}
+
+
+def _highlight_choices(kinds: frozenset[str]) -> list[tuple[str, str, bool]]:
+    """(type, label, shown) for each part type, in the legend's order."""
+    return [(kind, HIGHLIGHT_LABELS[kind], kind in kinds) for kind in ReaderSettings.KINDS]
 
 
 def draft_context(draft: Draft, role: str, page: DraftPage) -> dict[str, Any]:

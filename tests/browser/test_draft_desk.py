@@ -122,10 +122,11 @@ def test_editor_pastes_a_draft_marks_a_claim_and_it_survives_reload(
     # Site furniture is shown greyed, with nothing to click.
     furniture = page.locator(".u-boilerplate", has_text="Leave a Reply")
     expect(furniture).to_have_count(1)
-    expect(furniture.locator("button.mark")).to_have_count(0)
+    expect(furniture.locator("a")).to_have_count(0)
     expect(furniture).not_to_have_attribute("tabindex", re.compile(".*"))
+    expect(furniture).not_to_have_attribute("data-score", re.compile(".*"))
 
-    sentence = page.locator("span.u[tabindex]", has_text=FIGURES_SENTENCE)
+    sentence = page.locator("span.u:not(.u-boilerplate)", has_text=FIGURES_SENTENCE)
     expect(sentence).to_have_count(1)
     unit_id = sentence.get_attribute("id")
     assert unit_id
@@ -135,7 +136,7 @@ def test_editor_pastes_a_draft_marks_a_claim_and_it_survives_reload(
     page.evaluate("window.__marker = 1")
     click_words(page, unit, "£2.4 million")
     expect(unit).to_have_class(IS_CLAIM)
-    expect(unit.locator("button.mark")).to_have_attribute("aria-pressed", "true")
+    expect(unit.locator("a")).to_have_text(re.compile(r"^Claim \d+: actions$"))  # its own link
     expect(page.locator("#claims-panel .count")).to_have_text("1")
     expect(page.locator("#flash")).to_contain_text("Marked: “The service will cost")
     assert page.evaluate("window.__marker") == 1, "marking a sentence reloaded the page"
@@ -172,7 +173,6 @@ def test_keyboard_marks_and_unmarks(
 
     page.keyboard.press("c")
     expect(unit).not_to_have_class(IS_CLAIM)
-    expect(unit.locator("button.mark")).to_have_attribute("aria-pressed", "false")
     expect(page.locator("#claims-panel .count")).to_have_text("0")
     expect(page.locator("#claims-panel li.claim")).to_have_count(0)
     expect(page.locator("#claims-panel .empty")).to_contain_text("No claims yet.")
@@ -257,7 +257,8 @@ def test_checker_sees_the_draft_but_cannot_mark(
     expect(page.locator("h1")).to_have_text(draft.title)
     expect(page.locator("#draft-text")).to_contain_text(texts[2])
     expect(page.locator("#draft-text")).to_have_attribute("data-can-mark", "0")
-    expect(page.locator("button.mark")).to_have_count(0)
+    expect(page.locator("#draft-text .u a")).to_have_count(0)  # no sentence's actions
+    expect(page.locator("#unit-toolbar button")).to_have_count(0)
     expect(page.locator("#selection-bar")).to_have_count(0)
 
     click_words(page, page.locator("#u-2"), "300 homes")
@@ -286,7 +287,7 @@ def test_checker_sees_the_draft_but_cannot_mark(
     assert not Claim.objects.exists()
 
 
-def test_without_javascript_the_mark_button_still_works(
+def test_without_javascript_the_sentence_link_marks_and_unmarks(
     live_server: Any, no_js_page: Page, editor: Any, draft: Draft
 ) -> None:
     page = no_js_page
@@ -296,11 +297,26 @@ def test_without_javascript_the_mark_button_still_works(
     page.goto(url)
     unit = page.locator("#u-2")
     expect(unit).not_to_have_class(IS_CLAIM)
+    expect(page.locator("#unit-toolbar")).to_be_hidden()
 
-    unit.locator("button.mark").click()
+    # The sentence's own link opens the page at it, with its actions as plain buttons.
+    unit.locator("a").click()
+    page.wait_for_url(f"{url}?at=2#u-2")
+    actions = page.locator(".unit-actions")
+    expect(actions).to_have_count(1)
+    actions.get_by_role(
+        "button", name=re.compile("^(Mark as a claim|Confirm the suggestion)$")
+    ).click()
     page.wait_for_url(f"{url}#u-2")
     expect(unit).to_have_class(IS_CLAIM)
-    expect(unit.locator("button.mark")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".unit-actions")).to_have_count(0)
     expect(page.locator("#claims-panel .count")).to_have_text("1")
     expect(page.locator("#claims-panel li.claim a")).to_have_text([texts[2]])
     assert Claim.objects.get().text == texts[2]
+
+    unit.locator("a").click()
+    page.locator(".unit-actions").get_by_role("button", name="Unmark").click()
+    page.wait_for_url(f"{url}#u-2")
+    expect(unit).not_to_have_class(IS_CLAIM)
+    expect(page.locator("#claims-panel .count")).to_have_text("0")
+    assert Claim.objects.get().status == Claim.Status.DISMISSED

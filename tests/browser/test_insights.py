@@ -35,8 +35,10 @@ def test_editor_confirms_a_suggestion_and_turns_a_contradiction_into_a_task(
     page.wait_for_url(re.compile(rf"^{re.escape(live_server.url)}/drafts/\d+/$"))
     draft = Draft.objects.get()
 
-    # The analysis ran on import: parts highlighted, suggestions styled and listed.
+    # The analysis ran on import: suggestions styled and listed, parts highlighted on demand.
     expect(page.locator("#analysis")).to_contain_text("Analysed")
+    expect(page.locator("#draft-text mark.part-number")).to_have_count(0)
+    page.get_by_role("checkbox", name="numbers").check()
     expect(page.locator("#draft-text mark.part-number").first).to_be_visible()
     expect(page.locator("#draft-text mark.part-number").first).to_have_attribute("title", "number")
     suggested = page.locator("#draft-text .u[data-suggested]")
@@ -50,7 +52,8 @@ def test_editor_confirms_a_suggestion_and_turns_a_contradiction_into_a_task(
     unit_id = unit.get_attribute("id")
     assert unit_id
     page.evaluate("window.__marker = 1")
-    unit.locator("button.confirm").click()
+    unit.hover()
+    page.locator("#unit-toolbar").get_by_role("button", name="Confirm").click()
     confirmed = page.locator(f"#{unit_id}")
     expect(confirmed).to_have_class(IS_CLAIM)
     expect(confirmed).not_to_have_attribute("data-suggested", "1")

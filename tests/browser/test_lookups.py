@@ -55,7 +55,7 @@ def test_a_lookup_runs_in_the_background_and_its_evidence_is_attached(
     page.click("#draft-form button[type=submit]")
     page.wait_for_url("**/drafts/*/")
     sentence = page.locator(".u", has_text="raised ferry fares")
-    sentence.locator("button.mark").click()
+    sentence.click()  # a click on a sentence marks it (or confirms its suggestion)
     expect(sentence).to_have_class(re.compile("is-claim"))
 
     page.locator("#claims-panel a", has_text="raised ferry fares").click()

@@ -39,11 +39,14 @@ def unread(user: Any) -> int:
 
 
 def mark_claim(page: Page, words: str) -> None:
-    """The editor's mark button on the sentence holding ``words``."""
-    unit = page.locator("span.u[tabindex]", has_text=words)
+    """The editor's toolbar on the sentence holding ``words``: mark it (or confirm it, if the
+    analysis suggests it)."""
+    unit = page.locator("span.u:not(.u-boilerplate)", has_text=words)
     expect(unit).to_have_count(1)
-    unit.locator("button.mark").click()
-    expect(unit.locator("button.mark")).to_have_attribute("aria-pressed", "true")
+    unit.hover()
+    toolbar = page.locator("#unit-toolbar")
+    toolbar.get_by_role("button", name=re.compile(r"^(Mark as claim|Confirm)")).click()
+    expect(unit).to_have_class(re.compile(r"(^|\s)is-claim(\s|$)"))
 
 
 def propose_inaccurate(page: Page, claim_text: str) -> None:

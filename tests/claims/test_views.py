@@ -70,7 +70,7 @@ def test_htmx_mark_claims_the_whole_sentence_and_answers_with_fragments(
     assert '<span id="u-2" class="u u-sentence is-claim"' in html
     unit_tag = html[html.index('<span id="u-2"') :].split(">", 1)[0]
     assert 'hx-swap-oob="true"' in unit_tag
-    assert 'name="unmark" value="2"' in html
+    assert '<a href="?at=2#u-2">Claim 2: actions</a>' in html  # the unit's own link
     assert '<aside id="claims-panel"' in html
     assert f'data-claim="{claim.pk}"' in html
     assert 'data-count="1"' in html
@@ -129,7 +129,7 @@ def test_unmark_dismisses_the_claim_but_keeps_the_row(editor_client: Client, dra
     assert claim.status == Claim.Status.DISMISSED
     html = body(response)
     assert 'class="u u-sentence"' in html
-    assert 'name="mark" value="2"' in html
+    assert '<a href="?at=2#u-2">' in html and "Claim 2: actions" not in html
     assert 'data-count="0"' in html
     assert f"Unmarked: “{POWER}”" in html
     assert "claims-changed" in response["HX-Trigger"]

@@ -144,8 +144,9 @@ def test_dashboard_refuses_post(editor_client: Client) -> None:
 # session, user, "may this user load drafts?", the drafts with their counts, the newsrooms the
 # user administers
 DASHBOARD_MAX_QUERIES = 5
-# session, user, draft with role, revision, sentences, claims, findings (+ the panels' reads)
-DRAFT_PAGE_MAX_QUERIES = 11
+# session, user, the reader's highlights, draft with role, revision, sentences, claims, findings
+# (+ the panels' reads)
+DRAFT_PAGE_MAX_QUERIES = 12
 
 
 def _dashboard_queries(client: Client) -> int:
@@ -478,7 +479,8 @@ def test_draft_page_shows_the_text_and_mark_buttons_to_an_editor(
     body = response.content.decode()
     assert "About 300 homes lost power." in body
     assert "“We expect the road to reopen on Wednesday,” said Mayor Ines Holt." in body
-    assert 'name="mark"' in body
+    assert '<a href="?at=2#u-2">' in body  # each sentence's own way to its actions
+    assert 'data-act="mark"' in body  # the one toolbar
     assert 'id="selection-bar"' in body
 
 
@@ -563,12 +565,16 @@ def test_markup_in_claims_and_findings_is_escaped_in_the_side_panels(
         assert raw not in html
     short = f'<a id="claim-{claims[0].pk}" href="/claims/{claims[0].pk}/">'
     assert short + "The council said &lt;b&gt;300&lt;/b&gt; homes lost power on Monday.</a>" in html
-    cut = claims[1].text[:159]  # |truncatechars:160: 159 characters and "…"
-    assert len(claims[1].text) > 160
+    cut = claims[1].text[:99]  # |truncatechars:100: 99 characters and "…"
+    assert len(claims[1].text) > 100
     assert f'href="/claims/{claims[1].pk}/">{escape(cut)}…</a>' in html
-    assert f'id="pick-{claims[1].pk}"' in html and f'id="unmark-{claims[1].pk}"' in html
+    assert f'aria-labelledby="pick-label claim-{claims[1].pk}"' in html
     assert "&lt;script&gt;x()&lt;/script&gt; vs 301</a>" in html
     assert '<span class="meta">&lt;u&gt;homes&lt;/u&gt;</span>' in html
+
+
+def _unit_tag(body: str, index: int) -> str:
+    return body[body.index(f'<span id="u-{index}"') :].split(">", 1)[0]
 
 
 def _unit_span(body: str, index: int) -> tuple[str, str]:
@@ -588,11 +594,11 @@ def test_boilerplate_units_are_greyed_and_have_no_mark_button(
         classes, inner = _unit_span(body, sentence.index)
         if sentence.index in boilerplate:
             assert "u-boilerplate" in classes.split()
-            assert "<button" not in inner
+            assert "<a " not in inner and "data-score" not in _unit_tag(body, sentence.index)
         else:
             assert "u-boilerplate" not in classes.split()
-            # A suggested claim's button confirms it; any other's marks it.
-            assert re.search(rf'name="(mark|confirm)" value="{sentence.index}"', inner)
+            # Its own link to its actions: confirm a suggestion, else mark it.
+            assert f'<a href="?at={sentence.index}#u-{sentence.index}">' in inner
 
 
 def _draft_with_claims(newsroom: Any, editor: Any, sentences: int) -> Draft:

@@ -14,8 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from factcheck.claims.models import Claim
-from factcheck.drafts.models import Draft, Revision, Sentence
-from factcheck.drafts.services import draft_import
+from factcheck.drafts.models import Draft, ReaderSettings, Revision, Sentence
+from factcheck.drafts.services import draft_import, reader_highlights_save
 from factcheck.insights.models import Finding
 from factcheck.insights.services import (
     finding_dismiss,
@@ -91,9 +91,16 @@ def test_sample_draft_has_the_suggestions_and_quote_these_tests_rely_on(draft: D
     assert draft.revisions.get().analysis == Revision.Analysis.DONE
 
 
+def show_every_part(user: Any) -> None:
+    """The reader switches every part type on (the page shows claims and suggestions alone by
+    default; tests/drafts/test_highlights.py holds the choice itself)."""
+    reader_highlights_save(user=user, kinds=ReaderSettings.KINDS)
+
+
 def test_checkable_parts_are_highlighted_with_their_type(
-    editor_client: Client, draft: Draft
+    editor_client: Client, editor: Any, draft: Draft
 ) -> None:
+    show_every_part(editor)
     html = body(editor_client.get(page_url(draft)))
     first = unit_html(html, 1)
     assert '<mark class="part part-date" title="date">6 a.m.</mark>' in first
@@ -109,10 +116,9 @@ def test_checkable_parts_are_highlighted_with_their_type(
 def test_each_analysed_unit_shows_its_score(editor_client: Client, draft: Draft) -> None:
     html = body(editor_client.get(page_url(draft)))
     score = sentence(draft, 1).score
-    assert f'title="check-worthiness" aria-label="check-worthiness {score:.2f}">{score:.2f}' in (
-        unit_html(html, 1)
-    )
-    assert "check-worthiness" not in unit_html(html, 4)  # site furniture: no score shown
+    # For the toolbar, which shows the score of the sentence in hand.
+    assert f'data-score="{score:.2f}"' in unit_html(html, 1)
+    assert "data-score" not in unit_html(html, 4)  # site furniture: no score shown
 
 
 def test_highlights_combine_with_a_claim_span_inside_them(
@@ -123,6 +129,7 @@ def test_highlights_combine_with_a_claim_span_inside_them(
     revision = draft.revisions.get()
     at = revision.text.index("300")
     claim_mark(revision=revision, start=at, end=at + 3, by=editor)
+    show_every_part(editor)
     inner = unit_html(body(editor_client.get(page_url(draft))), 2)
     assert (
         '<mark class="part part-number" title="number">About <mark class="span-claim">300</mark>'
@@ -139,6 +146,7 @@ def test_a_claim_span_across_parts_stays_one_mark_and_holds_them(
     words = "6 a.m. on Monday after waves"
     at = revision.text.index(words)
     claim_mark(revision=revision, start=at + 2, end=at + len(words), by=editor)
+    show_every_part(editor)
     inner = unit_html(body(editor_client.get(page_url(draft))), 1)
     date = '<mark class="part part-date" title="date">'
     # "6 a.m." is cut where the claim starts; "on Monday" lies wholly inside the claim.
@@ -161,6 +169,7 @@ def test_markup_in_the_draft_text_is_escaped_inside_highlights(
             "“<i>We</i> saw it,” said <img src=x onerror=alert(2)> Holt.\n"
         ),
     )
+    show_every_part(editor)
     html = body(editor_client.get(page_url(draft)))
     for raw in ("<script>alert(1)</script>", "<b>people</b>", "<img src=x", "<i>We</i>"):
         assert raw not in html
@@ -184,8 +193,17 @@ def test_suggested_units_are_styled_with_confirm_and_dismiss_for_an_editor(
     for index in SUGGESTED:
         unit = unit_html(html, index)
         assert 'data-suggested="1"' in unit
-        assert f'class="mark confirm" name="mark" value="{index}"' in unit
-        assert f'name="dismiss" value="{index}"' in unit
+        # One quiet link of its own (the page without JavaScript), not buttons after it.
+        assert f'<a href="?at={index}#u-{index}">Suggested claim {index}: actions</a>' in unit
+        assert "<button" not in unit
+    # One toolbar (draft.js moves it to the sentence in hand) confirms and dismisses.
+    assert html.count('data-act="dismiss"') == html.count('data-act="confirm"') == 1
+    # The sentence's link opens the page at it with the same actions as plain buttons.
+    opened = body(editor_client.get(page_url(draft) + "?at=2"))
+    actions = opened[opened.index('<span class="unit-actions"') :].split("</span></span>")[0]
+    assert f'formaction="{suggestions_url(draft)}">Confirm the suggestion' in actions
+    assert 'name="mark" value="2"' in actions and 'name="dismiss" value="2"' in actions
+    assert opened.count('class="unit-actions"') == 1
     assert 'data-suggested="1"' not in unit_html(html, 0)  # the headline scores below
     assert re.search(r'id="suggestions-heading">Suggestions <span class="count"[^>]*>3<', html)
     for value in ("confirm", "dismiss", "confirm_all"):
@@ -206,7 +224,7 @@ def test_the_page_suggests_exactly_what_the_service_suggests(
 def test_checker_sees_suggestions_but_no_buttons(checker_client: Client, draft: Draft) -> None:
     html = body(checker_client.get(page_url(draft)))
     assert 'data-suggested="1"' in unit_html(html, 1)
-    assert 'title="suggested claim">suggested</small>' in unit_html(html, 1)  # not colour alone
+    assert 'title="suggested claim"' in unit_html(html, 1)  # not by colour alone
     assert "button" not in unit_html(html, 1)
     assert 'name="bulk"' not in html
 
@@ -335,11 +353,14 @@ def test_a_quoted_unit_names_its_speaker_and_offers_the_task(
     editor_client: Client, checker_client: Client, draft: Draft
 ) -> None:
     unit = unit_html(body(editor_client.get(page_url(draft))), QUOTE)
-    assert "quote: Ines Holt" in unit
-    assert "Task: confirm Ines Holt said this" in unit
+    assert 'data-q="Ines Holt"' in unit  # the toolbar says "quote: Ines Holt"
+    opened = body(editor_client.get(f"{page_url(draft)}?at={QUOTE}"))
+    assert "Task: confirm Ines Holt said this</button>" in opened  # the page without JavaScript
+    assert 'data-act="quote"' in opened  # the toolbar's
     checker_unit = unit_html(body(checker_client.get(page_url(draft))), QUOTE)
-    assert "quote: Ines Holt" in checker_unit
-    assert "Task: confirm" not in checker_unit
+    assert 'data-q="Ines Holt"' in checker_unit
+    checker_opened = body(checker_client.get(f"{page_url(draft)}?at={QUOTE}"))
+    assert "Task: confirm" not in checker_opened and 'data-act="quote"' not in checker_opened
 
 
 def test_quote_task_is_one_click_and_a_second_click_finds_the_same_task(
@@ -409,7 +430,7 @@ def test_a_large_draft_is_readable_and_markable_while_its_analysis_waits(
     assert "Analysing… <strong>0 of 200 units</strong>" in html
     assert f'hx-get="{analysis_url(draft)}" hx-trigger="every 1s"' in html
     assert "Kitchen 198 in Tallow Bridge served hot soup to 298 people on Tuesday." in html
-    assert 'name="mark" value="5"' in html
+    assert '<a href="?at=5#u-5">' in html  # the sentence's own way to its actions
     marked = editor_client.post(f"/claims/drafts/{draft.pk}/mark/", {"mark": "5"}, **HTMX)
     assert marked.status_code == 200
     assert draft.claims.get().sentence.index == 5

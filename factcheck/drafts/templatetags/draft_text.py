@@ -65,6 +65,8 @@ def draft_blocks(
     """The draft's text: each block as an ``h2`` (a headline) or a ``p``, holding its units
     and, between them, the text that separates them as written."""
     urls = _draft_urls(context)
+    at = context.get("at")
+    reading = bool(context.get("reading"))
     out: list[str] = []
     for block in blocks:
         if block.kind == Sentence.Kind.HEADLINE:
@@ -75,7 +77,9 @@ def draft_blocks(
             close = "</p>\n"
         for unit in block.units:
             out.append(escape(unit.gap))
-            out.append(_unit_html(unit, can_mark, False, can_assign, urls))
+            out.append(_unit_html(unit, can_mark, False, can_assign, urls, reading))
+            if unit.index == at and unit.checkable and (can_mark or can_assign):
+                out.append(_unit_actions(unit, can_mark, can_assign, urls))
         out.append(close)
     return mark_safe("".join(out))  # noqa: S308 - every part escaped above
 
@@ -90,85 +94,99 @@ def unit_html(
 
 
 def _unit_html(
-    unit: UnitView, can_mark: bool, oob: bool, can_assign: bool, urls: tuple[str, str]
+    unit: UnitView,
+    can_mark: bool,
+    oob: bool,
+    can_assign: bool,
+    urls: tuple[str, str],
+    reading: bool = False,
 ) -> str:
-    """``<span id="u-N" …>text<small>…</small><button …></button></span>`` for one unit (no
-    inner ``span``: tests and scripts find a unit's end at its first ``</span>``).
+    """``<span id="u-N" …>text<small>…</small><a …></a></span>`` for one unit (no inner
+    ``span``: tests and scripts find a unit's end at its first ``</span>``). In the reading
+    view, the status of its claim follows the text, for the margin.
 
-    Everything after the text (score, quote, buttons) comes after it on purpose: draft.js
-    counts a selection's offsets from the unit's start."""
-    classes = f"u u-{escape(unit.kind)}" + (" is-claim" if unit.claim else "")
-    attrs = (
-        f'id="u-{unit.index}" class="{classes}" data-i="{unit.index}" '
-        f'data-start="{unit.start}" data-end="{unit.end}"'
-    )
-    if unit.suggested:
-        attrs += ' data-suggested="1"'  # styled as suggested; the class stays the unit's kind
+    The unit reads as the article: its text, the claims in it, and what the reader switched on
+    (the parts of those types, cut in by the selector). Everything else is data for the one
+    toolbar draft.js moves to the sentence in hand: the score (``data-score``), every part
+    (``data-h``, painted when its type is switched on), the quote's speaker (``data-q``). The
+    one link after the text is the sentence's own way to its actions without JavaScript
+    (``?at=N``: the page with the actions after it, :func:`_unit_actions`), visually quiet.
+    What follows the text follows it on purpose: draft.js counts a selection's offsets from
+    the unit's start."""
+    classes = f"u u-{unit.kind}" + (" is-claim" if unit.claim else "")
+    attrs = f'id="u-{unit.index}" class="{classes}" data-start="{unit.start}"'
     checkable = unit.checkable
-    if checkable:
-        attrs += ' tabindex="-1"'
+    actions = checkable and (can_mark or can_assign)
+    if unit.suggested:  # styled as suggested (the class stays the unit's kind)
+        # Said in words too, not by colour alone: by its link's words where it has one.
+        attrs += ' data-suggested="1"' if actions else ' data-suggested="1" title="suggested claim"'
+    if checkable and unit.score is not None:
+        attrs += f' data-score="{unit.score:.2f}"'
+    if unit.parts:
+        attrs += f' data-h="{unit.parts}"'
+    if unit.speaker:
+        attrs += f' data-q="{escape(unit.speaker)}"'
     if oob:
         attrs += ' hx-swap-oob="true"'
-    text = _text(unit.pieces)
     extras = ""
-    if checkable and unit.score is not None:
-        extras += (
-            f'<small class="score" title="check-worthiness" '
-            f'aria-label="check-worthiness {unit.score:.2f}">{unit.score:.2f}</small>'
-        )
-    if unit.suggested:  # said in words too, not by colour alone
-        extras += '<small class="suggested-label" title="suggested claim">suggested</small>'
+    if reading and unit.claim_status:  # in the margin
+        label = _STATUS_LABELS.get(unit.claim_status, unit.claim_status)
+        extras = f'<small class="cs cs-{unit.claim_status}">{label}</small>'
+    if actions:
+        i = unit.index
+        what = "Claim" if unit.claim else "Suggested claim" if unit.suggested else "Sentence"
+        extras += f'<a href="?at={i}#u-{i}">{what} {i}: actions</a>'
+    return f"<span {attrs}>{_text(unit.pieces)}{extras}</span>"
+
+
+def _unit_actions(unit: UnitView, can_mark: bool, can_assign: bool, urls: tuple[str, str]) -> str:
+    """What the toolbar offers on a sentence, as plain buttons of the page's form after it: the
+    page without JavaScript, opened at that sentence by its own link."""
+    i = unit.index
     suggestions_url, quote_url = urls
-    button = ""
-    if checkable and can_mark:
+    buttons = []
+    if can_mark:
         if unit.claim:
-            button = (
-                f'<button class="mark" name="unmark" value="{unit.index}" aria-pressed="true" '
-                f'aria-label="Unmark sentence {unit.index}">✓</button>'
-            )
-        elif unit.suggested and suggestions_url:
-            # Confirm is the unit's mark button (class and name "mark": a click on the sentence
-            # or the c key confirms), posted to the suggestions endpoint.
-            button = (
-                f'<button type="submit" class="mark confirm" name="mark" value="{unit.index}" '
-                f'formaction="{suggestions_url}" hx-post="{suggestions_url}" hx-swap="none" '
-                f'aria-pressed="false" aria-label="Confirm suggestion: mark sentence '
-                f'{unit.index} as a claim">Confirm</button>'
-                f'<button type="submit" class="dismiss" name="dismiss" value="{unit.index}" '
-                f'formaction="{suggestions_url}" hx-post="{suggestions_url}" hx-swap="none" '
-                f'aria-label="Dismiss the suggestion to check sentence {unit.index}">'
-                f"Dismiss</button>"
+            buttons.append(f'<button class="mark" name="unmark" value="{i}">Unmark</button>')
+        elif unit.suggested:
+            # Confirming a suggestion is marking its sentence: through the suggestions
+            # endpoint, which also keeps their panel.
+            buttons.append(
+                f'<button class="mark confirm primary" name="mark" value="{i}" '
+                f'formaction="{suggestions_url}">Confirm the suggestion</button>'
+                f'<button class="dismiss" name="dismiss" value="{i}" '
+                f'formaction="{suggestions_url}">Dismiss it</button>'
             )
         else:
-            button = (
-                f'<button class="mark" name="mark" value="{unit.index}" aria-pressed="false" '
-                f'aria-label="Mark sentence {unit.index} as a claim">+</button>'
-            )
-    if unit.speaker:
-        speaker = escape(unit.speaker)
-        extras += (
-            f'<small class="quote-by" title="direct quote credited to">quote: {speaker}</small>'
+            buttons.append(f'<button class="mark" name="mark" value="{i}">Mark as a claim</button>')
+    if unit.speaker and can_assign and quote_url:
+        buttons.append(
+            f'<button class="quote-task" name="unit" value="{i}" formaction="{quote_url}">'
+            f"Task: confirm {escape(unit.speaker)} said this</button>"
         )
-        if can_assign and quote_url:
-            button += (
-                f'<button type="submit" class="quote-task" name="unit" value="{unit.index}" '
-                f'formaction="{quote_url}" hx-post="{quote_url}" hx-swap="none">'
-                f"Task: confirm {speaker} said this</button>"
-            )
-    return f"<span {attrs}>{text}{extras}{button}</span>"
+    score = f"check-worthiness {unit.score:.2f} · " if unit.score is not None else ""
+    return (
+        f'<span class="unit-actions" id="actions" role="group" aria-label="Sentence {i}">'
+        f'<span class="meta">{score}sentence {i}</span> {"".join(buttons)} '
+        f'<a href="?#u-{i}">Close</a></span>'
+    )
+
+
+_STATUS_LABELS = {status.value: escape(str(status.label)) for status in Claim.Status}
 
 
 @register.simple_tag
 def claim_items(claims: Iterable[Claim], can_mark: bool, can_assign: bool = False) -> SafeString:
-    """The claims panel's ``li`` rows: the claim's wording (cut at 160 characters) linking to
-    its page, its status and verdict, a checkbox for a new task and an Unmark button."""
+    """The claims panel's ``li`` rows: the claim's wording (cut at 100 characters) linking to
+    its page, its status and verdict, a checkbox for a new task and, for a claim of part of a
+    sentence, an Unmark button (a whole sentence's claim is unmarked by the sentence's own)."""
     url_of = _pk_url("claims:detail")
     out: list[str] = []
     for claim in claims:
         pk = claim.pk
         pick = (
-            f'<input type="checkbox" class="pick" id="pick-{pk}" name="claims" value="{pk}" '
-            f'form="new-task" aria-labelledby="pick-label claim-{pk}">'
+            f'<input type="checkbox" name="claims" value="{pk}" form="new-task" '
+            f'aria-labelledby="pick-label claim-{pk}">'
             if can_assign
             else ""
         )
@@ -176,17 +194,16 @@ def claim_items(claims: Iterable[Claim], can_mark: bool, can_assign: bool = Fals
         if claim.verdict:
             status += f" · {escape(claim.get_verdict_display())}"
         unmark = (
-            f'<button class="link" name="unmark_claim" value="{pk}" id="unmark-{pk}" '
+            f' <button class="link" name="unmark_claim" value="{pk}" id="unmark-{pk}" '
             f'aria-labelledby="unmark-{pk} claim-{pk}">Unmark</button>'
-            if can_mark
+            if can_mark and not getattr(claim, "whole", False)
             else ""
         )
-        wording = escape(_truncate_chars(claim.text, 160))
+        wording = escape(_truncate_chars(claim.text, 100))
         out.append(
-            f'<li class="claim" data-claim="{pk}">\n{pick}\n'
-            f'<a id="claim-{pk}" href="{url_of(pk)}">{wording}</a>\n'
-            f'<span class="status status-{escape(claim.status)}">{status}</span>\n'
-            f"{unmark}\n</li>\n"
+            f'<li class="claim" data-claim="{pk}">{pick}'
+            f'<a id="claim-{pk}" href="{url_of(pk)}">{wording}</a> '
+            f'<span class="status status-{claim.status}">{status}</span>{unmark}</li>\n'
         )
     return mark_safe("".join(out))  # noqa: S308 - every part escaped above
 
