@@ -187,11 +187,8 @@ def draft_page(draft: Draft, highlights: frozenset[str] = frozenset()) -> DraftP
     ``UnitView.parts``, for the browser to paint when the reader switches a type on."""
     revision = latest_revision(draft)
     sentences = [_Unit(*row) for row in revision.sentences.values_list(*_UNIT_COLUMNS)]
-    claims = active_claims(revision)
+    claims, by_sentence = _claims_by_sentence(revision)
     threshold = suggestion_threshold(draft.newsroom)
-    by_sentence: dict[int, list[Claim]] = {}
-    for claim in claims:
-        by_sentence.setdefault(claim.sentence_id, []).append(claim)
 
     text = revision.text
     blocks: list[BlockView] = []
@@ -230,17 +227,23 @@ def draft_page(draft: Draft, highlights: frozenset[str] = frozenset()) -> DraftP
     )
 
 
+def _claims_by_sentence(revision: Revision) -> tuple[list[Claim], dict[int, list[Claim]]]:
+    """The revision's live claims (:func:`active_claims`), and the same grouped by sentence."""
+    claims = active_claims(revision)
+    by_sentence: dict[int, list[Claim]] = {}
+    for claim in claims:
+        by_sentence.setdefault(claim.sentence_id, []).append(claim)
+    return claims, by_sentence
+
+
 def draft_panels(draft: Draft, indexes: Iterable[int] = ()) -> DraftPage:
     """The draft page's side panels (suggestions, claims) and the units ``indexes`` alone, in
     ``blocks[0]``: what the answer to a click that changed those units re-renders. The same
     rules as :func:`draft_page`, in a fixed number of queries, without building the text of
     the units not asked for (their rows are read light: no highlights). No findings."""
     revision = latest_revision(draft)
-    claims = active_claims(revision)
+    claims, by_sentence = _claims_by_sentence(revision)
     threshold = suggestion_threshold(draft.newsroom)
-    by_sentence: dict[int, list[Claim]] = {}
-    for claim in claims:
-        by_sentence.setdefault(claim.sentence_id, []).append(claim)
     text = revision.text
     suggested: list[Suggestion] = []
     dismissed: list[Suggestion] = []
