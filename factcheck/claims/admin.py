@@ -25,7 +25,7 @@ class EvidenceLinkInline(admin.TabularInline[EvidenceLink, Any]):
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin[Claim]):
     list_display = ["short_text", "draft", "status", "verdict", "created_by", "created_at"]
-    list_filter = ["status", "verdict", "draft__newsroom", "created_at"]
+    list_filter = ["status", "verdict", "anchor", "changed_since_checked", "draft__newsroom"]
     search_fields = ["text", "draft__title", "rationale"]
     list_select_related = ["draft", "created_by"]
     raw_id_fields = ["draft", "revision", "sentence", "created_by"]
@@ -38,6 +38,10 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
         "reviewed_by",
         "reviewed_at",
         "review_note",
+        "anchor",
+        "anchor_candidates",
+        "changed_since_checked",
+        "checked_text",
         "version",
         "created_at",
         "updated_at",

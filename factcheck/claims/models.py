@@ -25,6 +25,15 @@ class Claim(Versioned):
         UNVERIFIABLE = "unverifiable", "Unverifiable"
         NOT_CHECKABLE = "not_checkable", "Not checkable (opinion)"
 
+    class Anchor(models.TextChoices):
+        """Where the claim stands in the draft's text (factcheck.claims.revisions)."""
+
+        ANCHORED = "anchored", "In the text"
+        # A new version matched it weakly or ambiguously: an editor attaches it or archives it.
+        ORPHANED = "orphaned", "Orphaned: waiting for an editor"
+        # Its sentence is gone from a new version: kept, visible and restorable, never deleted.
+        ARCHIVED = "archived", "Archived: its sentence is gone"
+
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="claims")
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="claims")
     sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="claims")
@@ -43,6 +52,20 @@ class Claim(Versioned):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True, help_text="Why the verdict was sent back.")
+    # Revisions (factcheck.claims.revisions): an anchored claim points at a unit of its draft's
+    # latest revision; an orphaned or archived one stays on the unit of the revision it left.
+    anchor = models.CharField(max_length=16, choices=Anchor.choices, default=Anchor.ANCHORED)
+    anchor_candidates = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="An orphan's likely units (Sentence ids, best first) in a new revision.",
+    )
+    changed_since_checked = models.BooleanField(
+        default=False, help_text="A new version changed the words since the verdict was given."
+    )
+    checked_text = models.TextField(
+        blank=True, help_text="The wording the verdict was about, when a new version changed it."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -85,6 +108,10 @@ class Claim(Versioned):
     @property
     def whole_sentence(self) -> bool:
         return self.start == self.sentence.start and self.end == self.sentence.end
+
+    @property
+    def is_anchored(self) -> bool:
+        return self.anchor == self.Anchor.ANCHORED
 
     @property
     def settled(self) -> bool:
