@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from factcheck import events
@@ -130,7 +130,16 @@ def _mark(
         unique_fields=["revision", "start", "end"],
         update_fields=["text"],  # the same words (the same span of the same text): no change
     )
-    draft = Draft.objects.select_for_update().get(pk=revision.draft_id)
+    # The draft's row with its latest revision's number, in the one query that locks it: a mark
+    # on a revision a new version replaced meanwhile (claims.revisions) would be lost on it.
+    latest = Revision.objects.filter(draft=OuterRef("pk")).order_by("-number").values("number")
+    draft = (
+        Draft.objects.select_for_update()
+        .annotate(latest=Subquery(latest[:1]))
+        .get(pk=revision.draft_id)
+    )
+    if getattr(draft, "latest") != revision.number:  # noqa: B009 (an annotation, not a field)
+        raise ClaimError("A new version of this draft was loaded meanwhile: reload the page.")
     restored = [claim for claim in existing.values() if claim.status == S.DISMISSED]
     now = timezone.now()
     if restored:

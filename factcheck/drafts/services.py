@@ -44,6 +44,28 @@ class Upload:
     data: bytes
 
 
+@dataclass(frozen=True)
+class DraftText:
+    """A draft's input read, normalised and segmented: what a revision is made of."""
+
+    text: str  # normalised (analysis.normalise): the revision's text
+    units: list[Unit]
+    title_hint: str  # a title the file itself gives (HTML <title>, a .docx's title), if any
+    filename: str
+
+
+def draft_text_read(*, text: str | bytes | None = None, upload: Upload | None = None) -> DraftText:
+    """Read pasted ``text`` or an ``upload`` (through the loaders' safety checks), normalise and
+    segment it, writing nothing: a new draft (:func:`draft_import`) and a new revision of one
+    (``claims.revisions.revision_load``) both start here, so a refused input (DraftInputError)
+    is refused before any row is written."""
+    raw, title_hint, filename = _read_input(text=text, upload=upload)
+    normalised = normalise_text(raw)
+    if not normalised.strip():
+        raise DraftInputError("The draft is empty: there is no text to check.")
+    return DraftText(normalised, segment(normalised), title_hint, filename)
+
+
 def draft_import(
     *,
     newsroom: Newsroom,
@@ -62,12 +84,9 @@ def draft_import(
     """
     if by is not None and not may(by, newsroom.pk, Capability.LOAD_DRAFT):
         raise PermissionDenied(f"You cannot load drafts in {newsroom}.")
-    raw, title_hint, filename = _read_input(text=text, upload=upload)
-    normalised = normalise_text(raw)
-    if not normalised.strip():
-        raise DraftInputError("The draft is empty: there is no text to check.")
-    units = segment(normalised)
-    chosen_title = " ".join(title.split()) or title_hint.strip() or title_from_text(normalised)
+    read = draft_text_read(text=text, upload=upload)
+    normalised, units = read.text, read.units
+    chosen_title = " ".join(title.split()) or read.title_hint.strip() or title_from_text(normalised)
     with transaction.atomic():
         draft = Draft.objects.create(
             newsroom=newsroom,
@@ -76,7 +95,12 @@ def draft_import(
             deadline=deadline,
         )
         revision = Revision.objects.create(
-            draft=draft, number=1, text=normalised, source=source, filename=filename, created_by=by
+            draft=draft,
+            number=1,
+            text=normalised,
+            source=source,
+            filename=read.filename,
+            created_by=by,
         )
         sentences_store(revision=revision, units=units)
         audit_record(
