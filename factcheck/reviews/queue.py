@@ -283,6 +283,7 @@ def _claim_rows(scope: QueueScope, filters: QueueFilters, now: datetime) -> Quer
         return None
     return (
         Claim.objects.filter(_scope(scope.newsroom_ids), status=Claim.Status.PROPOSED)
+        .exclude(anchor=Claim.Anchor.ARCHIVED)  # its sentence is gone: nothing to review
         .filter(_common_q(filters, "proposed_by_id", "draft__deadline", now))
         .order_by()
         .values(

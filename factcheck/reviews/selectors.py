@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from factcheck.claims.models import Claim
@@ -33,6 +33,13 @@ class Blocker:
 
 UNSETTLED = (Claim.Status.APPROVED, Claim.Status.DISMISSED)  # the claim statuses that block nothing
 
+# A claim blocks the draft while it waits on someone: in the text and not approved or dismissed;
+# or orphaned by a new version (an editor must attach or archive it), whatever its verdict. An
+# archived claim's sentence is gone from the copy: it blocks nothing.
+BLOCKING_CLAIM = (Q(anchor=Claim.Anchor.ANCHORED) & ~Q(status__in=UNSETTLED)) | (
+    Q(anchor=Claim.Anchor.ORPHANED) & ~Q(status=Claim.Status.DISMISSED)
+)
+
 
 def with_clearance_state(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
     """``drafts`` with ``blocked`` (any blocker :func:`clearance_blockers` would list) and
@@ -42,7 +49,7 @@ def with_clearance_state(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
     draft = OuterRef("pk")
     live_tasks = Task.objects.filter(draft=draft, archived_at__isnull=True)
     blocked = (
-        Exists(Claim.objects.filter(draft=draft).exclude(status__in=UNSETTLED))
+        Exists(Claim.objects.filter(BLOCKING_CLAIM, draft=draft))
         | Exists(live_tasks.exclude(status=Task.Status.DONE))
         | Exists(Finding.objects.filter(draft=draft, status=Finding.Status.OPEN))
     )
@@ -56,21 +63,26 @@ def clearance_state(draft: Any) -> tuple[bool, bool]:
 
 
 def clearance_blockers(draft: Draft) -> list[Blocker]:
-    """Every claim not approved or dismissed, every live task not done, every open finding
-    (the draft contradicting itself): three queries, of the columns shown (rows, not model
+    """Every claim that blocks (:data:`BLOCKING_CLAIM`), every live task not done, every open
+    finding (the draft contradicting itself): three queries, of the columns shown (rows, not model
     instances: a long draft has hundreds of blockers, and the panel is on its page)."""
     claim_status = dict(Claim.Status.choices)
     task_status = dict(Task.Status.choices)
     blockers = [
         Blocker(
             "claim",
-            f"Claim “{short(text, 60)}” is {claim_status.get(status, status).lower()}",
+            f"Claim “{short(text, 60)}” "
+            + (
+                "lost its place in the new version: attach or archive it"
+                if anchor == Claim.Anchor.ORPHANED
+                else f"is {claim_status.get(status, status).lower()}"
+            ),
             pk,
             status,
         )
-        for pk, text, status in draft.claims.exclude(status__in=UNSETTLED)
+        for pk, text, status, anchor in draft.claims.filter(BLOCKING_CLAIM)
         .order_by("start", "pk")
-        .values_list("pk", "text", "status")
+        .values_list("pk", "text", "status", "anchor")
     ]
     blockers += [
         Blocker("task", f"Task “{title}” is {task_status.get(status, status).lower()}", pk, status)
