@@ -21,6 +21,7 @@ from django.utils import timezone
 from factcheck import events
 from factcheck.analysis.pipeline import DraftAnalysis, analyse
 from factcheck.claims.models import Claim
+from factcheck.claims.revisions import normalised_words
 from factcheck.claims.services import claim_mark_sentence, claims_mark_sentences
 from factcheck.drafts.models import Revision, Sentence
 from factcheck.drafts.selectors import suggestion_threshold as suggestion_threshold
@@ -46,7 +47,16 @@ F = Finding.Status
 
 
 def on_revision_imported(event: events.RevisionImported) -> None:
-    analysis_start(revision=event.revision, units=event.units)
+    revision = event.revision
+    if revision.number > 1:
+        # A new version of the draft: the open findings of the text it replaces are about words
+        # that may be gone, and nobody acted on them (nothing is lost); the analysis of the new
+        # text finds them again where they still hold. Decided ones stay, with their history:
+        # the new findings take their decisions where both sentences survive (_carried).
+        Finding.objects.filter(
+            draft_id=revision.draft_id, revision__number__lt=revision.number, status=F.OPEN
+        ).delete()
+    analysis_start(revision=revision, units=event.units)
 
 
 def analysis_start(*, revision: Revision, units: int | None = None) -> Revision:
@@ -144,7 +154,7 @@ def revision_analyse(
         sentence.speaker = speakers.get(sentence.index, "")[:200]
     with transaction.atomic():
         _update_units(sentences)
-        found = _store_findings(revision, sentences, analysis)
+        found, carried = _store_findings(revision, sentences, analysis)
         now = timezone.now()
         note = "" if analysis.english else NOT_ENGLISH
         Revision.objects.filter(pk=revision.pk).update(
@@ -164,6 +174,7 @@ def revision_analyse(
             summary=(
                 f"Analysed revision {revision.number}: {len(analysis.quotes)} quote(s), "
                 f"{found} finding(s)"
+                + (f", {carried} decided on an earlier version" if carried else "")
             ),
             newsroom_id=draft.newsroom_id,
             draft_id=draft.pk,
@@ -192,8 +203,14 @@ def _update_units(sentences: list[Sentence]) -> None:
         cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)  # noqa: S608
 
 
-def _store_findings(revision: Revision, sentences: list[Sentence], analysis: DraftAnalysis) -> int:
+def _store_findings(
+    revision: Revision, sentences: list[Sentence], analysis: DraftAnalysis
+) -> tuple[int, int]:
+    """Upsert the analysis' findings; (how many it found, how many new ones took an earlier
+    version's decision)."""
     by_index = {s.index: s for s in sentences}
+    decided = _decided_before(revision)
+    carried = 0
     existing = {
         (f.kind, f.sentence_a_id, f.sentence_b_id, f.summary): f
         for f in Finding.objects.filter(revision=revision)
@@ -214,8 +231,15 @@ def _store_findings(revision: Revision, sentences: list[Sentence], analysis: Dra
                 existing[key].confidence = confidence
                 rescored.append(existing[key])
             continue
+        status, task_id, decided_by_id = decided.get(
+            (item.kind, summary, _words(revision, a), _words(revision, b)), (F.OPEN, None, None)
+        )
+        carried += status != F.OPEN
         new.append(
             Finding(
+                status=status,
+                task_id=task_id,
+                decided_by_id=decided_by_id,
                 draft_id=revision.draft_id,
                 revision=revision,
                 kind=item.kind,
@@ -234,7 +258,51 @@ def _store_findings(revision: Revision, sentences: list[Sentence], analysis: Dra
     Finding.objects.bulk_update(rescored, ["confidence"])
     stale = [f.pk for key, f in existing.items() if key not in seen and f.status == F.OPEN]
     Finding.objects.filter(pk__in=stale).delete()  # nobody acted on them: nothing is lost
-    return len(seen)
+    return len(seen), carried
+
+
+# A finding's key across versions: kind, summary and the words of both sentences.
+_Key = tuple[str, str, str, str]
+
+
+def _decided_before(revision: Revision) -> dict[_Key, tuple[str, int | None, int | None]]:
+    """The findings of the draft's earlier versions that an editor settled (dismissed, or
+    turned into a task), by kind, summary and the words of both sentences (white space and
+    quote marks aside): a new version's finding of the same two unchanged sentences takes the
+    decision (status, task, who), so a dismissed finding stays dismissed. The latest decision
+    wins. Two queries, none for a first version."""
+    if revision.number <= 1:
+        return {}
+    rows = list(
+        Finding.objects.filter(draft_id=revision.draft_id, revision__number__lt=revision.number)
+        .exclude(status=F.OPEN)
+        .order_by("revision__number", "pk")
+        .values_list(
+            "kind",
+            "summary",
+            "status",
+            "task_id",
+            "decided_by_id",
+            "revision_id",
+            "sentence_a__start",
+            "sentence_a__end",
+            "sentence_b__start",
+            "sentence_b__end",
+        )
+    )
+    if not rows:
+        return {}
+    texts = dict(Revision.objects.filter(pk__in={row[5] for row in rows}).values_list("pk", "text"))
+    decided: dict[_Key, tuple[str, int | None, int | None]] = {}
+    for kind, summary, status, task_id, decided_by_id, revision_id, a0, a1, b0, b1 in rows:
+        text = texts[revision_id]
+        key = (kind, summary, normalised_words(text[a0:a1]), normalised_words(text[b0:b1]))
+        decided[key] = (status, task_id, decided_by_id)
+    return decided
+
+
+def _words(revision: Revision, sentence: Sentence) -> str:
+    return normalised_words(revision.text[sentence.start : sentence.end])
 
 
 # --- Suggested claims -------------------------------------------------------------------------
