@@ -210,7 +210,11 @@ def _load(
             summary=f"Revision {revision.number} loaded by {who}: {result.summary}",
             newsroom_id=locked.newsroom_id,
             draft_id=locked.pk,
-            changes={"revision": (previous.number, revision.number)},
+            # The counts too, for the list of revisions (drafts.selectors.draft_revisions).
+            changes={
+                "revision": (previous.number, revision.number),
+                **{outcome: (None, n) for outcome, n in result.counts().items()},
+            },
         )
     ]
     entries += _claim_entries(result, previous.number, before, new_pks, by)

@@ -21,9 +21,11 @@ from django.db.models import (
 )
 
 from factcheck.analysis import checkworthiness
+from factcheck.analysis.anchor import quote_selector
 from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.drafts.access import drafts_for
 from factcheck.drafts.models import Draft, ReaderSettings, Revision, Sentence
+from factcheck.history.models import AuditEntry
 from factcheck.insights.models import Finding
 from factcheck.newsrooms.models import Newsroom
 from factcheck.reviews.models import Task
@@ -47,6 +49,43 @@ def dashboard_drafts(user: User | AnonymousUser) -> QuerySet[Draft]:
             ),
         )
     )
+
+
+@dataclass(frozen=True)
+class RevisionRow:
+    """A revision as the draft's list of revisions shows it. ``outcome``: what loading it did
+    to the previous revision's claims (kept, changed, removed, orphaned: from its history
+    entry), empty for the first."""
+
+    number: int
+    loaded_at: datetime
+    loaded_by: str | None
+    source: str
+    filename: str
+    units: int
+    outcome: dict[str, int]
+
+
+def draft_revisions(draft: Draft) -> list[RevisionRow]:
+    """The draft's revisions, newest first, with who loaded each and when (two queries; their
+    texts unread)."""
+    outcomes = {
+        entry["revision"][1]: {k: v[1] for k, v in entry.items() if k != "revision"}
+        for entry in AuditEntry.objects.filter(
+            draft=draft, object_type="draft", action="revision_loaded"
+        ).values_list("changes", flat=True)
+        if isinstance(entry, dict) and "revision" in entry
+    }
+    rows = (
+        Revision.objects.filter(draft=draft)
+        .annotate(units=Count("sentences"))
+        .order_by("-number")
+        .values_list("number", "created_at", "created_by__username", "source", "filename", "units")
+    )
+    return [
+        RevisionRow(number, at, by, source, filename, units, outcomes.get(number, {}))
+        for number, at, by, source, filename, units in rows
+    ]
 
 
 def latest_revision(draft: Draft) -> Revision:
@@ -123,6 +162,37 @@ class FindingsSummary:
         return self.open[:FINDINGS_LISTED]
 
 
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A unit of the latest revision an orphaned claim may belong to."""
+
+    index: int
+    text: str
+
+
+@dataclass
+class AdriftClaim:
+    """An orphaned or archived claim as the draft page's panel lists it."""
+
+    pk: int
+    version: int
+    text: str
+    status: str
+    verdict: str
+    anchor: str
+    revision: int  # the number of the revision it stays on
+    sentence: int  # its unit's index there
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def orphaned(self) -> bool:
+        return self.anchor == Claim.Anchor.ORPHANED
+
+    @property
+    def status_label(self) -> str:
+        return str(Claim.Status(self.status).label)
+
+
 @dataclass
 class DraftPage:
     revision: Revision
@@ -136,6 +206,11 @@ class DraftPage:
     dismissed_suggestions: list[Suggestion] = field(default_factory=list)
     dismissed_count: int = 0
     findings: FindingsSummary = field(default_factory=FindingsSummary)
+    # The claims a new version left without a place (orphaned) or whose sentence it removed
+    # (archived): listed beside the latest revision, never drawn in its text. Empty when the
+    # page shows an older revision (read-only).
+    adrift: list[AdriftClaim] = field(default_factory=list)
+    latest: bool = True  # the page shows the draft's latest revision (else: read-only)
 
     @property
     def analysing(self) -> bool:
@@ -181,11 +256,19 @@ def reader_highlights(user: User | AnonymousUser) -> frozenset[str]:
     return ReaderSettings(highlights=next(iter(found), "")).kinds
 
 
-def draft_page(draft: Draft, highlights: frozenset[str] = frozenset()) -> DraftPage:
+def draft_page(
+    draft: Draft, highlights: frozenset[str] = frozenset(), revision: Revision | None = None
+) -> DraftPage:
     """Everything the draft page renders, in a fixed number of queries. The parts of the types
     in ``highlights`` are cut into the units' text; every part of every type is also in
-    ``UnitView.parts``, for the browser to paint when the reader switches a type on."""
-    revision = latest_revision(draft)
+    ``UnitView.parts``, for the browser to paint when the reader switches a type on.
+
+    The draft's latest revision, with the claims a new version set adrift; or ``revision``, an
+    older one, as it was read (its own claims are those that stayed on it: the others moved on
+    with the text)."""
+    latest = revision is None
+    if revision is None:
+        revision = latest_revision(draft)
     sentences = [_Unit(*row) for row in revision.sentences.values_list(*_UNIT_COLUMNS)]
     claims, by_sentence = _claims_by_sentence(revision)
     threshold = suggestion_threshold(draft.newsroom)
@@ -224,7 +307,41 @@ def draft_page(draft: Draft, highlights: frozenset[str] = frozenset()) -> DraftP
         dismissed_suggestions=[_suggestion(text, u) for u in dismissed[:SUGGESTIONS_LISTED]],
         dismissed_count=len(dismissed),
         findings=draft_findings(revision),
+        # Only a new version sets claims adrift: a draft of one revision has none to read.
+        adrift=adrift_claims(draft, text, sentences) if latest and revision.number > 1 else [],
+        latest=latest,
     )
+
+
+def adrift_claims(draft: Draft, text: str, units: Iterable[_Unit]) -> list[AdriftClaim]:
+    """The draft's orphaned and archived claims, orphans first, each orphan with its likely
+    units among ``units`` (the latest revision's, whose ``text`` it is): one query."""
+    rows = list(
+        Claim.objects.filter(draft=draft)
+        .exclude(anchor=Claim.Anchor.ANCHORED)
+        .order_by("-anchor", "revision__number", "start", "pk")  # "orphaned" > "archived"
+        .values_list(
+            "pk",
+            "version",
+            "text",
+            "status",
+            "verdict",
+            "anchor",
+            "revision__number",
+            "sentence__index",
+            "anchor_candidates",
+        )
+    )
+    claims = [AdriftClaim(*row[:8]) for row in rows]
+    if not claims:
+        return claims
+    by_pk = {unit.pk: unit for unit in units}
+    for claim, row in zip(claims, rows, strict=True):
+        for pk in row[8] or []:
+            unit = by_pk.get(pk)
+            if unit is not None:
+                claim.candidates.append(Candidate(unit.index, text[unit.start : unit.end]))
+    return claims
 
 
 def _claims_by_sentence(revision: Revision) -> tuple[list[Claim], dict[int, list[Claim]]]:
@@ -494,15 +611,28 @@ def draft_export(draft: Draft) -> dict[str, Any]:
         .select_related("sentence_a", "sentence_b")
         .order_by("sentence_a__index", "sentence_b__index", "pk")
     )
-    claims = (
-        Claim.objects.filter(revision=revision)
+    # Every claim of the draft, with the same id whatever revision it is on: those of the latest
+    # first, then the ones a new version left on an older one (orphaned, archived).
+    claims = list(
+        Claim.objects.filter(draft=draft)
         .select_related("sentence", "proposed_by", "reviewed_by")
         .prefetch_related(
             Prefetch("links", queryset=EvidenceLink.objects.order_by("pk")),
             Prefetch("evidence", queryset=Evidence.objects.order_by("source", "-score", "pk")),
         )
-        .order_by("start", "end", "pk")
+        .order_by("-revision__number", "start", "end", "pk")
     )
+    revisions = list(
+        Revision.objects.filter(draft=draft)
+        .order_by("number")
+        .values_list("pk", "number", "created_at", "created_by__username")
+    )
+    numbers = {pk: number for pk, number, _, _ in revisions}
+    # The texts of the older revisions that still hold a claim (each read once).
+    texts = {revision.pk: text}
+    older = {c.revision_id for c in claims} - texts.keys()
+    if older:
+        texts.update(Revision.objects.filter(pk__in=older).values_list("pk", "text"))
     tasks = (
         Task.objects.filter(draft=draft)
         .select_related("assignee")
@@ -548,6 +678,13 @@ def draft_export(draft: Draft) -> dict[str, Any]:
                 "text": c.text,
                 "status": c.status,
                 "sentence": c.sentence.index,
+                "revision": numbers[c.revision_id],
+                "anchor": {
+                    **quote_selector(texts[c.revision_id], c.start, c.end),
+                    "state": c.anchor,
+                },
+                "changed_since_checked": c.changed_since_checked,
+                "checked_text": c.checked_text,
                 "verdict": c.verdict,
                 "rationale": c.rationale,
                 "links": [{"url": link.url, "note": link.note} for link in c.links.all()],
@@ -593,6 +730,11 @@ def draft_export(draft: Draft) -> dict[str, Any]:
                 "task": f.task_id,
             }
             for f in findings
+        ],
+        # Added by revisions (issue 13): every version, oldest first.
+        "revisions": [
+            {"number": number, "loaded_at": at.isoformat(), "loaded_by": by}
+            for _, number, at, by in revisions
         ],
     }
 
