@@ -102,3 +102,12 @@ class ClaimEditForm(forms.Form):
         required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = version_field()
+
+
+class AttachForm(forms.Form):
+    """Attach an orphaned or archived claim: the unit of the latest version it belongs to."""
+
+    sentence = forms.IntegerField(
+        min_value=0, error_messages={"required": "Choose the sentence the claim belongs to."}
+    )
+    version = version_field()

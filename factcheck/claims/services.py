@@ -268,7 +268,13 @@ def claim_approve(*, claim: Claim, by: User | None, expected_version: int | None
         by,
         expected_version=expected_version,
         summary=f"Approved verdict: {verdict}",
-        values={"reviewed_by": by, "reviewed_at": timezone.now()},
+        # Approved on the words the copy has now: no longer "changed since checked".
+        values={
+            "reviewed_by": by,
+            "reviewed_at": timezone.now(),
+            "changed_since_checked": False,
+            "checked_text": "",
+        },
     )
     _notify(claim, by, Notification.Kind.APPROVED, f"Your verdict was approved: {verdict}")
     return claim

@@ -7,11 +7,18 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from factcheck.claims.access import get_claim_for_user
-from factcheck.claims.forms import ClaimEditForm, ProposeForm, SendBackForm, VersionForm
+from factcheck.claims.forms import (
+    AttachForm,
+    ClaimEditForm,
+    ProposeForm,
+    SendBackForm,
+    VersionForm,
+)
 from factcheck.claims.models import Claim
+from factcheck.claims.revisions import claim_archive, claim_attach, claim_unarchive
 from factcheck.claims.services import (
     ClaimError,
     claim_approve,
@@ -29,9 +36,12 @@ from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.models import Draft, Revision
 from factcheck.drafts.selectors import (
     active_claims,
+    draft_adrift,
+    draft_panels,
     latest_revision,
     latest_sentence,
     suggestion_threshold,
+    unit_choices,
     unit_view,
 )
 from factcheck.errors import ConflictError, FactcheckError
@@ -155,6 +165,122 @@ def _int(raw: str) -> int:
         return int(raw)
     except (TypeError, ValueError):
         raise ClaimError("That request named no valid position in the draft.") from None
+
+
+# --- Claims a new version set adrift: attach, archive, restore ----------------------------------
+#
+# From the draft page's "Orphaned / archived claims" panel (and the attach page): with htmx the
+# answer is the panel, the claims panel, the suggestions panel, the unit a claim was attached to
+# and the flash, out of band, with ``HX-Trigger: claims-changed`` (the clearance panel follows);
+# without JavaScript, a redirect to the panel with the message.
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_attach_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """GET: the units of the latest version to choose from, the likely ones first. POST
+    ``sentence`` (a unit's index in the latest version) and ``version``."""
+    claim, role = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    draft = claim.draft
+    if request.method == "GET":
+        revision, units = unit_choices(draft)
+        likely = [u for pk_ in claim.anchor_candidates for u in units if u.pk == pk_]
+        context = {"claim": claim, "draft": draft, "revision": revision, "units": units}
+        return render(request, "claims/attach.html", {**context, "likely": likely})
+    form = AttachForm(request.POST)
+    if not form.is_valid():
+        return _adrift_answer(request, draft, role, error=first_error(form))
+    index = form.cleaned_data["sentence"]
+    sentence = latest_sentence(draft, index)
+    if sentence is None:
+        return _adrift_answer(request, draft, role, error="That sentence is not in the draft.")
+    try:
+        attached, changed = claim_attach(
+            claim=claim,
+            by=request.user,
+            sentence=sentence,
+            expected_version=form.cleaned_data["version"],
+        )
+    except FactcheckError as exc:  # conflicts too: the panel shows the claim as it is now
+        return _adrift_answer(request, draft, role, error=str(exc))
+    notice = f"Attached to sentence {index}." if changed else f"Already on sentence {index}."
+    if attached.changed_since_checked and changed:
+        notice += " Its words differ from those checked: it is flagged as changed."
+    return _adrift_answer(request, draft, role, notice=notice, unit=index)
+
+
+@login_required
+@require_POST
+def claim_archive_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    claim, role = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    notices = (
+        "Archived: it no longer blocks clearance. Restore it at any time.",
+        "Already archived.",
+    )
+    return _adrift_move(request, claim, role, claim_archive, notices)
+
+
+@login_required
+@require_POST
+def claim_unarchive_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    claim, role = get_claim_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    notices = ("Restored as an orphan: attach it to its sentence.", "Not archived: nothing to do.")
+    return _adrift_move(request, claim, role, claim_unarchive, notices)
+
+
+def _adrift_move(
+    request: AuthedHttpRequest,
+    claim: Claim,
+    role: str,
+    service: Callable[..., Done[Claim]],
+    notices: tuple[str, str],
+) -> HttpResponse:
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _adrift_answer(request, claim.draft, role, error=first_error(form))
+    try:
+        _, changed = service(
+            claim=claim, by=request.user, expected_version=form.cleaned_data["version"]
+        )
+    except FactcheckError as exc:
+        return _adrift_answer(request, claim.draft, role, error=str(exc))
+    return _adrift_answer(request, claim.draft, role, notice=notices[0] if changed else notices[1])
+
+
+def _adrift_answer(
+    request: AuthedHttpRequest,
+    draft: Draft,
+    role: str,
+    *,
+    notice: str = "",
+    error: str = "",
+    unit: int | None = None,
+) -> HttpResponse:
+    def parts() -> list[Part]:
+        page = draft_panels(draft, [] if unit is None else [unit])
+        page.adrift = draft_adrift(draft)
+        context = {
+            "draft": draft,
+            "page": page,
+            "claims": page.claims,
+            "can_mark": role_can(role, Capability.MARK_CLAIMS),
+            "can_assign": role_can(role, Capability.ASSIGN),
+            "oob": True,
+            "error": error,
+            "notice": notice,
+        }
+        units = [(f"{PAGE}#unit", {**context, "unit": u}) for u in page.blocks[0].units]
+        names = ("adrift-panel", "claims-panel", "suggestions-panel", "flash")
+        return [*units, *((f"{PAGE}#{name}", context) for name in names)]
+
+    return htmx_answer(
+        request,
+        redirect_to=draft.get_absolute_url() + "#adrift-panel",
+        parts=parts,
+        notice=notice,
+        error=error,
+        events=["claims-changed"],
+    )
 
 
 # --- The claim page and the verdict workflow ---------------------------------------------------

@@ -9,18 +9,9 @@ from factcheck.analysis.loaders import SUPPORTED_EXTENSIONS
 from factcheck.newsrooms.models import Newsroom
 
 
-class DraftForm(forms.Form):
-    newsroom = forms.ModelChoiceField(queryset=Newsroom.objects.none(), empty_label=None)
-    title = forms.CharField(
-        max_length=300,
-        required=False,
-        help_text="Leave empty to take the first line of the draft.",
-    )
-    deadline = forms.DateTimeField(
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text="When the draft must be cleared for publication.",
-    )
+class DraftInputForm(forms.Form):
+    """The copy itself, pasted or uploaded (one of the two): a new draft's, or a new version's."""
+
     text = forms.CharField(
         required=False,
         strip=False,  # the writer's text is kept exactly as pasted
@@ -37,10 +28,6 @@ class DraftForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, newsrooms: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast("forms.ModelChoiceField[Newsroom]", self.fields["newsroom"]).queryset = newsrooms
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         has_text = bool((data.get("text") or "").strip())
@@ -50,6 +37,33 @@ class DraftForm(forms.Form):
         if not has_text and not has_file:
             raise forms.ValidationError("Paste the draft's text or choose a file to upload.")
         return data
+
+
+class DraftForm(DraftInputForm):
+    newsroom = forms.ModelChoiceField(queryset=Newsroom.objects.none(), empty_label=None)
+    title = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Leave empty to take the first line of the draft.",
+    )
+    deadline = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="When the draft must be cleared for publication.",
+    )
+    field_order = ["newsroom", "title", "deadline", "text", "file"]
+
+    def __init__(self, *args: Any, newsrooms: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[Newsroom]", self.fields["newsroom"]).queryset = newsrooms
+
+
+class RevisionForm(DraftInputForm):
+    """A new version of a draft: its whole edited copy."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = "Paste the new version"
 
 
 class DraftEditForm(forms.Form):

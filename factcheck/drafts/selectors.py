@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from itertools import pairwise
@@ -308,14 +308,21 @@ def draft_page(
         dismissed_count=len(dismissed),
         findings=draft_findings(revision),
         # Only a new version sets claims adrift: a draft of one revision has none to read.
-        adrift=adrift_claims(draft, text, sentences) if latest and revision.number > 1 else [],
+        adrift=(
+            adrift_claims(draft, text, {u.pk: (u.index, u.start, u.end) for u in sentences})
+            if latest and revision.number > 1
+            else []
+        ),
         latest=latest,
     )
 
 
-def adrift_claims(draft: Draft, text: str, units: Iterable[_Unit]) -> list[AdriftClaim]:
+def adrift_claims(
+    draft: Draft, text: str, units: Mapping[int, tuple[int, int, int]]
+) -> list[AdriftClaim]:
     """The draft's orphaned and archived claims, orphans first, each orphan with its likely
-    units among ``units`` (the latest revision's, whose ``text`` it is): one query."""
+    units among ``units`` (the latest revision's, whose ``text`` it is: pk → index, start,
+    end): one query."""
     rows = list(
         Claim.objects.filter(draft=draft)
         .exclude(anchor=Claim.Anchor.ANCHORED)
@@ -332,16 +339,46 @@ def adrift_claims(draft: Draft, text: str, units: Iterable[_Unit]) -> list[Adrif
             "anchor_candidates",
         )
     )
-    claims = [AdriftClaim(*row[:8]) for row in rows]
-    if not claims:
-        return claims
-    by_pk = {unit.pk: unit for unit in units}
-    for claim, row in zip(claims, rows, strict=True):
+    claims = []
+    for row in rows:
+        claim = AdriftClaim(*row[:8])
         for pk in row[8] or []:
-            unit = by_pk.get(pk)
-            if unit is not None:
-                claim.candidates.append(Candidate(unit.index, text[unit.start : unit.end]))
+            if pk in units:
+                index, start, end = units[pk]
+                claim.candidates.append(Candidate(index, text[start:end]))
+        claims.append(claim)
     return claims
+
+
+def draft_adrift(draft: Draft) -> list[AdriftClaim]:
+    """:func:`adrift_claims` alone, for the panel's answer to an action (three queries)."""
+    revision = latest_revision(draft)
+    units = {
+        pk: (index, start, end)
+        for pk, index, start, end in revision.sentences.values_list("pk", "index", "start", "end")
+    }
+    return adrift_claims(draft, revision.text, units)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitChoice:
+    """A unit of the latest revision an orphan may be attached to."""
+
+    pk: int
+    index: int
+    text: str
+
+
+def unit_choices(draft: Draft) -> tuple[Revision, list[UnitChoice]]:
+    """The latest revision and its checkable units, in order (two queries)."""
+    revision = latest_revision(draft)
+    rows = (
+        revision.sentences.exclude(kind=Sentence.Kind.BOILERPLATE)
+        .order_by("index")
+        .values_list("pk", "index", "start", "end")
+    )
+    text = revision.text
+    return revision, [UnitChoice(pk, index, text[start:end]) for pk, index, start, end in rows]
 
 
 def _claims_by_sentence(revision: Revision) -> tuple[list[Claim], dict[int, list[Claim]]]:

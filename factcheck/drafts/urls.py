@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:pk>/archive/", views.draft_archive_view, name="archive"),
     path("<int:pk>/restore/", views.draft_restore_view, name="restore"),
     path("<int:pk>/export.json", views.draft_export_json, name="export_json"),
+    path("<int:pk>/revisions/", views.revision_list, name="revisions"),
+    path("<int:pk>/revisions/new/", views.revision_new, name="revision_new"),
+    path("<int:pk>/revisions/<int:number>/", views.revision_detail, name="revision"),
 ]

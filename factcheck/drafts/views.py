@@ -6,17 +6,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from factcheck.claims.revisions import revision_load
 from factcheck.drafts.access import get_draft_for_user
-from factcheck.drafts.forms import DraftEditForm, DraftForm
+from factcheck.drafts.forms import DraftEditForm, DraftForm, DraftInputForm, RevisionForm
 from factcheck.drafts.models import Draft, ReaderSettings, Revision
 from factcheck.drafts.selectors import (
     DraftPage,
     dashboard_drafts,
     draft_export,
     draft_page,
+    draft_revisions,
     reader_highlights,
 )
 from factcheck.drafts.services import (
@@ -83,7 +85,7 @@ def draft_new(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "drafts/new.html", {"form": form}, status=status)
 
 
-def _draft_input(form: DraftForm) -> tuple[str | None, Upload | None, str]:
+def _draft_input(form: DraftInputForm) -> tuple[str | None, Upload | None, str]:
     upload = form.cleaned_data.get("file")
     if upload is None:
         return form.cleaned_data["text"], None, Revision.Source.PASTE
@@ -108,6 +110,60 @@ def draft_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     # ?at=N: the page opened at sentence N with its actions (its own link, without JavaScript).
     at = request.GET.get("at", "")
     context["at"] = int(at) if at.isdigit() else None
+    return render(request, "drafts/draft.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revision_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Load a new version of the draft (paste or upload): its claims follow the text, and the
+    draft page says what became of them."""
+    draft, _ = get_draft_for_user(request.user, pk, Capability.LOAD_DRAFT)
+    form = RevisionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            text, upload, source = _draft_input(form)
+            loaded = revision_load(
+                draft=draft, by=request.user, text=text, file=upload, source=source
+            )
+        except DraftInputError as exc:
+            form.add_error("file" if form.cleaned_data.get("file") else "text", str(exc))
+        else:
+            number = loaded.revision.number
+            messages.success(request, f"Revision {number} loaded: {loaded.summary}.")
+            return redirect(draft)
+    status = 400 if form.errors else 200
+    context = {"draft": draft, "form": form}
+    return render(request, "drafts/revision_new.html", context, status=status)
+
+
+@login_required
+@require_GET
+def revision_list(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The draft's versions: who loaded each and when, what became of the claims."""
+    draft, role = get_draft_for_user(request.user, pk)
+    context = {
+        "draft": draft,
+        "revisions": draft_revisions(draft),
+        "can_load": role_can(role, Capability.LOAD_DRAFT),
+    }
+    return render(request, "drafts/revisions.html", context)
+
+
+@login_required
+@require_GET
+def revision_detail(request: AuthedHttpRequest, pk: int, number: int) -> HttpResponse:
+    """Revision ``number`` of the draft as it was, read-only: the reading view of its text."""
+    draft, role = get_draft_for_user(request.user, pk)
+    revision = get_object_or_404(
+        Revision.objects.select_related("created_by"), draft=draft, number=number
+    )
+    page = draft_page(draft, frozenset(), revision)
+    context = draft_context(draft, role, page)
+    # Read-only: no controls, whatever the role.
+    context.update(can_mark=False, can_assign=False, can_edit=False, can_look_up=False)
+    context.update(can_load=False)
+    context.update(reading=True, at=None)
     return render(request, "drafts/draft.html", context)
 
 
@@ -154,6 +210,7 @@ def draft_context(draft: Draft, role: str, page: DraftPage) -> dict[str, Any]:
         "can_mark": role_can(role, Capability.MARK_CLAIMS),
         "can_assign": role_can(role, Capability.ASSIGN),
         "can_edit": role_can(role, Capability.EDIT_DRAFT),
+        "can_load": role_can(role, Capability.LOAD_DRAFT),
         "can_look_up": role_can(role, Capability.PROPOSE_VERDICT),
         "tasks": draft_tasks(draft),
     }
