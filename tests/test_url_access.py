@@ -41,6 +41,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from factcheck.claims.models import Claim, EvidenceLink
+from factcheck.claims.revisions import claim_archive, revision_load
 from factcheck.claims.services import (
     claim_approve,
     claim_dismiss,
@@ -375,6 +376,32 @@ def note_analysis(w: World) -> None:
     w.extra["analysed_at"] = w.draft.revisions.get().analysed_at
 
 
+# The demo draft's next version: the sentence of the approved claim (40,000 people) rewritten in
+# its place, so that the claim is orphaned (a person must decide where it goes).
+NEXT_VERSION = DEMO_TEXT.replace(
+    "About 40,000 people watched the display from the sea wall.", "Crowds gathered early."
+)
+ORPHAN_SENTENCE = 2  # "Crowds gathered early." in the new version
+
+
+def load_next_version(w: World) -> None:
+    revision_load(draft=w.draft, by=w.users["editor"], text=NEXT_VERSION)
+    assert anchor(w.approved) == Claim.Anchor.ORPHANED
+
+
+def archive_orphan(w: World) -> None:
+    load_next_version(w)
+    claim_archive(claim=w.approved, by=w.users["editor"])
+
+
+def anchor(claim: Claim) -> str:
+    return Claim.objects.get(pk=claim.pk).anchor
+
+
+def first_revision(w: World) -> dict[str, int]:
+    return {"pk": w.draft.pk, "number": 1}
+
+
 @dataclass(frozen=True)
 class Row:
     """What each role gets from one URL pattern, in the order of ROLES:
@@ -498,6 +525,43 @@ EXPECTED: dict[str, Row] = {
         POST=(L, 302, 403, 302, 404),
         body=lambda w, role: {**task_fields(w), "assignee": w.users["checker"].pk},
         done=lambda w, role: Task.objects.filter(title=NEW_TASK_TITLE).exists(),
+    ),
+    # --- Revisions: loading a new version, the list, an older one read-only. ---------------------
+    "drafts:revisions": Row(the_draft, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)),
+    "drafts:revision": Row(
+        first_revision, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)
+    ),
+    "drafts:revision_new": Row(
+        the_draft,
+        GET=(L, 200, 403, 200, 404),
+        POST=(L, 302, 403, 302, 404),
+        body=lambda w, role: {"text": NEXT_VERSION},
+        done=lambda w, role: w.draft.revisions.count() == 2,
+    ),
+    # A claim the next version orphaned: attach it, archive it; an archived one: restore it.
+    "claims:attach": Row(
+        approved_claim,
+        GET=(L, 200, 403, 200, 404),
+        POST=(L, 302, 403, 302, 404),
+        setup=load_next_version,
+        body=lambda w, role: {"sentence": ORPHAN_SENTENCE, "version": claim_version(w.approved)},
+        done=lambda w, role: anchor(w.approved) == Claim.Anchor.ANCHORED,
+    ),
+    "claims:archive": Row(
+        approved_claim,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        setup=load_next_version,
+        body=lambda w, role: {"version": claim_version(w.approved)},
+        done=lambda w, role: anchor(w.approved) == Claim.Anchor.ARCHIVED,
+    ),
+    "claims:unarchive": Row(
+        approved_claim,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 403, 302, 404),
+        setup=archive_orphan,
+        body=lambda w, role: {"version": claim_version(w.approved)},
+        done=lambda w, role: anchor(w.approved) == Claim.Anchor.ORPHANED,
     ),
     # --- Claims. -------------------------------------------------------------------------------
     "claims:detail": Row(proposed_claim, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)),
@@ -890,7 +954,7 @@ def test_url_access(world: World, name: str, role: str, method: str) -> None:
             mismatches.append((name, role, method, "nothing of the demo newsroom", leaked))
         if keywords:
             # An object of the demo newsroom answers as one that does not exist.
-            missing = {k: MISSING_PK if k == "pk" else "no-such-newsroom" for k in keywords}
+            missing = {k: "no-such-newsroom" if k == "slug" else MISSING_PK for k in keywords}
             missing_url, missing_response = ask(world, name, role, method, missing)
             as_missing = outcome(missing_url, missing_response)
             if as_missing != got:
