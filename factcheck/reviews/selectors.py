@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
 from factcheck.claims.models import Claim
@@ -34,25 +32,26 @@ class Blocker:
 UNSETTLED = (Claim.Status.APPROVED, Claim.Status.DISMISSED)  # the claim statuses that block nothing
 
 
-def with_clearance_state(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
-    """``drafts`` with ``blocked`` (any blocker :func:`clearance_blockers` would list) and
-    ``has_work`` (any claim, dismissed ones too, or live task): the clearance refresh reads them
-    with the draft's row lock, in that one query, and lists the blockers only to say why a
-    draft is no longer cleared."""
-    draft = OuterRef("pk")
-    live_tasks = Task.objects.filter(draft=draft, archived_at__isnull=True)
-    blocked = (
-        Exists(Claim.objects.filter(draft=draft).exclude(status__in=UNSETTLED))
-        | Exists(live_tasks.exclude(status=Task.Status.DONE))
-        | Exists(Finding.objects.filter(draft=draft, status=Finding.Status.OPEN))
+def clearance_state(draft: Draft) -> tuple[bool, bool]:
+    """(blocked, has_work) of ``draft``: ``blocked`` when anything :func:`clearance_blockers`
+    would list exists, ``has_work`` when it has any claim (dismissed ones too) or live task.
+
+    Read as the clearance refresh needs it, under the draft's row lock: the statuses its claims
+    have, then its live tasks', then whether a finding is open, stopping at the first blocker.
+    A draft being worked on has an unsettled claim, so the usual refresh reads one small query
+    (the blockers are listed only to say why a draft is no longer cleared)."""
+    # order_by(): the models' default orderings would join other tables and undo the DISTINCT.
+    claims = set(
+        Claim.objects.filter(draft=draft).order_by().values_list("status", flat=True).distinct()
     )
-    has_work = Exists(Claim.objects.filter(draft=draft)) | Exists(live_tasks)
-    return drafts.annotate(blocked=blocked, has_work=has_work)
-
-
-def clearance_state(draft: Any) -> tuple[bool, bool]:
-    """(blocked, has_work) of a draft read through :func:`with_clearance_state`."""
-    return bool(draft.blocked), bool(draft.has_work)
+    if claims - set(UNSETTLED):
+        return True, True
+    live_tasks = Task.objects.filter(draft=draft, archived_at__isnull=True)
+    tasks = set(live_tasks.order_by().values_list("status", flat=True).distinct())
+    if tasks - {Task.Status.DONE}:
+        return True, True
+    open_finding = Finding.objects.filter(draft=draft, status=Finding.Status.OPEN).exists()
+    return open_finding, bool(claims or tasks or open_finding)
 
 
 def clearance_blockers(draft: Draft) -> list[Blocker]:
