@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
+from rapidfuzz import process
 from rapidfuzz.distance import Indel, LCSseq
 
 from factcheck.analysis.normalise import strip_span
@@ -72,6 +73,10 @@ PAIR_CONTAINED = 0.6
 # sentence of either text at least MOVE_MARGIN less similar (no lookalike).
 MOVE_SIMILAR = 0.6
 MOVE_MARGIN = 0.1
+# Lookalikes are first looked for by characters (this much below the words' threshold, the
+# ROUGH_RIVALS most alike), then checked by words.
+PREFILTER = 0.2
+ROUGH_RIVALS = 16
 # Two pairings closer than this are a tie: the claim is orphaned with both as candidates.
 TIE = 0.02
 # Caps on the fuzzy work: the pairing programme looks at every sentence pair of a stretch of up
@@ -642,12 +647,7 @@ class _Aligner:
                 continue
             best, j = scored[0]
             floor = best - MOVE_MARGIN
-            rivals_new = [
-                k for k in range(len(self.new)) if k != j and self._similarity(i, k) > floor
-            ]
-            rivals_old = [
-                k for k in range(len(self.old)) if k != i and self._similarity(k, j) > floor
-            ]
+            rivals_new, rivals_old = self._alike(i, j, floor)
             # With lookalikes about, only the neighbours can decide: a moved paragraph keeps
             # them, so the pair whose neighbours are paired wins if no rival's are.
             if (rivals_new or rivals_old) and not (
@@ -667,6 +667,35 @@ class _Aligner:
     def _similarity(self, i: int, j: int) -> float:
         a, b = self.old.words[i], self.new.words[j]
         return _sym(LCSseq.similarity(a, b), len(a), len(b))
+
+    def _alike(self, i: int, j: int, floor: float) -> tuple[list[int], list[int]]:
+        """The new units other than ``j`` as similar to old ``i`` as ``floor``, and the old
+        units other than ``i`` as similar to new ``j``: a pass in C over the folded texts of
+        the whole draft finds the most alike, then their words decide."""
+        rough = floor - PREFILTER
+        rivals_new = [
+            k
+            for _, _, k in process.extract(
+                self.old.sigs[i],
+                self.new.sigs,
+                scorer=Indel.normalized_similarity,
+                score_cutoff=rough,
+                limit=ROUGH_RIVALS,
+            )
+            if k != j and self._similarity(i, k) > floor
+        ]
+        rivals_old = [
+            k
+            for _, _, k in process.extract(
+                self.new.sigs[j],
+                self.old.sigs,
+                scorer=Indel.normalized_similarity,
+                score_cutoff=rough,
+                limit=ROUGH_RIVALS,
+            )
+            if k != i and self._similarity(k, j) > floor
+        ]
+        return rivals_new, rivals_old
 
     def _pair_by_position(self) -> None:
         """What is left: a lone old sentence facing a lone new one in the same stretch was

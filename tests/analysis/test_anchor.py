@@ -426,3 +426,46 @@ def test_quote_selector_stores_the_quote_with_its_context_and_position() -> None
     }
     with pytest.raises(ValueError, match="outside the text"):
         quote_selector("abc", 2, 5)
+
+
+# --- Formulaic copy, where every sentence has lookalikes -----------------------------------------
+
+WIRE = [
+    "Officials said that 120 people were evacuated on Tuesday.",
+    "Officials said that 140 people were evacuated on Tuesday.",
+    "The ministry said that 300 homes lost power on Monday.",
+    "Officials said that 160 people were evacuated on Tuesday.",
+    "The ministry said that 500 homes lost power on Monday.",
+    "Officials said that 180 people were evacuated on Tuesday.",
+]
+
+
+def wire(paragraphs: list[list[str]]) -> str:
+    return "Storm Update\n\n" + "\n\n".join(" ".join(p) for p in paragraphs) + "\n"
+
+
+def test_an_edited_sentence_moved_with_its_paragraph_follows_its_neighbours() -> None:
+    old = wire([[WIRE[0], WIRE[1]], [WIRE[2], WIRE[3], WIRE[4]], [WIRE[5]]])
+    edited = WIRE[3].replace("160", "165")
+    new = wire([[WIRE[0], WIRE[1]], [WIRE[5]], [WIRE[2], edited, WIRE[4]]])
+    (placement,) = anchor(old, new, WIRE[3])
+    assert_attached(new, placement, "changed", edited)
+
+
+def test_an_edited_sentence_moved_alone_among_lookalikes_is_orphaned() -> None:
+    old = wire([[WIRE[0]], [WIRE[1]], [WIRE[2]], [WIRE[3]], [WIRE[4]], [WIRE[5]]])
+    edited = WIRE[1].replace("140", "145")
+    new = wire([[WIRE[0]], [WIRE[2]], [WIRE[3]], [WIRE[4]], [WIRE[5]], [edited]])
+    (placement,) = anchor(old, new, WIRE[1])
+    assert_orphaned(placement)
+    assert placement.candidates == (units(new).index(span(new, edited)),)
+
+
+def test_a_replaced_figure_among_lookalikes_stays_with_the_sentence_in_its_place() -> None:
+    old = wire([[WIRE[0], WIRE[1], WIRE[3], WIRE[5]]])
+    edited = WIRE[3].replace("160", "120")  # now word for word the first sentence
+    new = wire([[WIRE[0], WIRE[1], edited, WIRE[5]]])
+    first, third = anchor(old, new, WIRE[0], WIRE[3])
+    assert_attached(new, first, "kept", WIRE[0])
+    assert_attached(new, third, "changed", edited)
+    assert third.unit == 3
