@@ -13,21 +13,23 @@ steps:
    Units are compared on their *folded* text (white space dropped, quote marks made plain).
    First the exact matches, patience-diff style: sentences that occur once in each text are
    paired and their longest in-order chain is the backbone; the others are *moves*; the same is
-   repeated inside each stretch between two backbone pairs. A sentence that occurs more often
-   in one text than in the other is decided by its neighbours (the sentences before and after),
-   and when they don't tell the copies apart it stays undecided: never a silent guess. Then,
-   inside each stretch still unpaired, the edited sentences are paired by the longest common
-   subsequence of their word tokens (a small dynamic programme that also recognises two
-   sentences joined into one and one split in two); then edited sentences moved elsewhere, only
-   when no lookalike comes close; and a lone old sentence facing a lone new one in the same
-   place is paired weakly, by position alone.
+   repeated inside each stretch between two backbone pairs. Then, inside each stretch still
+   unpaired, the edited sentences are paired by the longest common subsequence of their word
+   tokens (a small dynamic programme that also recognises two sentences joined into one and one
+   split in two). A sentence that occurs more often in one text than in the other is then
+   decided by its neighbours (the sentences before and after, the same or paired), and when
+   they don't tell the copies apart it stays undecided: never a silent guess. Then edited
+   sentences moved elsewhere, only when no lookalike comes close (or their neighbours came
+   along); and a lone old sentence facing a lone new one in the same place is paired weakly,
+   by position alone.
 2. **Place each claim** inside its aligned unit: the claim's quote is searched for exactly
    (folded), the best occurrence chosen by its prefix, suffix and position; failing that the
    claim's word tokens are mapped through a word alignment of the two sentences and the share of
    them that survives in order decides between ``changed`` and ``orphaned``.
 
-Fuzzy comparisons stay inside the stretches between exact matches (with a cap on their size),
-so a long draft with a few edits costs little more than hashing its sentences. The word-token
+Fuzzy comparisons stay inside the stretches between exact matches (a long stretch is searched
+only near its diagonal), so a long draft with a few edits costs little more than hashing its
+sentences. The word-token
 LCS comes from RapidFuzz (``LCSseq``/``Indel``), on strings where each distinct token is one
 character.
 """
