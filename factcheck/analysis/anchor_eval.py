@@ -47,8 +47,10 @@ claim whose words still stand intact elsewhere, the two measures of a part claim
 disagreeing across the grey zone, and exact repeats of an earlier scenario.
 
 **Dev and held-out.** Seeds below 1000 are *dev*: the algorithm's author may read and tune on
-them. The bench's held-out set is ``seed=20261207, count=1000`` (``HELDOUT_SEED``,
-``HELDOUT_COUNT``); nobody reads it while developing. Both come from the same drafts and the
+them. The bench's held-out set is ``seed=8675309, count=1000`` (``HELDOUT_SEED``,
+``HELDOUT_COUNT``); nobody reads it while developing. (The first held-out seed, 20261207, was
+scored once before the algorithm was tuned on dev seeds — accuracy 0.983, 0 mis-anchors — and
+its first failures were read, so it was retired for one never run.) Both come from the same drafts and the
 same edit writers: the held-out set guards against fitting particular scenarios, not against
 fitting this generator's style.
 
@@ -92,7 +94,7 @@ KINDS = (
 )
 OUTCOMES = ("kept", "changed", "removed", "orphaned")
 DEV_SEEDS = range(1000)
-HELDOUT_SEED = 20261207
+HELDOUT_SEED = 8675309
 HELDOUT_COUNT = 1000
 
 _ROOT = Path(__file__).resolve().parents[2]
