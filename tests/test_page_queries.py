@@ -46,9 +46,9 @@ CLEARANCE_PANEL = 6
 # The review queue with claims and tasks on the page (see tests/reviews/test_queue.py).
 QUEUE = 9
 # Session, user, the finding with its role; the refused dismissal (savepoint, the finding
-# locked, its draft, the role: 6 with the rollback and release); the finding again with its
-# draft, and its task: the row.
-REFUSED_FINDING_ROW = 11
+# locked, its draft: 5 with the rollback and release; the role is the one the access check
+# read); the finding again with its draft, and its task: the row.
+REFUSED_FINDING_ROW = 10
 
 
 def count(client: Client, url: str, method: str = "get", **extra: Any) -> tuple[int, HttpResponse]:

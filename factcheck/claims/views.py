@@ -32,10 +32,9 @@ from factcheck.claims.services import (
     claim_unmark,
     claim_unmark_sentence,
 )
-from factcheck.drafts.access import get_draft_for_user
+from factcheck.drafts.access import get_draft_for_user, get_unit_for_user
 from factcheck.drafts.models import Draft, Revision
 from factcheck.drafts.selectors import (
-    active_claims,
     draft_adrift,
     draft_panels,
     latest_revision,
@@ -64,18 +63,18 @@ def claims_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Mark or unmark: ``mark``/``unmark`` = a unit index, ``unmark_claim`` = a claim id,
     ``start`` + ``end`` = a span of the current revision's text.
 
-    A click on a unit costs a fixed handful of queries whatever the draft's size: the draft with
-    the user's role, the unit with its revision, the change (one lock, one write, one history
-    row), and for htmx the revision's live claims, from which both the unit and the claims
-    panel are drawn."""
-    draft, role = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
+    A click on a unit costs a fixed handful of queries whatever the draft's size: the unit with
+    its revision, draft and the user's role (one query), the change (one lock, one write, one
+    history row), and for htmx the unit's live claims: the answer is the unit and the claim's
+    row, not the whole claims panel."""
     post = request.POST
+    draft: Draft | None = None
     try:
         if "mark" in post or "unmark" in post:
-            sentence = latest_sentence(draft, _int(post.get("mark", post.get("unmark", ""))))
-            if sentence is None:
-                raise Http404("That sentence is not in the draft.")
+            index = _int(post.get("mark", post.get("unmark", "")))
+            sentence, role = get_unit_for_user(request.user, pk, index, Capability.MARK_CLAIMS)
             revision = sentence.revision
+            draft = revision.draft
             if "mark" in post:
                 claim = claim_mark_sentence(sentence=sentence, by=request.user)
             else:
@@ -85,6 +84,7 @@ def claims_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     raise Http404("That sentence is not marked.") from None
             claim.sentence = sentence
         else:
+            draft, role = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
             revision = latest_revision(draft)
             revision.draft = draft
             if "unmark_claim" in post:
@@ -106,6 +106,8 @@ def claims_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     "Say what to mark: mark, unmark, unmark_claim or start+end."
                 )
     except FactcheckError as exc:  # refused marks, illegal moves, conflicts: all readable
+        if draft is None:  # a unit that is not a number: the draft's rule still comes first
+            draft, role = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
         return _answer(request, draft, role, None, error=str(exc))
     return _answer(request, draft, role, claim, revision)
 
@@ -119,11 +121,13 @@ def _answer(
     *,
     error: str = "",
 ) -> HttpResponse:
-    """Without htmx, back to the unit (a message only on refusal); with htmx, the unit, the
-    claims panel and the flash, out of band."""
+    """Without htmx, back to the unit (a message only on refusal); with htmx, out of band: the
+    unit, the claim's row added to or taken from the claims panel, and the flash.
+
+    The answer is the same size whatever the draft's: one unit and one row, not the panel's
+    hundreds (draft.js puts the row in text order and counts the rows)."""
 
     def parts() -> list[Part]:
-        claims = active_claims(revision or latest_revision(draft))
         context = {
             "draft": draft,
             "can_mark": True,
@@ -131,17 +135,23 @@ def _answer(
             "oob": True,
             "error": error,
             "notice": _notice(claim),
-            "claims": claims,
         }
-        unit: list[Part] = []
-        if claim is not None:
-            sentence = claim.sentence
-            sentence.revision = revision or sentence.revision
-            sentence.revision.draft = draft
-            threshold = suggestion_threshold(draft.newsroom)
-            view = unit_view(sentence, threshold, claims)
-            unit = [(f"{PAGE}#unit", {**context, "unit": view})]
-        return [*unit, (f"{PAGE}#claims-panel", context), (f"{PAGE}#flash", context)]
+        if claim is None:
+            return [(f"{PAGE}#flash", context)]
+        sentence = claim.sentence
+        sentence.revision = revision or sentence.revision
+        sentence.revision.draft = draft
+        threshold = suggestion_threshold(draft.newsroom)
+        view = unit_view(sentence, threshold)
+        live = claim.is_active
+        if live:
+            claim.whole = claim.start == sentence.start and claim.end == sentence.end  # type: ignore[attr-defined]
+        row = {**context, "row": [claim] if live else [], "gone": claim.pk}
+        return [
+            (f"{PAGE}#unit", {**context, "unit": view}),
+            (f"{PAGE}#claim-row", row),
+            (f"{PAGE}#flash", context),
+        ]
 
     anchor = f"#u-{claim.sentence.index}" if claim else ""
     return htmx_answer(

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 
 from factcheck.claims.models import Claim
@@ -41,25 +40,34 @@ BLOCKING_CLAIM = (Q(anchor=Claim.Anchor.ANCHORED) & ~Q(status__in=UNSETTLED)) | 
 )
 
 
-def with_clearance_state(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
-    """``drafts`` with ``blocked`` (any blocker :func:`clearance_blockers` would list) and
-    ``has_work`` (any claim, dismissed ones too, or live task): the clearance refresh reads them
-    with the draft's row lock, in that one query, and lists the blockers only to say why a
-    draft is no longer cleared."""
-    draft = OuterRef("pk")
-    live_tasks = Task.objects.filter(draft=draft, archived_at__isnull=True)
-    blocked = (
-        Exists(Claim.objects.filter(BLOCKING_CLAIM, draft=draft))
-        | Exists(live_tasks.exclude(status=Task.Status.DONE))
-        | Exists(Finding.objects.filter(draft=draft, status=Finding.Status.OPEN))
+def blocks(status: str, anchor: str) -> bool:
+    """Whether a claim of this status and anchor blocks clearance (:data:`BLOCKING_CLAIM`)."""
+    if anchor == Claim.Anchor.ORPHANED:
+        return status != Claim.Status.DISMISSED
+    return anchor == Claim.Anchor.ANCHORED and status not in UNSETTLED
+
+
+def clearance_state(draft: Draft) -> tuple[bool, bool]:
+    """(blocked, has_work) of ``draft``: ``blocked`` when anything :func:`clearance_blockers`
+    would list exists, ``has_work`` when it has any claim (dismissed ones too) or live task.
+
+    Read as the clearance refresh needs it, under the draft's row lock: the statuses (and
+    anchors) its claims have, then its live tasks', then whether a finding is open, stopping at
+    the first blocker. A draft being worked on has an unsettled claim, so the usual refresh
+    reads one small query (the blockers are listed only to say why a draft is no longer
+    cleared)."""
+    # order_by(): the models' default orderings would join other tables and undo the DISTINCT.
+    claims = set(
+        Claim.objects.filter(draft=draft).order_by().values_list("status", "anchor").distinct()
     )
-    has_work = Exists(Claim.objects.filter(draft=draft)) | Exists(live_tasks)
-    return drafts.annotate(blocked=blocked, has_work=has_work)
-
-
-def clearance_state(draft: Any) -> tuple[bool, bool]:
-    """(blocked, has_work) of a draft read through :func:`with_clearance_state`."""
-    return bool(draft.blocked), bool(draft.has_work)
+    if any(blocks(status, anchor) for status, anchor in claims):
+        return True, True
+    live_tasks = Task.objects.filter(draft=draft, archived_at__isnull=True)
+    tasks = set(live_tasks.order_by().values_list("status", flat=True).distinct())
+    if tasks - {Task.Status.DONE}:
+        return True, True
+    open_finding = Finding.objects.filter(draft=draft, status=Finding.Status.OPEN).exists()
+    return open_finding, bool(claims or tasks or open_finding)
 
 
 def clearance_blockers(draft: Draft) -> list[Blocker]:

@@ -277,6 +277,30 @@
     }
   });
 
+  // The answer to a mark adds its claim's row at the end of the claims panel (or takes one
+  // away): put the rows in text order, keep one row a claim, and count them.
+  function tidyClaims() {
+    const list = document.getElementById("claims-list");
+    if (!list) return;
+    const seen = new Map();
+    for (const row of Array.from(list.children)) {
+      const earlier = seen.get(row.dataset.claim);
+      if (earlier) earlier.remove();
+      seen.set(row.dataset.claim, row);
+    }
+    const rows = Array.from(list.children);
+    const key = (row) => [Number(row.dataset.at), Number(row.dataset.to)];
+    const before = (a, b) => { const [x, y] = [key(a), key(b)]; return x[0] - y[0] || x[1] - y[1]; };
+    if (rows.some((row, i) => i && before(rows[i - 1], row) > 0)) {
+      rows.sort(before).forEach((row) => list.appendChild(row));
+    }
+    const count = document.getElementById("claims-count");
+    if (count) { count.textContent = String(rows.length); count.dataset.count = String(rows.length); }
+    const empty = document.getElementById("claims-empty");
+    if (empty) empty.hidden = rows.length > 0;
+  }
+  document.body.addEventListener("htmx:afterSettle", tidyClaims);
+
   // An out-of-band swap replaces the sentence element: keep the keyboard focus and the toolbar
   // on it.
   document.body.addEventListener("htmx:afterSettle", () => {

@@ -173,15 +173,41 @@ def test_unmarking_the_last_blocker_clears_the_draft_once(
 # --- The htmx answer ------------------------------------------------------------------------------
 
 
-def test_the_htmx_answer_is_the_unit_the_claims_panel_and_the_flash(
+def test_the_htmx_answer_is_the_unit_the_claim_row_and_the_flash(
     editor_client: Client, draft: Draft
 ) -> None:
     response = editor_client.post(mark_url(draft), {"mark": POWER}, **HTMX)
     html = response.content.decode()
     ids = re.findall(r'<(?:span|aside|div|section)\b[^>]*\bid="([^"]+)"[^>]*hx-swap-oob', html)
-    assert ids == [f"u-{POWER}", "claims-panel", "flash"]
-    assert 'data-count="1"' in html and "Marked: “About 300 homes lost power.”" in html
+    assert ids == [f"u-{POWER}", "flash"]
+    claim = draft.claims.get()
+    # The claim's row, appended to the panel's list (draft.js orders and counts the rows).
+    assert '<div hx-swap-oob="beforeend:#claims-list"><li class="claim"' in html
+    assert f'id="claim-row-{claim.pk}" data-claim="{claim.pk}"' in html
+    assert "Marked: “About 300 homes lost power.”" in html
     assert "claims-changed" in json.loads(response["HX-Trigger"])
+    assert 'id="claims-panel"' not in html  # not the whole panel
+
+
+def test_the_answer_to_an_unmark_takes_the_row_away(editor_client: Client, draft: Draft) -> None:
+    editor_client.post(mark_url(draft), {"mark": POWER}, **HTMX)
+    claim = draft.claims.get()
+    html = editor_client.post(mark_url(draft), {"unmark": POWER}, **HTMX).content.decode()
+    assert f'<li id="claim-row-{claim.pk}" hx-swap-oob="delete"></li>' in html
+    assert "claims-list" not in html
+
+
+def test_the_answer_stays_one_row_however_many_claims_the_draft_has(
+    editor_client: Client, draft: Draft, editor: Any
+) -> None:
+    editor_client.post(mark_url(draft), {"mark": POWER}, **HTMX)
+    small = editor_client.post(mark_url(draft), {"mark": POWER}, **HTMX).content
+    for sentence in draft.revisions.get().sentences.exclude(index=POWER):
+        if sentence.checkable:
+            claim_mark_sentence(sentence=sentence, by=editor)
+    assert draft.claims.count() > 2
+    large = editor_client.post(mark_url(draft), {"mark": POWER}, **HTMX).content
+    assert large.count(b"<li") == small.count(b"<li") == 1
 
 
 def test_a_refused_mark_answers_422_with_the_flash_and_writes_nothing(

@@ -71,9 +71,8 @@ def test_htmx_mark_claims_the_whole_sentence_and_answers_with_fragments(
     unit_tag = html[html.index('<span id="u-2"') :].split(">", 1)[0]
     assert 'hx-swap-oob="true"' in unit_tag
     assert '<a href="?at=2#u-2">Claim 2: actions</a>' in html  # the unit's own link
-    assert '<aside id="claims-panel"' in html
+    assert '<div hx-swap-oob="beforeend:#claims-list">' in html  # its row, for the panel
     assert f'data-claim="{claim.pk}"' in html
-    assert 'data-count="1"' in html
     assert f"Marked: “{POWER}”" in html
     assert "claims-changed" in response["HX-Trigger"]
 
@@ -95,7 +94,7 @@ def test_marking_the_same_sentence_twice_keeps_one_claim(
     assert first.status_code == second.status_code == 200
     assert Claim.objects.count() == 1
     assert Claim.objects.get().status == Claim.Status.UNCHECKED
-    assert 'data-count="1"' in body(second)
+    assert body(second).count('hx-swap-oob="beforeend:#claims-list"') == 1  # draft.js keeps one
 
 
 def test_newsroom_admin_can_mark(newsadmin: Any, draft: Draft) -> None:
@@ -130,7 +129,7 @@ def test_unmark_dismisses_the_claim_but_keeps_the_row(editor_client: Client, dra
     html = body(response)
     assert 'class="u u-sentence"' in html
     assert '<a href="?at=2#u-2">' in html and "Claim 2: actions" not in html
-    assert 'data-count="0"' in html
+    assert f'<li id="claim-row-{claim.pk}" hx-swap-oob="delete">' in html
     assert f"Unmarked: “{POWER}”" in html
     assert "claims-changed" in response["HX-Trigger"]
 
@@ -168,7 +167,7 @@ def test_unmark_claim_by_id_dismisses_it(editor_client: Client, editor: Any, dra
     assert response.status_code == 200
     claim.refresh_from_db()
     assert claim.status == Claim.Status.DISMISSED
-    assert 'data-count="0"' in body(response)
+    assert f'<li id="claim-row-{claim.pk}" hx-swap-oob="delete">' in body(response)
 
 
 def test_unmark_claim_from_another_draft_is_not_found(
@@ -228,7 +227,7 @@ def test_unmarking_a_span_claim_removes_its_highlight(editor_client: Client, dra
     html = body(response)
     assert '<span id="u-2"' in html
     assert "span-claim" not in html
-    assert 'data-count="0"' in html
+    assert f'<li id="claim-row-{claim.pk}" hx-swap-oob="delete">' in html
     claim.refresh_from_db()
     assert claim.status == Claim.Status.DISMISSED
 

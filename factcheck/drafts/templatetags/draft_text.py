@@ -201,7 +201,8 @@ def claim_items(claims: Iterable[Claim], can_mark: bool, can_assign: bool = Fals
         )
         wording = escape(_truncate_chars(claim.text, 100))
         out.append(
-            f'<li class="claim" data-claim="{pk}">{pick}'
+            f'<li class="claim" id="claim-row-{pk}" data-claim="{pk}" '
+            f'data-at="{claim.start}" data-to="{claim.end}">{pick}'
             f'<a id="claim-{pk}" href="{url_of(pk)}">{wording}</a> '
             f'<span class="status status-{claim.status}">{status}</span>{unmark}</li>\n'
         )
