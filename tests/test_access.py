@@ -30,6 +30,15 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str], dict[str, Any]]] = {
     "edit": (frozenset({"pk"}), frozenset({"GET", "POST"}), {"title": "x", "version": "1"}),
     "archive": (frozenset({"pk"}), frozenset({"POST"}), {}),
     "restore": (frozenset({"pk"}), frozenset({"POST"}), {}),
+    "revisions": (frozenset({"pk"}), frozenset({"GET"}), {}),
+    "revision_new": (
+        frozenset({"pk"}),
+        frozenset({"GET", "POST"}),
+        {"text": SAMPLE_TEXT + "\nMore."},
+    ),
+    # ``number``: a revision of the draft ``pk`` names, looked up within it (the first: every
+    # draft has one), so the draft's rule is the revision's.
+    "revision": (frozenset({"pk", "number"}), frozenset({"GET"}), {}),
     "claims:mark": (frozenset({"pk"}), frozenset({"POST"}), {"mark": "2"}),
 }
 # Patterns of other apps whose ``pk`` is a draft's, by full name: the same rule holds for them.
@@ -68,7 +77,8 @@ PK_PATTERNS = sorted(name for name, keywords in PATTERNS.items() if "pk" in keyw
 def url_for(name: str, draft_pk: int) -> str:
     keywords = PATTERNS[name]
     full_name = name if ":" in name else f"drafts:{name}"
-    return reverse(full_name, kwargs={"pk": draft_pk} if keywords else {})
+    kwargs = {"pk": draft_pk, "number": 1} if "number" in keywords else {"pk": draft_pk}
+    return reverse(full_name, kwargs=kwargs if keywords else {})
 
 
 def request(client: Client, method: str, url: str, data: dict[str, Any]) -> Any:
@@ -84,7 +94,9 @@ def test_every_drafts_pattern_is_in_the_access_table() -> None:
     assert set(PATTERNS) == set(ACCESS), "add the new pattern to ACCESS (and check its access)"
     for name, keywords in PATTERNS.items():
         assert keywords == ACCESS[name][0], f"{name} takes {sorted(keywords)}"
-        assert keywords <= {"pk"}, f"{name} takes {sorted(keywords)}: say how it is checked"
+        assert keywords <= {"pk", "number"}, (
+            f"{name} takes {sorted(keywords)}: say how it is checked"
+        )
 
 
 def test_every_draft_url_of_the_access_table_answers_a_member(
