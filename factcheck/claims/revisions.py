@@ -375,23 +375,42 @@ _WRITTEN = (
 
 
 def _store(claims: Sequence[Claim], now: Any) -> None:
-    """Write the claims' :data:`_WRITTEN` columns with one prepared UPDATE run for each (one
-    ``executemany``): ``bulk_update`` builds a CASE per column and splits into batches on
-    SQLite, which would make the load's queries grow with the draft's claims."""
+    """Write the claims' :data:`_WRITTEN` columns in one statement whatever their number: on
+    PostgreSQL one ``UPDATE … FROM unnest(…)`` of one array per column (one round trip); else
+    one prepared UPDATE that ``executemany`` runs for each claim (SQLite does that in C).
+    ``bulk_update`` builds a CASE per column and splits into batches on SQLite, which would make
+    the load's queries grow with the draft's claims."""
     if not claims:
         return
     fields = [f for f in Claim._meta.concrete_fields if f.name in _WRITTEN]
     quote = connection.ops.quote_name
-    columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    rows = []
+    table = quote(Claim._meta.db_table)
     for claim in claims:
         claim.updated_at = now
-        rows.append(
-            [f.get_db_prep_save(getattr(claim, f.attname), connection) for f in fields] + [claim.pk]
-        )
-    table = quote(Claim._meta.db_table)
+    values = [
+        [f.get_db_prep_save(getattr(claim, f.attname), connection) for f in fields]
+        for claim in claims
+    ]
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)  # noqa: S608
+        if connection.vendor == "postgresql":
+            pk = Claim._meta.pk
+            assert pk is not None
+            arrays = ", ".join(f"CAST(%s AS {f.db_type(connection)}[])" for f in [pk, *fields])
+            names = ", ".join(f"c{i}" for i in range(len(fields) + 1))
+            sets = ", ".join(f"{quote(f.column)} = u.c{i}" for i, f in enumerate(fields, 1))
+            columns = [[claim.pk for claim in claims]]
+            columns += [[row[i] for row in values] for i in range(len(fields))]
+            cursor.execute(
+                f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS u({names}) "  # noqa: S608
+                f"WHERE {table}.{quote(pk.column)} = u.c0",
+                columns,
+            )
+        else:
+            sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            cursor.executemany(
+                f"UPDATE {table} SET {sets} WHERE id = %s",  # noqa: S608
+                [[*row, claim.pk] for row, claim in zip(values, claims, strict=True)],
+            )
 
 
 def _carry_dismissed_suggestions(

@@ -74,8 +74,9 @@ def audit_record_many(entries: list[AuditEntry]) -> list[AuditEntry]:
 
 
 def audit_write_many(entries: list[AuditEntry]) -> None:
-    """Write the entries of :func:`audit_entry` as one prepared INSERT run for each (one
-    ``executemany``), whatever their number: ``bulk_create`` splits a few hundred entries into
+    """Write the entries of :func:`audit_entry` in one statement whatever their number: on
+    PostgreSQL one ``INSERT … SELECT`` from one array per column (``unnest``); else one prepared
+    INSERT that ``executemany`` runs for each. ``bulk_create`` splits a few hundred entries into
     batches on SQLite (999 parameters a statement), so a service that writes one entry per claim
     of a draft would cost more queries for more claims. The entries get no primary key back."""
     if not entries:
@@ -83,14 +84,22 @@ def audit_write_many(entries: list[AuditEntry]) -> None:
     fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
     rows = [
         [f.get_db_prep_save(f.pre_save(entry, add=True), connection) for f in fields]
         for entry in entries
     ]
     table = quote(AuditEntry._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"CAST(%s AS {f.db_type(connection)}[])" for f in fields)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})",  # noqa: S608
+                [[row[i] for row in rows] for i in range(len(fields))],
+            )
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(sql, rows)
 
 
 def changed_fields(obj: Model, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
