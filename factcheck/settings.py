@@ -134,6 +134,15 @@ if (
         "max_size": env_int("DB_POOL_MAX_SIZE", 20),
         "timeout": env_int("DB_POOL_TIMEOUT", 30),
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DB_PREPARED_STATEMENTS", True
+):
+    # Parameters bound by the server, and a statement run a few times on a connection is
+    # prepared once: PostgreSQL then skips parsing and planning it (a third of a simple query's
+    # time on this desk's clicks). Off for a transaction-mode pooler such as PgBouncer < 1.21.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 2)
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker read while the other writes.
     DATABASES["default"]["OPTIONS"] = {

@@ -65,14 +65,14 @@ PER_CLAIM = 5
 
 
 # A click on a unit (issue 12): session, user, the unit with its revision, draft and the role
-# (one query); the change: for a mark the claims of the span, one insert, the draft's row lock,
-# one history row, the newsroom's lookup setting; for an unmark the claim's row lock, one update,
-# one history row, its task links, the clearance refresh (the lock, then the statuses of the
-# draft's claims: one of them unsettled, so nothing more); then the unit's own claims, for the
-# answer (the unit and the claim's row, not the panel). Savepoints stand where a request has
-# BEGIN and COMMIT.
-MARK = 11  # before issue 12: 30 (27 once the newsroom's source settings exist)
-UNMARK = 12  # before: 25
+# (one query); the change: for a mark the unit's claims (locked), one insert, the draft's row
+# lock, one history row, the newsroom's lookup setting; for an unmark the unit's claims (locked),
+# one update, one history row, its task links, the clearance refresh (the lock, then the
+# statuses of the draft's claims: one of them unsettled, so nothing more). The answer (the unit
+# and the claim's row, not the panel) is drawn from the unit's claims the change read.
+# Savepoints stand where a request has BEGIN and COMMIT.
+MARK = 10  # before issue 12: 30 (27 once the newsroom's source settings exist)
+UNMARK = 11  # before: 25
 # Confirming suggestions: as many queries for fifty as for one (before: 29 for one, 813 for 50),
 # but for the batches SQLite splits the insert into (see _insert_batches).
 BULK_CONFIRM = 19

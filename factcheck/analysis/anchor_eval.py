@@ -50,9 +50,9 @@ disagreeing across the grey zone, and exact repeats of an earlier scenario.
 them. The bench's held-out set is ``seed=8675309, count=1000`` (``HELDOUT_SEED``,
 ``HELDOUT_COUNT``); nobody reads it while developing. (The first held-out seed, 20261207, was
 scored once before the algorithm was tuned on dev seeds — accuracy 0.983, 0 mis-anchors — and
-its first failures were read, so it was retired for one never run.) Both come from the same drafts and the
-same edit writers: the held-out set guards against fitting particular scenarios, not against
-fitting this generator's style.
+its first failures were read, so it was retired for one never run.) Both come from the same
+drafts and the same edit writers: the held-out set guards against fitting particular
+scenarios, not against fitting this generator's style.
 
 **Scoring.** ``score(scenarios, reanchor)`` counts a placement right when its outcome is the
 truth's (or in ``also``) and, for kept and changed, its unit is the truth's; a *mis-anchor* when

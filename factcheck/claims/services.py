@@ -6,6 +6,7 @@ write the audit entry, all in one transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -66,14 +67,29 @@ def claim_mark(*, revision: Revision, start: int, end: int, by: User | None) -> 
     if sentence is None:
         raise ClaimError("A claim must lie within one sentence; select inside a single sentence.")
     sentence.revision = revision
-    (claim,) = _mark(revision, [(sentence, start, end)], by)
+    (claim,), _ = _mark(revision, [(sentence, start, end)], by)
     return claim
 
 
 def claim_mark_sentence(*, sentence: Sentence, by: User | None) -> Claim:
     """Mark the whole unit (its ``revision`` is read from it, loaded once)."""
-    (claim,) = claims_mark_sentences(sentences=[sentence], by=by)
-    return claim
+    return claim_mark_unit(sentence=sentence, by=by).claim
+
+
+@dataclass(frozen=True)
+class UnitClick:
+    """A click on a whole unit: its claim, and every live claim of the unit after the click
+    (the unit is drawn again from them: the click reads them once, under its lock)."""
+
+    claim: Claim
+    unit_claims: list[Claim]
+
+
+@transaction.atomic
+def claim_mark_unit(*, sentence: Sentence, by: User | None) -> UnitClick:
+    """:func:`claim_mark_sentence`, with the unit's live claims."""
+    (claim,), every = _mark(sentence.revision, [(sentence, sentence.start, sentence.end)], by)
+    return UnitClick(claim, [c for c in every if c.sentence_id == sentence.pk and c.is_active])
 
 
 @transaction.atomic
@@ -85,14 +101,15 @@ def claims_mark_sentences(*, sentences: Sequence[Sentence], by: User | None) -> 
     revision = sentences[0].revision
     if any(sentence.revision_id != revision.pk for sentence in sentences):
         raise ClaimError("Units of one revision only can be marked together.")
-    return _mark(revision, [(s, s.start, s.end) for s in sentences], by)
+    return _mark(revision, [(s, s.start, s.end) for s in sentences], by)[0]
 
 
 def _mark(
     revision: Revision, spans: Sequence[tuple[Sentence, int, int]], by: User | None
-) -> list[Claim]:
+) -> tuple[list[Claim], list[Claim]]:
     """Claims for ``spans`` (sentence, start, end) of ``revision``: new ones created, dismissed
-    ones restored, live ones returned as they are.
+    ones restored, live ones returned as they are; and every claim of those sentences, as they
+    now are.
 
     The work is the same for one span or fifty: the existing claims read and locked, the new
     ones inserted and the dismissed ones restored in one statement each, their history in one
@@ -162,19 +179,30 @@ def _mark(
     if created:
         events.emit(events.ClaimsMarked(claims=tuple(created), by=by))
     claims = {**existing, **{(c.start, c.end): c for c in created}}
-    return [claims[start, end] for _, start, end in spans]
+    return [claims[start, end] for _, start, end in spans], list(claims.values())
+
+
+def claim_unmark_sentence(*, sentence: Sentence, by: User | None) -> Claim:
+    """:func:`claim_unmark` for the claim of the whole unit; ``Claim.DoesNotExist`` when the
+    unit is not marked."""
+    return claim_unmark_unit(sentence=sentence, by=by).claim
 
 
 @transaction.atomic
-def claim_unmark_sentence(*, sentence: Sentence, by: User | None) -> Claim:
-    """:func:`claim_unmark` for the claim of the whole unit, found and locked in one query;
-    ``Claim.DoesNotExist`` when the unit is not marked."""
-    current = (
+def claim_unmark_unit(*, sentence: Sentence, by: User | None) -> UnitClick:
+    """:func:`claim_unmark_sentence`, with the unit's live claims: the unit's claims are read
+    and locked in one query (a part claim's row too: a click on its unit waits for it)."""
+    unit = list(
         Claim.objects.select_related("draft")
         .select_for_update(of=("self",))
-        .get(sentence=sentence, start=sentence.start, end=sentence.end)
+        .filter(sentence=sentence)
     )
-    return _move(current, S.DISMISSED, by, summary="Dismissed", idempotent=True, locked=True)
+    whole = [c for c in unit if (c.start, c.end) == (sentence.start, sentence.end)]
+    if not whole:
+        raise Claim.DoesNotExist("That unit is not marked.")
+    claim = _move(whole[0], S.DISMISSED, by, summary="Dismissed", idempotent=True, locked=True)
+    others = [c for c in unit if c is not whole[0] and c.is_active]
+    return UnitClick(claim, [*others, claim] if claim.is_active else others)
 
 
 def claim_unmark(*, claim: Claim, by: User | None) -> Claim:

@@ -25,12 +25,12 @@ from factcheck.claims.services import (
     claim_dismiss,
     claim_edit,
     claim_mark,
-    claim_mark_sentence,
+    claim_mark_unit,
     claim_propose,
     claim_restore,
     claim_send_back,
     claim_unmark,
-    claim_unmark_sentence,
+    claim_unmark_unit,
 )
 from factcheck.drafts.access import get_draft_for_user, get_unit_for_user
 from factcheck.drafts.models import Draft, Revision
@@ -69,6 +69,7 @@ def claims_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     row, not the whole claims panel."""
     post = request.POST
     draft: Draft | None = None
+    unit_claims: list[Claim] | None = None  # a click on a unit reads them; else the answer does
     try:
         if "mark" in post or "unmark" in post:
             index = _int(post.get("mark", post.get("unmark", "")))
@@ -76,12 +77,13 @@ def claims_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             revision = sentence.revision
             draft = revision.draft
             if "mark" in post:
-                claim = claim_mark_sentence(sentence=sentence, by=request.user)
+                click = claim_mark_unit(sentence=sentence, by=request.user)
             else:
                 try:
-                    claim = claim_unmark_sentence(sentence=sentence, by=request.user)
+                    click = claim_unmark_unit(sentence=sentence, by=request.user)
                 except Claim.DoesNotExist:
                     raise Http404("That sentence is not marked.") from None
+            claim, unit_claims = click.claim, click.unit_claims
             claim.sentence = sentence
         else:
             draft, role = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
@@ -109,7 +111,7 @@ def claims_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         if draft is None:  # a unit that is not a number: the draft's rule still comes first
             draft, role = get_draft_for_user(request.user, pk, Capability.MARK_CLAIMS)
         return _answer(request, draft, role, None, error=str(exc))
-    return _answer(request, draft, role, claim, revision)
+    return _answer(request, draft, role, claim, revision, unit_claims=unit_claims)
 
 
 def _answer(
@@ -120,9 +122,11 @@ def _answer(
     revision: Revision | None = None,
     *,
     error: str = "",
+    unit_claims: list[Claim] | None = None,
 ) -> HttpResponse:
     """Without htmx, back to the unit (a message only on refusal); with htmx, out of band: the
-    unit, the claim's row added to or taken from the claims panel, and the flash.
+    unit (drawn from ``unit_claims``, its live claims, when the click read them), the claim's
+    row added to or taken from the claims panel, and the flash.
 
     The answer is the same size whatever the draft's: one unit and one row, not the panel's
     hundreds (draft.js puts the row in text order and counts the rows)."""
@@ -142,7 +146,7 @@ def _answer(
         sentence.revision = revision or sentence.revision
         sentence.revision.draft = draft
         threshold = suggestion_threshold(draft.newsroom)
-        view = unit_view(sentence, threshold)
+        view = unit_view(sentence, threshold, unit_claims)
         live = claim.is_active
         if live:
             claim.whole = claim.start == sentence.start and claim.end == sentence.end  # type: ignore[attr-defined]
