@@ -470,6 +470,53 @@ def analysis_results(newsroom: Newsroom, editor: object) -> dict[str, object]:
     }
 
 
+def edited(text: str, seed: int) -> str:
+    """``text`` as the desk edits copy: in about one paragraph of ten a figure is replaced, a
+    sentence is cut or a new one goes in, and one paragraph moves to the end."""
+    rng = random.Random(seed)
+    paragraphs = text.strip().split("\n\n")
+    head, body = paragraphs[0], paragraphs[1:]
+    out = []
+    for paragraph in body:
+        roll = rng.random()
+        if roll < 0.04:
+            paragraph = re.sub(r"\d+", lambda m: str(int(m.group()) + 1), paragraph, count=1)
+        elif roll < 0.07:
+            paragraph = paragraph.split(". ", 1)[-1]
+        elif roll < 0.10:
+            paragraph = f"{sentence(rng)} {paragraph}"
+        out.append(paragraph)
+    out.append(out.pop(len(out) // 2))
+    return "\n\n".join([head, *out]) + "\n"
+
+
+def reanchor_results(newsroom: Newsroom, editor: object) -> dict[str, object]:
+    """reanchor_600_s: a new version of a 600-sentence draft with 150 claims (a few figures
+    replaced, sentences cut and added, a paragraph moved) loaded, its claims re-anchored and
+    stored, with their history and what follows (claims.revisions.revision_load); the median
+    of 3 successive versions. reanchor_600_queries: the queries of one."""
+    from factcheck.claims.revisions import revision_load
+
+    text = synthetic_draft(600, seed=613)
+    draft = draft_import(newsroom=newsroom, by=editor, text=text)
+    sentences = list(draft.revisions.get().sentences.order_by("index"))
+    for s in sentences[1::4][:150]:
+        claim_mark_sentence(sentence=s, by=editor)
+    versions = [edited(text, seed) for seed in (1, 2, 3, 4)]
+    times = []
+    for version in versions[:3]:
+        start = time.perf_counter()
+        loaded = revision_load(draft=draft, by=editor, text=version)  # type: ignore[arg-type]
+        times.append(time.perf_counter() - start)
+        assert sum(loaded.counts().values()) >= 100, loaded.counts()
+    with CaptureQueriesContext(connection) as queries:
+        revision_load(draft=draft, by=editor, text=versions[3])  # type: ignore[arg-type]
+    return {
+        "reanchor_600_s": round(statistics.median(times), 4),
+        "reanchor_600_queries": len(queries),
+    }
+
+
 def reanchor_accuracy_results() -> dict[str, object]:
     """reanchor_accuracy / reanchor_misanchors: the claims of the blind held-out edit scenarios
     (factcheck.analysis.anchor_eval: 1,000 scenarios, seed never used while developing) placed
@@ -513,6 +560,7 @@ def main() -> None:
         results.update(mark_results(newsroom, editor, client))
         results.update(analysis_results(newsroom, editor))
         results.update(queue_results(run))
+        results.update(reanchor_results(newsroom, editor))
         results.update(reanchor_accuracy_results())
     finally:
         if os.environ.get("REDIS_URL"):
