@@ -15,7 +15,9 @@ The protocol (docs/checkworthiness.md):
    grid) sets how long the final model trains; the pooled out-of-fold scores at that checkpoint
    set the threshold. Nothing is chosen on dev-test.
 4. The final model is trained on all of train + dev with the same schedule, stopped there, and
-   exported to ONNX; its weights are quantised to int8 (onnxruntime's dynamic quantisation).
+   exported to ONNX; its weights are quantised to int8 (onnxruntime's dynamic quantisation),
+   those of the matrix products then stored as uint8 so that no CPU's kernel saturates
+   (:func:`matmul_weights_to_uint8`).
 
 Everything is seeded and single-threaded (``torch.use_deterministic_algorithms``), so a re-run on
 the same machine gives the same weights.
