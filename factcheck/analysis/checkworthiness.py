@@ -4,7 +4,9 @@ The model is all-MiniLM-L6-v2 (a 6-layer sentence encoder) fine-tuned whole on t
 CheckThat! 2024 English data, its stopping point and threshold chosen by cross-validation (see
 :mod:`cwtrain` and docs/checkworthiness.md). It ships as three files in ``data/checkworthiness/``:
 
-* ``model.int8.onnx``: the network (mean pooling and the logit head included), int8 weights;
+* ``model.int8.onnx``: the network (mean pooling and the logit head included), int8 weights,
+  those of its matrix products stored as uint8 so that no CPU's kernel saturates (see
+  :func:`cwtrain.matmul_weights_to_uint8`);
 * ``tokenizer.json``: the base model's WordPiece tokenizer;
 * ``manifest.json``: the threshold, the files' sha256 and how the model was made.
 
@@ -41,6 +43,7 @@ __all__ = [
     "load",
     "read_manifest",
     "read_tsv",
+    "session_options",
 ]
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "checkworthiness"
@@ -232,6 +235,22 @@ def load(path: Path | None = None) -> Model:
     return _load(Path(path or DEFAULT_DIR).resolve())
 
 
+def session_options(*, config: Mapping[str, str] | None = None) -> Any:
+    """ONNX Runtime's session options for the model, ``config`` added as session config entries
+    (the tests compare the scores with ``session.x64quantprecision`` on)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    # One thread: in the first pass the model scores while spaCy parses on the other core, and
+    # measured here, two threads then slowed both (a 600-unit analysis took 3.4 s, not 2.2 s).
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    for key, value in (config or {}).items():
+        options.add_session_config_entry(key, value)
+    return options
+
+
 @functools.lru_cache(maxsize=4)
 def _load(folder: Path) -> Model:
     import onnxruntime
@@ -246,14 +265,8 @@ def _load(folder: Path) -> Model:
         why="Refusing to load a model file that is not the one trained: re-create it with "
         "manage.py train_checkworthiness, or restore it from git.",
     )
-    options = onnxruntime.SessionOptions()
-    # One thread: in the first pass the model scores while spaCy parses on the other core, and
-    # measured here, two threads then slowed both (a 600-unit analysis took 3.4 s, not 2.2 s).
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
     session = onnxruntime.InferenceSession(
-        str(folder / ONNX_NAME), options, providers=["CPUExecutionProvider"]
+        str(folder / ONNX_NAME), session_options(), providers=["CPUExecutionProvider"]
     )
     tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_NAME))
     tokenizer.enable_truncation(int(manifest.get("max_tokens", MAX_TOKENS)))

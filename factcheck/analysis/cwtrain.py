@@ -15,7 +15,9 @@ The protocol (docs/checkworthiness.md):
    grid) sets how long the final model trains; the pooled out-of-fold scores at that checkpoint
    set the threshold. Nothing is chosen on dev-test.
 4. The final model is trained on all of train + dev with the same schedule, stopped there, and
-   exported to ONNX; its weights are quantised to int8 (onnxruntime's dynamic quantisation).
+   exported to ONNX; its weights are quantised to int8 (onnxruntime's dynamic quantisation),
+   those of the matrix products then stored as uint8 so that no CPU's kernel saturates
+   (:func:`matmul_weights_to_uint8`).
 
 Everything is seeded and single-threaded (``torch.use_deterministic_algorithms``), so a re-run on
 the same machine gives the same weights.
@@ -318,6 +320,7 @@ def cross_validate(
 def export(model: Any, out_dir: Path, tokenizer_src: Path) -> dict[str, str]:
     """The int8 ONNX graph and the tokenizer into ``out_dir``; returns their sha256."""
     torch = _torch()
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model.eval()
@@ -341,14 +344,78 @@ def export(model: Any, out_dir: Path, tokenizer_src: Path) -> dict[str, str]:
         )
         # Dynamic int8 quantisation of the weights: measured here, about 1.5x the float
         # graph's speed on this CPU (fusing ONNX Runtime's BERT kernels first gained nothing).
+        int8 = Path(tmp) / "int8.onnx"
         quantize_dynamic(
             str(fp32),
-            str(out_dir / cw.ONNX_NAME),
+            str(int8),
             weight_type=QuantType.QInt8,
             op_types_to_quantize=["MatMul", "Gather"],
         )
+        graph = onnx.load(str(int8))
+        matmul_weights_to_uint8(graph)
+        onnx.save(graph, str(out_dir / cw.ONNX_NAME))
     shutil.copyfile(tokenizer_src / "tokenizer.json", out_dir / cw.TOKENIZER_NAME)
     return {name: integrity.sha256(out_dir / name) for name in (cw.ONNX_NAME, cw.TOKENIZER_NAME)}
+
+
+def matmul_weights_to_uint8(model: Any) -> int:
+    """Store every constant int8 weight of a ``MatMulInteger`` as uint8, and its zero point with
+    it, both plus 128 (``model``: an ``onnx.ModelProto``, changed in place); returns how many
+    ``MatMulInteger`` nodes now have uint8 weights.
+
+    Why: for uint8 activations times int8 weights, ONNX Runtime's x86 kernels without VNNI
+    (AVX2; AVX-512 without VNNI) add each pair of products in saturating 16-bit arithmetic
+    (``vpmaddubsw``; 255 x 127 x 2 does not fit), so the scores depended on the CPU: CT24
+    dev-test F1 0.8557 on an AVX2 CPU, 0.8615 where the model was made. For uint8 times uint8
+    it has no such shortcut and sums exactly in 32 bits. The integers the graph multiplies are
+    the same: (w + 128) - (zero point + 128) = w - zero point, so where nothing saturated the
+    scores do not move. ONNX Runtime makes this rewrite itself at load time under the session
+    option ``session.x64quantprecision``; made here, every session gets it.
+    """
+    import numpy as np
+    from onnx import TensorProto, numpy_helper
+
+    graph = model.graph
+    initializers = {t.name: t for t in graph.initializer}
+    slots: dict[str, set[tuple[str, int]]] = {}
+    for node in graph.node:
+        for i, name in enumerate(node.input):
+            slots.setdefault(name, set()).add((node.op_type, i))
+
+    def to_uint8(name: str) -> None:
+        tensor = initializers.get(name)
+        if tensor is None or tensor.data_type != TensorProto.INT8:
+            raise ValueError(f"{name}: expected a constant int8 tensor.")
+        # Only where every use is a MatMulInteger's weight or its zero point: elsewhere the
+        # shift would change what the graph computes.
+        uses = slots[name] - {("MatMulInteger", 1), ("MatMulInteger", 3)}
+        if uses:
+            raise ValueError(f"{name}: an int8 weight also used by {sorted(uses)}.")
+        shifted = numpy_helper.to_array(tensor).astype(np.int16) + 128
+        tensor.CopyFrom(numpy_helper.from_array(shifted.astype(np.uint8), name))
+        changed.add(name)
+
+    changed: set[str] = set()
+    for node in graph.node:
+        if node.op_type != "MatMulInteger" or node.input[1] not in initializers:
+            continue
+        weight = node.input[1]
+        if weight not in changed and initializers[weight].data_type != TensorProto.INT8:
+            continue
+        inputs = list(node.input) + [""] * (4 - len(node.input))
+        if not inputs[3]:  # no zero point: 0, which is 128 once shifted
+            inputs[3] = f"{weight}_zero_point_uint8"
+            if inputs[3] not in initializers:
+                zero = numpy_helper.from_array(np.array(128, np.uint8), inputs[3])
+                graph.initializer.append(zero)
+                initializers[inputs[3]] = graph.initializer[-1]
+                changed.add(inputs[3])
+            del node.input[:]
+            node.input.extend(inputs)
+        for name in (weight, inputs[3]):
+            if name not in changed:
+                to_uint8(name)
+    return sum(1 for n in graph.node if n.op_type == "MatMulInteger" and n.input[1] in changed)
 
 
 def train(
@@ -415,7 +482,9 @@ def write_manifest(
             "balance": BALANCE,
             "seed": SEED,
             "frozen": "embeddings",
-            "quantisation": "onnxruntime dynamic, int8 weights (MatMul, Gather)",
+            # matmul_weights_to_uint8: the MatMul weights stored as uint8, 128 added.
+            "quantisation": "onnxruntime dynamic, int8 weights (MatMul, Gather); "
+            "MatMul: uint8 + 128",
         },
         "cross_validation": cv,
     }

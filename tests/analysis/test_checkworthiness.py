@@ -143,6 +143,42 @@ def test_a_score_does_not_depend_on_the_batch_around_it() -> None:
     assert model.scores([]) == []
 
 
+# Seven sentences scored together, and their scores: those of exact integer arithmetic (each
+# MatMulInteger replaced by an int32 MatMul gave the same six digits). The int8 weights the model
+# had before, on an AVX2 CPU without VNNI (as CI's), scored them 0.997086, 0.009369, 0.343588,
+# 0.735105, 0.295467, 0.426663, 0.435383: a CPU-dependent kernel moves them by hundredths.
+FIXED = {
+    "Unemployment fell to 3.5 per cent in 2019.": 0.997935,
+    "Thank you very much.": 0.007097,
+    "He wants to shut down the country.": 0.318146,
+    "Your son said we have to give 10% to the big man.": 0.767592,
+    "And we're in a circumstance where the President, thus far, still has no plan.": 0.288023,
+    "When you file-when you get a ballot and you fill it out, you're supposed to have an "
+    "affidavit.": 0.415654,
+    "And it's gone through, including the Democrats, in all fairness.": 0.405027,
+}
+
+
+def test_committed_model_scores_fixed_sentences_as_recorded() -> None:
+    assert cw.load().scores(list(FIXED)) == pytest.approx(list(FIXED.values()), abs=1e-6)
+
+
+def test_committed_model_needs_no_rewrite_against_saturating_kernels() -> None:
+    # ONNX Runtime's own remedy for its saturating int8 x int8 kernels (AVX2, AVX-512 without
+    # VNNI): with session.x64quantprecision it stores int8 matrix weights as uint8 at load time.
+    # The committed model has it built in (cwtrain.matmul_weights_to_uint8), so the option
+    # changes nothing; with int8 weights, on such a CPU, every score here moved.
+    import onnxruntime
+
+    model = cw.load()
+    path = str(cw.DEFAULT_DIR / cw.ONNX_NAME)
+    options = cw.session_options(config={"session.x64quantprecision": "1"})
+    session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    exact = cw.Model(session=session, tokenizer=model.tokenizer, threshold=model.threshold)
+    texts = [r.text for r in cw.read_tsv(NEWS)]
+    assert model.scores(texts) == exact.scores(texts)
+
+
 def test_a_changed_model_file_is_refused_with_its_name(tmp_path: Path) -> None:
     folder = tmp_path / "model"
     shutil.copytree(cw.DEFAULT_DIR, folder)
