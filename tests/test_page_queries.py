@@ -172,6 +172,30 @@ def test_diff_page_costs_the_same_for_a_small_draft_or_a_large_one(
     assert few == many == DIFF_PAGE
 
 
+def test_queue_with_claims_changed_since_checked_costs_the_same(
+    editor_client: Client, draft: Draft, checker: Any
+) -> None:
+    # The badge and the old wording are columns of the claim: no query of their own.
+    changed = bulk_claims(draft, 5, by=checker)
+    Claim.objects.filter(pk__in=[c.pk for c in changed]).update(
+        changed_since_checked=True, checked_text="The old words."
+    )
+    bulk_tasks(draft, 5, assignee=checker)
+    few, page = count(editor_client, "/reviews/")
+    assert page.content.decode().count("Changed since checked</span>") == 5
+    more = bulk_claims(draft, 95, by=checker)
+    Claim.objects.filter(pk__in=[c.pk for c in more]).update(
+        changed_since_checked=True, checked_text="The old words."
+    )
+    many, page = count(editor_client, "/reviews/")
+    # A page of 50 rows: the 5 tasks and 45 of the claims.
+    assert page.content.decode().count("Changed since checked</span>") == 45
+    filtered, page = count(editor_client, "/reviews/?show=changed")
+    assert page.content.decode().count("<del>The old words.</del>") == 50
+    assert few == many == QUEUE
+    assert filtered == QUEUE - 1  # claims alone on the page: no fetch of tasks
+
+
 def test_a_refused_action_on_a_tasked_finding_answers_its_row_with_the_task(
     editor_client: Client, draft: Draft, editor: Any
 ) -> None:
