@@ -106,6 +106,16 @@ class DiffRow:
         return KIND_LABELS.get(self.kind, "")
 
     @property
+    def marked(self) -> list[tuple[str, str, str]]:
+        """The pieces as ``(op, words, space)``: the white space after a taken-out or put-in run
+        is left outside its mark, so the mark covers the words alone."""
+        out: list[tuple[str, str, str]] = []
+        for op, text in self.pieces:
+            words = text.rstrip() if op != "equal" else text
+            out.append((op, words, text[len(words) :]))
+        return out
+
+    @property
     def anchor(self) -> str:
         """The row's id on the page: ``n-<unit>`` of the "to" revision, ``o-<unit>`` of the
         "from" one for a removed row."""

@@ -50,8 +50,8 @@ def test_the_page_marks_the_changed_words_and_shows_the_claims_beside_them(
     edited = row(html, "n-5")
     assert 'class="drow drow-edited"' in edited
     assert (
-        'About <del><span class="visually-hidden">taken out: </span>300 </del>'
-        '<ins><span class="visually-hidden">put in: </span>350 </ins>'
+        'About <del><span class="visually-hidden">taken out: </span>300</del> '
+        '<ins><span class="visually-hidden">put in: </span>350</ins> '
         "homes lost power during the storm." in edited
     )
     # The changed claim: status, verdict, the wording checked and the wording now.
@@ -100,7 +100,7 @@ def test_the_form_chooses_any_two_revisions(
     assert '<option value="3" selected>3 (latest)</option>' in html
     older = body(editor_client.get(url(story.draft, "from=1&to=3")))
     assert "What changed from revision 1 to revision 3" in older
-    assert ">300 </del>" in older and ">400 </ins>" in older
+    assert ">300</del> " in older and ">400</ins> " in older
     # Only "to": from the revision before it; a diff that ends before the latest says where
     # the claims are.
     only_to = body(editor_client.get(url(story.draft, "to=2")))

@@ -76,6 +76,13 @@ def test_an_edited_sentence_has_its_changed_words(story: Story) -> None:
         ("insert", "350 "),
         ("equal", "homes lost power during the storm."),
     ]
+    # As marked on the page: the space after a change outside its mark.
+    assert edited.marked == [
+        ("equal", "About ", ""),
+        ("delete", "300", " "),
+        ("insert", "350", " "),
+        ("equal", "homes lost power during the storm.", ""),
+    ]
     assert edited.label == "Edited" and edited.anchor == "n-5"
 
 
