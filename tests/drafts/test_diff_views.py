@@ -11,7 +11,9 @@ import pytest
 from django.test import Client
 
 from factcheck.claims.revisions import revision_load
+from factcheck.claims.services import claim_mark_sentence
 from factcheck.drafts.models import Draft
+from factcheck.drafts.services import draft_import
 from tests.claims.test_revisions import POWER_V1, POWER_V2, V2, Story, make_story
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +168,16 @@ def test_the_claim_page_links_a_changed_claim_to_its_sentence_in_the_diff(
     assert f"<del>{POWER_V1}</del>" in html and f"<ins>{POWER_V2}</ins>" in html
     orphan = body(checker_client.get(f"/claims/{story.mayor.pk}/"))
     assert f'href="{url(story.draft)}?from=1&amp;to=2">What changed after revision 1' in orphan
+
+
+def test_the_words_of_the_copy_are_escaped(
+    editor_client: Client, newsroom: Any, editor: Any
+) -> None:
+    text = "Results Day\n\nProfits <b>rose</b> by 5% in May.\n\nThe board met.\n"
+    draft = draft_import(newsroom=newsroom, by=editor, text=text)
+    claim_mark_sentence(sentence=draft.revisions.get().sentences.get(index=1), by=editor)
+    revision_load(draft=draft, by=editor, text=text.replace("<b>rose</b>", "<i>fell</i>"))
+    html = body(editor_client.get(url(draft)))
+    assert "<b>" not in html and "<i>" not in html
+    edited = row(html, "n-1")
+    assert "&lt;b&gt;rose&lt;/b&gt;" in edited and "&lt;i&gt;fell&lt;/i&gt;" in edited
