@@ -39,6 +39,9 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str], dict[str, Any]]] = {
     # ``number``: a revision of the draft ``pk`` names, looked up within it (the first: every
     # draft has one), so the draft's rule is the revision's.
     "revision": (frozenset({"pk", "number"}), frozenset({"GET"}), {}),
+    # ``?from=&to=``: revisions of the draft ``pk`` names (by default its latest and the one
+    # before), so the draft's rule is the diff's.
+    "diff": (frozenset({"pk"}), frozenset({"GET"}), {}),
     "claims:mark": (frozenset({"pk"}), frozenset({"POST"}), {"mark": "2"}),
 }
 # Patterns of other apps whose ``pk`` is a draft's, by full name: the same rule holds for them.

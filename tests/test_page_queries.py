@@ -22,6 +22,7 @@ from factcheck.insights.models import Finding
 from factcheck.insights.services import finding_task_create
 from factcheck.reviews.models import Task
 from tests.conftest import client_for
+from tests.insights.test_diff import revised_draft
 from tests.reviews.test_queue import bulk_claims, bulk_tasks
 from tests.reviews.test_queue_findings import plant, token
 from tests.sources.test_lookup_views import _fill
@@ -45,6 +46,9 @@ DRAFT_PAGE = 12
 CLEARANCE_PANEL = 6
 # The review queue with claims and tasks on the page (see tests/reviews/test_queue.py).
 QUEUE = 9
+# Session, user, the draft with its role; the diff's data (insights.diff: the revisions, their
+# two texts, their units, the claims, the findings).
+DIFF_PAGE = 8
 # Session, user, the finding with its role; the refused dismissal (savepoint, the finding
 # locked, its draft: 5 with the rollback and release; the role is the one the access check
 # read); the finding again with its draft, and its task: the row.
@@ -151,6 +155,45 @@ def test_queue_costs_the_same_for_few_rows_or_many(
     bulk_tasks(draft, 95, assignee=checker)
     many, _ = count(editor_client, "/reviews/")
     assert few == many == QUEUE
+
+
+@pytest.mark.parametrize("show", ["", "?show=all"])
+def test_diff_page_costs_the_same_for_a_small_draft_or_a_large_one(
+    show: str, checker_client: Client, newsroom: Any, editor: Any
+) -> None:
+    small, large = (revised_draft(newsroom, editor, n) for n in (6, 240))
+    few, page = count(checker_client, f"/drafts/{small.pk}/diff/{show}")
+    assert page.content.decode().count('class="drow drow-edited"') == 1
+    many, page = count(checker_client, f"/drafts/{large.pk}/diff/{show}")
+    html = page.content.decode()
+    assert html.count('class="drow drow-edited"') == 79
+    # Folded, unit 1 (no change within a sentence of it) hides its finding.
+    assert html.count('class="dfinding"') == (48 if show else 47)
+    assert few == many == DIFF_PAGE
+
+
+def test_queue_with_claims_changed_since_checked_costs_the_same(
+    editor_client: Client, draft: Draft, checker: Any
+) -> None:
+    # The badge and the old wording are columns of the claim: no query of their own.
+    changed = bulk_claims(draft, 5, by=checker)
+    Claim.objects.filter(pk__in=[c.pk for c in changed]).update(
+        changed_since_checked=True, checked_text="The old words."
+    )
+    bulk_tasks(draft, 5, assignee=checker)
+    few, page = count(editor_client, "/reviews/")
+    assert page.content.decode().count("Changed since checked</span>") == 5
+    more = bulk_claims(draft, 95, by=checker)
+    Claim.objects.filter(pk__in=[c.pk for c in more]).update(
+        changed_since_checked=True, checked_text="The old words."
+    )
+    many, page = count(editor_client, "/reviews/")
+    # A page of 50 rows: the 5 tasks and 45 of the claims.
+    assert page.content.decode().count("Changed since checked</span>") == 45
+    filtered, page = count(editor_client, "/reviews/?show=changed")
+    assert page.content.decode().count("<del>The old words.</del>") == 50
+    assert few == many == QUEUE
+    assert filtered == QUEUE - 1  # claims alone on the page: no fetch of tasks
 
 
 def test_a_refused_action_on_a_tasked_finding_answers_its_row_with_the_task(

@@ -531,6 +531,7 @@ EXPECTED: dict[str, Row] = {
     "drafts:revision": Row(
         first_revision, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)
     ),
+    "drafts:diff": Row(the_draft, GET=(L, 200, 200, 200, 404), POST=(L, 405, 405, 405, 405)),
     "drafts:revision_new": Row(
         the_draft,
         GET=(L, 200, 403, 200, 404),

@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/revisions/", views.revision_list, name="revisions"),
     path("<int:pk>/revisions/new/", views.revision_new, name="revision_new"),
     path("<int:pk>/revisions/<int:number>/", views.revision_detail, name="revision"),
+    path("<int:pk>/diff/", views.revision_diff_view, name="diff"),
 ]

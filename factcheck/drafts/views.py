@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,6 +33,7 @@ from factcheck.drafts.services import (
 )
 from factcheck.errors import ConflictError
 from factcheck.http import AuthedHttpRequest
+from factcheck.insights.diff import draft_diff
 from factcheck.newsrooms.access import Capability, newsrooms_where, newsrooms_with_role, role_can
 from factcheck.newsrooms.models import Role
 from factcheck.reviews.panel import clearance_panel
@@ -165,6 +166,37 @@ def revision_detail(request: AuthedHttpRequest, pk: int, number: int) -> HttpRes
     context.update(can_load=False)
     context.update(reading=True, at=None)
     return render(request, "drafts/draft.html", context)
+
+
+@login_required
+@require_GET
+def revision_diff_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """What changed between two revisions: ``?from=A&to=B`` (revision numbers; by default the
+    latest and the one before it), sentences added, removed, moved and edited, with the claims
+    and findings beside them. Only the changes and a sentence either side, unless ``show=all``.
+    A number the draft has no revision of is a 404, as a revision's own page is."""
+    draft, _ = get_draft_for_user(request.user, pk)
+    show_all = request.GET.get("show") == "all"
+    try:
+        page = draft_diff(
+            draft,
+            old_number=_revision_number(request.GET.get("from")),
+            new_number=_revision_number(request.GET.get("to")),
+            show_all=show_all,
+        )
+    except Revision.DoesNotExist as exc:
+        raise Http404("No such revision of this draft.") from exc
+    return render(request, "drafts/diff.html", {"draft": draft, "diff": page})
+
+
+def _revision_number(raw: str | None) -> int | None:
+    """A revision number from the query string; None when absent (the default applies), 404
+    when it cannot name a revision."""
+    if raw is None or raw == "":
+        return None
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+        raise Http404("No such revision of this draft.")
+    return int(raw)
 
 
 @login_required

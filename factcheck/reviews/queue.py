@@ -65,6 +65,7 @@ COLUMNS = (
 SHOW = {
     "": "Everything",
     "verdicts": "Proposed verdicts",
+    "changed": "Changed since checked",
     "review": "Tasks in review",
     "overdue": "Overdue tasks",
     "findings": "Open findings",
@@ -167,6 +168,9 @@ class QueueRow:
     error: str = ""  # why the editor's last action on the row was refused
     kept_note: str = ""  # the send-back note of a refused action, to send again
     task: Task | None = None  # a finding's task, once it is one
+    # A claim whose words a new version changed: the wording the verdict was about (its new one
+    # is ``text``), so the editor sees both before approving again; "" otherwise.
+    checked_text: str = ""
 
     @property
     def key(self) -> str:
@@ -279,11 +283,15 @@ def _common_q(filters: QueueFilters, who: str, due: str, now: datetime) -> Q:
 
 
 def _claim_rows(scope: QueueScope, filters: QueueFilters, now: datetime) -> QuerySet[Any] | None:
-    if filters.show not in ("", "verdicts"):
+    if filters.show not in ("", "verdicts", "changed"):
         return None
+    claims = Claim.objects.filter(_scope(scope.newsroom_ids), status=Claim.Status.PROPOSED)
+    if filters.show == "changed":
+        # A new version changed the words a verdict was given on (its verdict went back to
+        # proposed): the queue's "changed since checked".
+        claims = claims.filter(changed_since_checked=True)
     return (
-        Claim.objects.filter(_scope(scope.newsroom_ids), status=Claim.Status.PROPOSED)
-        .exclude(anchor=Claim.Anchor.ARCHIVED)  # its sentence is gone: nothing to review
+        claims.exclude(anchor=Claim.Anchor.ARCHIVED)  # its sentence is gone: nothing to review
         .filter(_common_q(filters, "proposed_by_id", "draft__deadline", now))
         .order_by()
         .values(
@@ -386,6 +394,7 @@ def claim_row(claim: Claim, now: datetime | None = None) -> QueueRow:
         overdue=waits and deadline is not None and deadline < now,
         waits=waits,
         actions=("approve", "send_back") if waits else (),
+        checked_text=claim.checked_text if claim.changed_since_checked else "",
     )
 
 

@@ -117,6 +117,14 @@ def _row(row: QueueRow, shared: _Shared) -> str:
         badge = KIND_BADGES["review" if row.status == Task.Status.IN_REVIEW else "task"]
     if row.overdue:
         badge += '\n<span class="badge overdue">Overdue</span>'
+    changed = ""
+    if row.checked_text:
+        badge += '\n<span class="badge changed">Changed since checked</span>'
+        # Both wordings in full: the editor approves the new words, knowing what was checked.
+        changed = (
+            f'\n<span class="changed-words">Checked: <del>{escape(row.checked_text)}</del> '
+            f"Now: <ins>{escape(row.text)}</ins></span>"
+        )
     draft = row.draft
     meta = f'in <a href="{shared.draft_url(draft)}">{escape(draft.title)}</a>'
     if row.kind == "claim" and row.verdict_label:
@@ -149,7 +157,7 @@ def _row(row: QueueRow, shared: _Shared) -> str:
         f'<td class="what">\n{badge}\n</td>\n'
         f'<td class="item">\n'
         f'<a id="text-{key}" href="{escape(row.url)}">{escape(row.short_text)}</a>\n'
-        f'<span class="meta">{meta}</span>{note}\n'
+        f'<span class="meta">{meta}</span>{note}{changed}\n'
         f"</td>\n"
         f'<td class="status"><span class="state state-{escape(row.status)}">'
         f"{escape(row.status_label)}</span></td>\n"
