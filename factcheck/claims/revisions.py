@@ -9,8 +9,9 @@ says it went:
   its version is *not* bumped: a checker's proposal made on the page they opened before the load
   still lands.
 - **changed**: its sentence continues but the claim's words were edited. The claim moves with its
-  new words, ``changed_since_checked`` is set and ``checked_text`` keeps the wording the verdict
-  was about; a proposed or approved verdict goes (back) to review. The version is bumped: a
+  new words; for a claim being checked or with a verdict, ``changed_since_checked`` is set and
+  ``checked_text`` keeps the wording the work was about, and a proposed or approved verdict goes
+  (back) to review (an unchecked claim's words just follow). The version is bumped: a
   proposal made on the old words is refused as a conflict, with the checker's input kept.
 - **removed**: its sentence is gone. The claim is archived (it stays on the sentence of the
   revision it left, visible and restorable), never deleted.
@@ -55,6 +56,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 S = Claim.Status
+# Claims a checker has worked on: their words changing is news to the desk (and to the queue).
+CHECKED = (S.CHECKING, S.PROPOSED, S.APPROVED)
 A = Claim.Anchor
 
 # Quote marks of every style, as the plain ones: differences of quote style and white space are
@@ -306,9 +309,9 @@ def _move(
         if follows:
             claim.text = new_words  # the same words; white space or quote marks may differ
         return
-    if claim.status != S.DISMISSED:
+    if claim.status in CHECKED:
         # The wording the verdict was about: the first one changed, until a verdict is approved
-        # on the new words.
+        # on the new words. An unchecked claim has no verdict to lose: its words just follow.
         claim.checked_text = claim.checked_text if claim.changed_since_checked else claim.text
         claim.changed_since_checked = True
         if claim.status in (S.APPROVED, S.PROPOSED):
@@ -562,7 +565,7 @@ def claim_attach(
     if not same_words(words, current.text):
         values["text"] = words
         changes["text"] = (current.text, words)
-        if current.status != S.DISMISSED:
+        if current.status in CHECKED:
             values["changed_since_checked"] = True
             values["checked_text"] = (
                 current.checked_text if current.changed_since_checked else current.text

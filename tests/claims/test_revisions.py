@@ -200,13 +200,14 @@ def test_a_changed_claim_goes_back_to_review_with_both_wordings(story: Story, ed
     assert claim.version == before.version + 1
 
 
-def test_a_changed_claim_not_yet_checked_only_gets_the_flag(newsroom: Any, editor: Any) -> None:
+def test_a_changed_claim_not_yet_checked_just_follows_its_words(newsroom: Any, editor: Any) -> None:
     draft = draft_import(newsroom=newsroom, by=editor, text=V1)
     claim = claim_mark_sentence(sentence=units(draft)[4], by=editor)
     revision_load(draft=draft, by=editor, text=V2)
     claim = fresh(claim)
     assert claim.status == Claim.Status.UNCHECKED
-    assert claim.changed_since_checked and claim.checked_text == POWER_V1
+    assert claim.text == POWER_V2 and claim.revision.number == 2
+    assert not claim.changed_since_checked and claim.checked_text == ""  # nothing was checked
 
 
 def test_changed_twice_keeps_the_wording_that_was_checked(story: Story, editor: Any) -> None:

@@ -180,4 +180,6 @@ def test_the_words_of_the_copy_are_escaped(
     html = body(editor_client.get(url(draft)))
     assert "<b>" not in html and "<i>" not in html
     edited = row(html, "n-1")
-    assert "&lt;b&gt;rose&lt;/b&gt;" in edited and "&lt;i&gt;fell&lt;/i&gt;" in edited
+    # The words as text, struck and put in: the markup in the copy is never markup here.
+    assert "&lt;<del>" in edited and "rose</del>" in edited and "fell</ins>" in edited
+    assert "Profits &lt;i&gt;fell&lt;/i&gt; by 5% in May." in edited  # the claim beside
