@@ -10,22 +10,29 @@ It works the way Hypothesis anchors annotations (a text-quote selector with a po
 steps:
 
 1. **Align the units** (:func:`align_units`, also used by :mod:`factcheck.analysis.revdiff`).
-   Units are compared on their *folded* text (white space dropped, quote marks made plain).
-   First the exact matches, patience-diff style: sentences that occur once in each text are
-   paired and their longest in-order chain is the backbone; the others are *moves*; the same is
-   repeated inside each stretch between two backbone pairs. Then, inside each stretch still
-   unpaired, the edited sentences are paired by the longest common subsequence of their word
-   tokens (a small dynamic programme that also recognises two sentences joined into one and one
-   split in two). A sentence that occurs more often in one text than in the other is then
-   decided by its neighbours (the sentences before and after, the same or paired), and when
-   they don't tell the copies apart it stays undecided: never a silent guess. Then edited
-   sentences moved elsewhere, only when no lookalike comes close (or their neighbours came
-   along); and a lone old sentence facing a lone new one in the same place is paired weakly,
-   by position alone.
-2. **Place each claim** inside its aligned unit: the claim's quote is searched for exactly
-   (folded), the best occurrence chosen by its prefix, suffix and position; failing that the
-   claim's word tokens are mapped through a word alignment of the two sentences and the share of
-   them that survives in order decides between ``changed`` and ``orphaned``.
+   Units are compared on their *folded* text (each run of white space one space, quote marks
+   made plain: "per cent" and "percent" differ). First the exact matches, patience-diff style:
+   sentences that occur once in each text are paired and their longest in-order chain is the
+   backbone; the others are *moves*; the same is repeated inside each stretch between two
+   backbone pairs (never for a sentence with more copies in one text than in the other, even
+   where only one copy is in sight). An exact match away from the old place and its old
+   neighbours gives way to an edited sentence standing in the old place among them (the exact
+   one is a copy). Then, inside each stretch still unpaired, the edited sentences are paired by
+   the longest common subsequence of their word tokens (a small dynamic programme that also
+   recognises two sentences joined into one and one split in two). A sentence that occurs more
+   often in one text than in the other is then decided by its neighbours (the sentences before
+   and after, the same or paired), and when they don't tell the copies apart it stays
+   undecided: never a silent guess. Then edited sentences moved elsewhere, only when no
+   lookalike comes close (or their neighbours came along); and a lone old sentence facing a
+   lone new one in the same place (between the same pairs, or beside a neighbour that moved
+   away with its paragraph) is paired weakly, by position alone.
+2. **Place each claim** inside its aligned unit: the claim's quote (without the punctuation at
+   its ends, which a join turns into a semicolon) is searched for exactly (folded), the best
+   occurrence chosen by its prefix, suffix and position. Found, the claim is kept, unless words
+   were added right after it where it ends its sentence (an attribution: the claim grew).
+   Failing that the claim's word tokens are mapped through a word alignment of the two
+   sentences and the share of them that survives in order decides between ``changed`` and
+   ``orphaned``.
 
 Fuzzy comparisons stay inside the stretches between exact matches (a long stretch is searched
 only near its diagonal), so a long draft with a few edits costs little more than hashing its
@@ -38,6 +45,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -92,6 +100,8 @@ CANDIDATES = 3
 _SINGLE_QUOTES = "‘’‚‛‹›"
 _DOUBLE_QUOTES = "“”„‟«»"
 _WORD = re.compile(r"\w+")
+# Punctuation at a claim's ends, not counted as its words.
+_EDGE = " .,;:!?…–—-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +144,10 @@ class Alignment:
 
 
 def fold(text: str) -> str:
-    """``text`` as compared: white space dropped, curly and angle quote marks made plain."""
-    return "".join(_plain_quotes(text).split())
+    """``text`` as compared: each run of white space one space (none at the ends), curly and
+    angle quote marks made plain. Spacing is collapsed, not dropped: "per cent" → "percent"
+    is an edit."""
+    return " ".join(_plain_quotes(text).split())
 
 
 def _plain_quotes(text: str) -> str:
@@ -210,7 +222,7 @@ class _Side:
         self.text = text
         self.units = _checked_units(text, units)
         quoted = _plain_quotes(text)
-        self.sigs = ["".join(quoted[s:e].split()) for s, e in self.units]
+        self.sigs = [" ".join(quoted[s:e].split()) for s, e in self.units]
         self.words = _Words(text, self.units, vocab)
         self._spans: dict[int, list[tuple[int, int]]] = {}
         self._folded: dict[int, tuple[str, list[int]]] = {}
@@ -234,8 +246,17 @@ class _Side:
         found = self._folded.get(unit)
         if found is None:
             start, end = self.units[unit]
-            positions = [k for k in range(start, end) if not self.text[k].isspace()]
-            found = (_plain_quotes("".join(self.text[k] for k in positions)), positions)
+            text = self.text
+            # A run of white space is one space, placed at the run's first character.
+            positions = [
+                k
+                for k in range(start, end)
+                if not text[k].isspace() or (k > start and not text[k - 1].isspace())
+            ]
+            while positions and text[positions[-1]].isspace():
+                positions.pop()
+            chars = "".join(" " if text[k].isspace() else text[k] for k in positions)
+            found = (_plain_quotes(chars), positions)
             self._folded[unit] = found
         return found
 
@@ -317,6 +338,7 @@ class _Aligner:
 
     def run(self) -> Alignment:
         self._exact_stretches()
+        self._prefer_in_place()
         # Copies of one sentence left unpaired are held back while the edited sentences are
         # paired, so that their neighbours' pairings can then tell the copies apart.
         groups = self._copies()
@@ -354,6 +376,10 @@ class _Aligner:
         """Patience diff: unique sentences pair up; their longest in-order chain splits the
         texts into stretches, where the same is done again."""
         old, new = self.old, self.new
+        # A sentence with more copies in one text than in the other (a copy added or dropped)
+        # is never paired here, even where only one copy is in sight: which copy is which is
+        # for the neighbours to decide (see _decide_copies).
+        old_count, new_count = Counter(old.sigs), Counter(new.sigs)
         stack = [(0, len(old), 0, len(new))]
         while stack:
             olo, ohi, nlo, nhi = stack.pop()
@@ -361,6 +387,8 @@ class _Aligner:
                 continue
             by_old = self._by_sig(old.sigs, self.old_link, olo, ohi)
             by_new = self._by_sig(new.sigs, self.new_link, nlo, nhi)
+            for sig in [sig for sig in by_old if old_count[sig] != new_count[sig]]:
+                del by_old[sig]
             unique = sorted(
                 (found[0], by_new[sig][0])
                 for sig, found in by_old.items()
@@ -384,6 +412,31 @@ class _Aligner:
                     pairs.extend(zip(found, other, strict=True))
             for i, j in _lis(sorted(pairs)):
                 self._link(_Pending((i,), (j,), identical=True))
+
+    def _prefer_in_place(self) -> None:
+        """An exact copy away from the old place and none of the old neighbours gives way to
+        the sentence edited in the old place, among them: that is the original, and the exact
+        one a copy (made, say, before a figure in the original was corrected)."""
+        chain_old, chain_new = self._chain()
+        for number, link in enumerate(self.links):
+            if not (link.identical and link.moved and len(link.old) == len(link.new) == 1):
+                continue
+            i, j = link.old[0], link.new[0]
+            if self._context(i, j):
+                continue
+            at = bisect_left(chain_old, i)
+            lo = chain_new[at - 1] + 1 if at else 0
+            hi = chain_new[at] if at < len(chain_new) else len(self.new)
+            gains = [
+                (self._pair_gain(i, k), k)
+                for k in range(lo, hi)
+                if self.new_link[k] < 0 and self._context(i, k)
+            ]
+            gain, k = max(gains, default=(0.0, -1))
+            if gain:
+                self.links[number] = _Pending((i,), (k,))
+                self.new_link[j] = -1
+                self.new_link[k] = number
 
     @staticmethod
     def _by_sig(sigs: list[str], links: list[int], lo: int, hi: int) -> dict[str, list[int]]:
@@ -712,6 +765,27 @@ class _Aligner:
             for i in olds:
                 ranked = [j for _, j in sorted((-self._lcs(i, j), j) for j in news)]
                 self.unplaced[i] = tuple(ranked[:CANDIDATES])
+        self._pair_beside_moved()
+
+    def _pair_beside_moved(self) -> None:
+        """An old sentence left over whose neighbour moved (with its paragraph) faces the new
+        one standing beside the neighbour's new place: rewritten there, a weak pairing, when
+        that new sentence has no other such claimant."""
+        claims: dict[int, list[int]] = {}
+        for i in range(len(self.old)):
+            if not self._free_old(i):
+                continue
+            places = set()
+            if i > 0 and self.old_link[i - 1] >= 0:
+                places.add(self.links[self.old_link[i - 1]].new[-1] + 1)
+            if i + 1 < len(self.old) and self.old_link[i + 1] >= 0:
+                places.add(self.links[self.old_link[i + 1]].new[0] - 1)
+            free = [j for j in places if 0 <= j < len(self.new) and self._free_new(j)]
+            if len(free) == 1:
+                claims.setdefault(free[0], []).append(i)
+        for j, olds in sorted(claims.items()):
+            if len(olds) == 1:
+                self._link(_Pending((olds[0],), (j,), weak=True))
 
 
 # --- placing the claims -------------------------------------------------------------------------
@@ -846,10 +920,14 @@ class _Claim:
         for j in link.new:
             self.offsets.append(sum(len(self.new.words[k]) for k in link.new if k < j))
         mapped = [-1] * len(old_seq)
+        # For each new token, the old unit its word came from (-1: a word added).
+        self.source = [-1] * len(new_seq)
+        owners = [i for i in link.old for _ in self.old.words[i]]
         for op in Indel.opcodes(old_seq, new_seq):
             if op.tag == "equal":
                 for k in range(op.src_end - op.src_start):
                     mapped[op.src_start + k] = op.dest_start + k
+                    self.source[op.dest_start + k] = owners[op.src_start + k]
         self.region = _region(mapped, base + a, base + b, len(new_seq))
 
     def place(self) -> Placement:
@@ -899,19 +977,23 @@ class _Claim:
 
     def _find_quote(self) -> Placement | None:
         """The claim's folded words, found unchanged in the linked unit(s)."""
-        quote = fold(self.old.text[self.start : self.end])
+        text = self.old.text
+        # Punctuation at either end is not the claim's words: a join turns its full stop
+        # into a semicolon or a comma.
+        qs, qe = self.start, self.end
+        while qs < qe and (text[qs] in _EDGE or text[qs].isspace()):
+            qs += 1
+        while qe > qs and (text[qe - 1] in _EDGE or text[qe - 1].isspace()):
+            qe -= 1
+        quote = fold(text[qs:qe])
         if not quote:
             return None
         old_folded, old_positions = self.old.folded(self.unit)
-        at = bisect_left(old_positions, self.start)
+        at = bisect_left(old_positions, qs)
         prefix = old_folded[max(0, at - 32) : at]
         suffix = old_folded[at + len(quote) : at + len(quote) + 32]
-        bounded_start = self.start == 0 or not (
-            _is_word(self.old.text[self.start - 1]) and _is_word(self.old.text[self.start])
-        )
-        bounded_end = self.end == len(self.old.text) or not (
-            _is_word(self.old.text[self.end - 1]) and _is_word(self.old.text[self.end])
-        )
+        bounded_start = qs == 0 or not (_is_word(text[qs - 1]) and _is_word(text[qs]))
+        bounded_end = qe == len(text) or not (_is_word(text[qe - 1]) and _is_word(text[qe]))
         # A short quote ("41") may turn up elsewhere in the sentence by chance: it must be where
         # the word alignment puts the claim. A longer one is the claim even if it moved.
         short = len(self.words) < 4
@@ -937,7 +1019,49 @@ class _Claim:
         if best is None:
             return None
         _, j, start, end = best
-        return Placement("kept", j, start, end, 1.0)
+        # The span takes in the claim's own end punctuation where it is still there.
+        head, tail = text[self.start : qs], text[qe : self.end]
+        unit_start, unit_end = self.new.units[j]
+        if head and start - len(head) >= unit_start:
+            start -= len(head) if self.new.text[start - len(head) : start] == head else 0
+        if tail and end + len(tail) <= unit_end:
+            end += len(tail) if self.new.text[end : end + len(tail)] == tail else 0
+        return self._grown(j, start, end)
+
+    def _grown(self, j: int, start: int, end: int) -> Placement:
+        """The claim's words found intact at ``start``–``end`` of new unit ``j``: kept, unless
+        words were added right after it where it ends its sentence (", officials said"): the
+        claim ran to the end, so it grew. Words added before a claim ("also", "about") are
+        left beside it: they as often belong to the words before."""
+        spans = self.new.word_spans(j)
+        p = bisect_right([e for _, e in spans], start)
+        q = bisect_left([s for s, _ in spans], end)
+        offset = self.offsets[self.link.new.index(j)]
+        size = len(spans)
+        source = self.source
+        after = 0
+        if p < q:
+            k = q
+            while k < size and source[offset + k] < 0:
+                k += 1
+            after = k - q
+            if k < size:
+                # Words added before more of the old sentence are beside the claim, not in it;
+                # one word at a join's seam (", and the …") joins the sentences.
+                seam = source[offset + k] != self.unit
+                after = after if seam and after > 1 else 0
+            if after:
+                # The start of the next old sentence, joined on (", and" and all) after a
+                # split the aligner saw as two edits, was not added either.
+                added = self.new.words[j][q : q + after]
+                following = self.old.words[self.unit + 1] if self.unit + 1 < len(self.old) else ""
+                if following.startswith(added) or (after > 1 and following.startswith(added[1:])):
+                    after = 0
+        if not after:
+            return Placement("kept", j, start, end, 1.0)
+        end = spans[q + after - 1][1]
+        count = len(self.words)
+        return Placement("changed", j, start, end, _sym(count, count, count + after))
 
     def _bounded(self, start: int, end: int, bounded_start: bool, bounded_end: bool) -> bool:
         text = self.new.text

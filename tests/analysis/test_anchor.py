@@ -131,6 +131,14 @@ def test_quote_marks_and_white_space_changes_keep_the_claim_with_offsets_into_th
     assert (okoro.score, toll.score, part.score) == (1.0, 1.0, 1.0)
 
 
+def test_white_space_is_collapsed_not_dropped_so_joining_two_words_changes_the_claim() -> None:
+    edited = REPORT.replace("40 per cent", "40 percent")
+    new = DEMO.replace(REPORT, edited)
+    whole, part = anchor(DEMO, new, REPORT, "rated 40 per cent of them")
+    assert_attached(new, whole, "changed", edited)
+    assert_attached(new, part, "changed", edited)
+
+
 def test_a_hard_line_wrap_inside_the_sentence_keeps_the_claim() -> None:
     wrapped = RAIN.replace("fell on the upper", "fell on\nthe upper")
     new = DEMO.replace(RAIN, wrapped)
@@ -148,6 +156,20 @@ def test_a_replaced_figure_changes_a_whole_sentence_claim_and_spans_the_new_sent
     assert_attached(new, placement, "changed", edited)
     assert placed(new, placement) == edited
     assert 0.9 < placement.score < 1.0
+
+
+def test_words_added_after_a_part_claim_that_ends_its_sentence_change_it() -> None:
+    # The claim ran to the end of its sentence, so an attribution added there is part of it;
+    # a claim earlier in the sentence is untouched.
+    edited = TOLL.replace("still missing.", "still missing, the ministry said.")
+    new = DEMO.replace(TOLL, edited)
+    missing, toll = anchor(
+        DEMO, new, "with dozens still missing", "the confirmed death toll had risen to 41"
+    )
+    assert_attached(new, missing, "changed", edited)
+    assert placed(new, missing) == "with dozens still missing, the ministry said"
+    assert_attached(new, toll, "kept", edited)
+    assert placed(new, toll) == "the confirmed death toll had risen to 41"
 
 
 def test_a_replaced_figure_inside_a_part_claim_changes_it_and_points_at_the_edited_words() -> None:
@@ -307,20 +329,21 @@ def test_a_join_brings_the_claims_of_both_sentences_into_the_joined_one() -> Non
     joined = EMBANKMENTS.removesuffix(".") + "; " + REPORT
     new = DEMO.replace(EMBANKMENTS + "\n\n" + REPORT, joined)
     embankments, report = anchor(DEMO, new, EMBANKMENTS, REPORT)
-    assert_attached(new, embankments, "changed", joined)  # its full stop became a semicolon
-    assert placed(new, embankments) == EMBANKMENTS.removesuffix(".") + ";"
+    # Its full stop became a semicolon: punctuation at a claim's ends is not its words.
+    assert_attached(new, embankments, "kept", joined)
+    assert placed(new, embankments) == EMBANKMENTS.removesuffix(".")
     assert_attached(new, report, "kept", joined)
     assert placed(new, report) == REPORT
 
 
-def test_a_join_with_rewording_changes_both_claims() -> None:
+def test_a_join_with_rewording_changes_the_reworded_claim_only() -> None:
     joined = (
         EMBANKMENTS.removesuffix(".")
         + ", and a ministry report in 2019 rated 40 per cent of them as “at risk”."
     )
     new = DEMO.replace(EMBANKMENTS + "\n\n" + REPORT, joined)
     embankments, report = anchor(DEMO, new, EMBANKMENTS, REPORT)
-    assert_attached(new, embankments, "changed", joined)
+    assert_attached(new, embankments, "kept", joined)  # ", and" at the seam is not its words
     assert_attached(new, report, "changed", joined)
 
 
@@ -469,3 +492,50 @@ def test_a_replaced_figure_among_lookalikes_stays_with_the_sentence_in_its_place
     assert_attached(new, first, "kept", WIRE[0])
     assert_attached(new, third, "changed", edited)
     assert third.unit == 3
+
+
+# --- Copies and moves together ------------------------------------------------------------------
+
+COUNCIL = [
+    "The council met on Monday.",
+    "The mayor opened the session with a minute of silence.",
+    "Residents asked about the flood defences.",
+    "The engineer said the pumps had failed twice.",
+    "A vote on the budget was postponed.",
+    "The next meeting is in March.",
+]
+
+
+def council(paragraphs: list[list[str]]) -> str:
+    return "Council Notes\n\n" + "\n\n".join(" ".join(p) for p in paragraphs) + "\n"
+
+
+def test_a_copy_left_in_the_place_of_a_moved_paragraph_is_not_taken_for_the_original() -> None:
+    # The original moved with its paragraph and a copy stands where it was: each keeps one old
+    # neighbour, so nothing tells them apart. Alone in its stretch, the copy looked unique.
+    s0, s1, s2, s3, s4, s5 = COUNCIL
+    old = council([[s0], [s1], [s2, s3], [s4], [s5]])
+    new = council([[s0], [s2, s3], [s1], [s2], [s4], [s5]])
+    (placement,) = anchor(old, new, s2)
+    assert_orphaned(placement)
+    assert sorted(placement.candidates) == [2, 5]
+
+
+def test_an_exact_copy_elsewhere_does_not_take_the_claim_of_the_original_edited_in_place() -> None:
+    s0, s1, s2, s3, s4, s5 = COUNCIL
+    edited = s3.replace("twice", "three times")
+    old = council([[s0], [s1], [s2], [s3], [s4], [s5]])
+    new = council([[s0], [s1], [s2], [edited], [s4], [s5], [s3]])
+    (placement,) = anchor(old, new, s3)
+    assert_attached(new, placement, "changed", edited)
+
+
+def test_a_sentence_rewritten_in_a_moved_paragraph_is_orphaned_not_removed() -> None:
+    s0, s1, s2, s3, s4, s5 = COUNCIL
+    rewritten = "Nobody from the water board came to answer questions."
+    old = council([[s0], [s1], [s2, s3], [s4], [s5]])
+    new = council([[s0], [s1], [s4], [s5], [rewritten, s3]])
+    residents, engineer = anchor(old, new, s2, s3)
+    assert_orphaned(residents)
+    assert residents.candidates == (units(new).index(span(new, rewritten)),)
+    assert_attached(new, engineer, "kept", s3)
