@@ -19,13 +19,19 @@ steps:
    neighbours gives way to an edited sentence standing in the old place among them (the exact
    one is a copy). Then, inside each stretch still unpaired, the edited sentences are paired by
    the longest common subsequence of their word tokens (a small dynamic programme that also
-   recognises two sentences joined into one and one split in two). A sentence that occurs more
-   often in one text than in the other is then decided by its neighbours (the sentences before
-   and after, the same or paired), and when they don't tell the copies apart it stays
-   undecided: never a silent guess. Then edited sentences moved elsewhere, only when no
-   lookalike comes close (or their neighbours came along); and a lone old sentence facing a
-   lone new one in the same place (between the same pairs, or beside a neighbour that moved
-   away with its paragraph) is paired weakly, by position alone.
+   recognises two sentences joined into one and one split in two); the same is done for the
+   sentences left beside a neighbour that moved away (with its paragraph) and the new ones
+   beside its new place. A sentence that occurs more often in one text than in the other is
+   decided by its neighbours (the sentences before and after, the same or paired; when both
+   copies keep one, the one still sharing a paragraph with it), and when they don't tell the
+   copies apart it stays undecided: never a silent guess. Then edited sentences moved
+   elsewhere (or split there), only when no lookalike comes close (or their neighbours came
+   along), after which the undecided copies are looked at again. Last, a lone old sentence
+   facing a lone new one in the same place (between the same pairs, or beside a neighbour
+   that moved) is paired weakly, by position alone, unless the paragraphs show the new one
+   is not in its place; so are the only old and new sentences left anywhere when they share
+   a name or a figure. Three or more old sentences of a stretch, facing unlike others, were
+   deleted (a passage replaced).
 2. **Place each claim** inside its aligned unit: the claim's quote (without the punctuation at
    its ends, which a join turns into a semicolon) is searched for exactly (folded), the best
    occurrence chosen by its prefix, suffix and position. Found, the claim is kept, unless words
@@ -96,6 +102,9 @@ DP_CELLS = 2500
 BAND = 8
 MOVE_PAIRS = 4000
 CANDIDATES = 3
+# This many old sentences in a row, none like any new one in their place, were deleted (and
+# other sentences put there) rather than each rewritten.
+PASSAGE = 3
 
 _SINGLE_QUOTES = "‘’‚‛‹›"
 _DOUBLE_QUOTES = "“”„‟«»"
@@ -230,6 +239,24 @@ class _Side:
     def __len__(self) -> int:
         return len(self.units)
 
+    def names(self, unit: int) -> set[str]:
+        """The unit's names and figures: words with a capital (but the first) or a digit."""
+        start, end = self.units[unit]
+        tokens = _WORD.findall(self.text, start, end)
+        return {
+            w.casefold()
+            for k, w in enumerate(tokens)
+            if (k and w[0].isupper()) or any(c.isdigit() for c in w)
+        }
+
+    def continues(self, unit: int) -> bool:
+        """Whether the unit is in the same paragraph as the one before (no blank line or other
+        text between them)."""
+        if unit == 0:
+            return False
+        between = self.text[self.units[unit - 1][1] : self.units[unit][0]]
+        return between.count("\n") < 2 and not between.strip()
+
     def word_spans(self, unit: int) -> list[tuple[int, int]]:
         """The text offsets of the unit's word tokens (the same tokens as ``words``)."""
         spans = self._spans.get(unit)
@@ -346,8 +373,16 @@ class _Aligner:
             self._pair_edited(old_units, new_units)
         self._held_old.clear()
         self._held_new.clear()
-        self._decide_copies(groups)
+        undecided = self._decide_copies(groups)
+        for olds, news in self._runs_beside():
+            self._pair_edited(olds, news)
         self._pair_moved_edited()
+        # The pairings made since (moved edited neighbours) may now tell the copies apart.
+        for olds, news in undecided:
+            for i in olds:
+                del self.unplaced[i]
+            self.reserved.difference_update(news)
+        self._decide_copies(undecided)
         self._pair_by_position()
         return Alignment(
             links=tuple(Link(p.old, p.new, p.identical, p.moved, p.weak) for p in self.links),
@@ -456,8 +491,12 @@ class _Aligner:
             self._held_new.update(news)
         return groups
 
-    def _decide_copies(self, groups: list[tuple[list[int], list[int]]]) -> None:
-        """Pair the copies whose neighbours decide; the others stay undecided (orphans)."""
+    def _decide_copies(
+        self, groups: list[tuple[list[int], list[int]]]
+    ) -> list[tuple[list[int], list[int]]]:
+        """Pair the copies whose neighbours decide; the others stay undecided (orphans), and
+        are returned."""
+        undecided: list[tuple[list[int], list[int]]] = []
         chain_old, chain_new = self._chain()
         for group_old, group_new in groups:
             olds, news = list(group_old), list(group_new)
@@ -481,14 +520,16 @@ class _Aligner:
                     ranked = [j for _, j in sorted((-self._context(i, j), j) for j in news)]
                     self.unplaced[i] = tuple(ranked[:CANDIDATES])
                 self.reserved.update(news)
+                undecided.append((olds, news))
+        return undecided
 
     def _decided_by_context(self, olds: list[int], news: list[int]) -> tuple[int, int] | None:
         """The pair whose neighbours match better than any rival's, on both sides."""
-        scores = {(i, j): self._context(i, j) for i in olds for j in news}
+        scores = {(i, j): (self._context(i, j), self._mates(i, j)) for i in olds for j in news}
         for i in olds:
             row = sorted((scores[i, j] for j in news), reverse=True)
             best = row[0]
-            if best == 0 or (len(row) > 1 and row[1] == best):
+            if best[0] == 0 or (len(row) > 1 and row[1] == best):
                 continue
             j = next(j for j in news if scores[i, j] == best)
             if all(scores[k, j] < best for k in olds if k != i):
@@ -506,6 +547,18 @@ class _Aligner:
         if i == last_old or j == last_new:
             score += i == last_old and j == last_new
         else:
+            score += self._neighbours_match(i + 1, j + 1)
+        return score
+
+    def _mates(self, i: int, j: int) -> int:
+        """How many of the matching neighbours share the paragraph with old ``i`` and with new
+        ``j`` both: a paragraph that moved keeps its sentences together, while a copy put in
+        the old place stands apart from the old neighbours there."""
+        old, new = self.old, self.new
+        score = 0
+        if i and j and old.continues(i) and new.continues(j):
+            score += self._neighbours_match(i - 1, j - 1)
+        if i + 1 < len(old) and j + 1 < len(new) and old.continues(i + 1) and new.continues(j + 1):
             score += self._neighbours_match(i + 1, j + 1)
         return score
 
@@ -698,6 +751,8 @@ class _Aligner:
             scored = sorted(
                 ((self._similarity(i, j), j) for j in news if self._free_new(j)), reverse=True
             )
+            if self._pair_moved_split(i, scored, olds, chain_old, chain_new):
+                continue
             if not scored or scored[0][0] < MOVE_SIMILAR:
                 continue
             best, j = scored[0]
@@ -719,9 +774,49 @@ class _Aligner:
             )
             self._link(_Pending((i,), (j,), moved=not in_order))
 
+    def _pair_moved_split(
+        self,
+        i: int,
+        scored: list[tuple[float, int]],
+        olds: list[int],
+        chain_old: list[int],
+        chain_new: list[int],
+    ) -> bool:
+        """Old ``i`` split in two (``j``, ``j + 1``) away from its place: paired when the two
+        parts together match it better than any single sentence, with no lookalike about."""
+        best_split, at = 0.0, -1
+        for _, j in scored:
+            k = j + 1
+            if k < len(self.new) and self._free_new(k) and self._split_gain(i, j, k):
+                a, b = self.new.words[j], self.new.words[k]
+                both = LCSseq.similarity(self.old.words[i], a + b)
+                similar = _sym(both, len(self.old.words[i]), len(a) + len(b))
+                if similar > best_split:
+                    best_split, at = similar, j
+        single = scored[0][0] if scored else 0.0
+        if best_split < MOVE_SIMILAR or best_split <= single:
+            return False
+        floor = best_split - MOVE_MARGIN
+        parts = (at, at + 1)
+        if any(s > floor for s, k in scored if k not in parts):
+            return False
+        mine = max(self._similarity(i, j) for j in parts)
+        if any(
+            max(self._similarity(k, j) for j in parts) > mine - MOVE_MARGIN
+            for k in olds
+            if k != i and self._free_old(k)
+        ):
+            return False
+        place = bisect_left(chain_old, i)
+        in_order = (place == 0 or chain_new[place - 1] < at) and (
+            place == len(chain_old) or at + 1 < chain_new[place]
+        )
+        self._link(_Pending((i,), parts, moved=not in_order))
+        return True
+
     def _similarity(self, i: int, j: int) -> float:
         a, b = self.old.words[i], self.new.words[j]
-        return _sym(LCSseq.similarity(a, b), len(a), len(b))
+        return _sym(self._lcs(i, j), len(a), len(b))
 
     def _alike(self, i: int, j: int, floor: float) -> tuple[list[int], list[int]]:
         """The new units other than ``j`` as similar to old ``i`` as ``floor``, and the old
@@ -760,32 +855,88 @@ class _Aligner:
             if not olds or not news:
                 continue
             if len(olds) == 1 and len(news) == 1:
-                self._link(_Pending((olds[0],), (news[0],), weak=True))
+                self._link_weak(olds[0], news[0])
                 continue
+            if len(olds) >= PASSAGE:
+                continue  # a passage replaced by other sentences: none took one's place
             for i in olds:
                 ranked = [j for _, j in sorted((-self._lcs(i, j), j) for j in news)]
                 self.unplaced[i] = tuple(ranked[:CANDIDATES])
         self._pair_beside_moved()
 
     def _pair_beside_moved(self) -> None:
-        """An old sentence left over whose neighbour moved (with its paragraph) faces the new
-        one standing beside the neighbour's new place: rewritten there, a weak pairing, when
-        that new sentence has no other such claimant."""
-        claims: dict[int, list[int]] = {}
-        for i in range(len(self.old)):
+        """A lone old sentence left over beside a neighbour that moved (with its paragraph),
+        facing a lone new one beside the neighbour's new place, was rewritten there: a weak
+        pairing, as in a stretch."""
+        for olds, news in self._runs_beside():
+            if len(olds) == 1 and len(news) == 1:
+                self._link_weak(olds[0], news[0])
+        self._pair_last_two()
+
+    def _link_weak(self, i: int, j: int) -> None:
+        """Pair by position, unless the paragraphs say ``j`` does not stand where ``i`` stood:
+        beside a neighbour that continues, one sentence began a paragraph and the other did
+        not (a paragraph inserted before a sentence that was then deleted)."""
+        before = i > 0 and j > 0 and self._neighbours_match(i - 1, j - 1)
+        if before and self.old.continues(i) != self.new.continues(j):
+            return
+        after = (
+            i + 1 < len(self.old) and j + 1 < len(self.new) and self._neighbours_match(i + 1, j + 1)
+        )
+        if after and self.old.continues(i + 1) != self.new.continues(j + 1):
+            return
+        self._link(_Pending((i,), (j,), weak=True))
+
+    def _pair_last_two(self) -> None:
+        """The one old sentence left over anywhere and the one new sentence (not a copy of
+        another), sharing a name or a figure: rewritten and moved, a weak pairing. Sharing
+        none, the old one was deleted and the new one written."""
+        olds = [i for i in range(len(self.old)) if self._free_old(i)]
+        if len(olds) != 1:
+            return
+        seen = Counter(self.old.sigs) + Counter(self.new.sigs)
+        news = [
+            j for j in range(len(self.new)) if self._free_new(j) and seen[self.new.sigs[j]] == 1
+        ]
+        if len(news) == 1 and self.old.names(olds[0]) & self.new.names(news[0]):
+            self._link_weak(olds[0], news[0])
+
+    def _runs_beside(self) -> list[tuple[list[int], list[int]]]:
+        """Each run of free old sentences with the run of free new ones standing beside its
+        neighbours' new places (the stretches miss these when a neighbour moved), when both
+        neighbours that have a free new sentence beside them point to the same run and no other
+        old run claims it."""
+        found: list[tuple[list[int], list[int]]] = []
+        size_old, size_new = len(self.old), len(self.new)
+        i = 0
+        while i < size_old:
             if not self._free_old(i):
+                i += 1
                 continue
-            places = set()
-            if i > 0 and self.old_link[i - 1] >= 0:
-                places.add(self.links[self.old_link[i - 1]].new[-1] + 1)
-            if i + 1 < len(self.old) and self.old_link[i + 1] >= 0:
-                places.add(self.links[self.old_link[i + 1]].new[0] - 1)
-            free = [j for j in places if 0 <= j < len(self.new) and self._free_new(j)]
-            if len(free) == 1:
-                claims.setdefault(free[0], []).append(i)
-        for j, olds in sorted(claims.items()):
-            if len(olds) == 1:
-                self._link(_Pending((olds[0],), (j,), weak=True))
+            first = i
+            while i < size_old and self._free_old(i):
+                i += 1
+            places: set[tuple[int, ...]] = set()
+            if first > 0 and self.old_link[first - 1] >= 0:
+                j = self.links[self.old_link[first - 1]].new[-1] + 1
+                forward = []
+                while j < size_new and self._free_new(j):
+                    forward.append(j)
+                    j += 1
+                if forward:
+                    places.add(tuple(forward))
+            if i < size_old and self.old_link[i] >= 0:
+                j = self.links[self.old_link[i]].new[0] - 1
+                backward = []
+                while j >= 0 and self._free_new(j):
+                    backward.append(j)
+                    j -= 1
+                if backward:
+                    places.add(tuple(backward[::-1]))
+            if len(places) == 1:
+                found.append((list(range(first, i)), list(places.pop())))
+        claimed = Counter(tuple(news) for _, news in found)
+        return [(olds, news) for olds, news in found if claimed[tuple(news)] == 1]
 
 
 # --- placing the claims -------------------------------------------------------------------------

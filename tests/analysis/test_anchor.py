@@ -511,11 +511,21 @@ def council(paragraphs: list[list[str]]) -> str:
 
 
 def test_a_copy_left_in_the_place_of_a_moved_paragraph_is_not_taken_for_the_original() -> None:
-    # The original moved with its paragraph and a copy stands where it was: each keeps one old
-    # neighbour, so nothing tells them apart. Alone in its stretch, the copy looked unique.
+    # The original moved with its paragraph and a copy stands where it was, on its own: each
+    # keeps one old neighbour, but only the original keeps its paragraph. (Alone in its
+    # stretch, the copy looked unique to the exact matching.)
     s0, s1, s2, s3, s4, s5 = COUNCIL
     old = council([[s0], [s1], [s2, s3], [s4], [s5]])
     new = council([[s0], [s2, s3], [s1], [s2], [s4], [s5]])
+    (placement,) = anchor(old, new, s2)
+    assert_attached(new, placement, "kept", s2)
+    assert placement.unit == 2
+
+
+def test_copies_each_beside_one_old_neighbour_in_no_shared_paragraph_are_undecided() -> None:
+    s0, s1, s2, s3, s4, s5 = COUNCIL
+    old = council([[s0], [s1], [s2], [s3], [s4], [s5]])
+    new = council([[s0], [s2], [s3], [s1], [s2], [s4], [s5]])
     (placement,) = anchor(old, new, s2)
     assert_orphaned(placement)
     assert sorted(placement.candidates) == [2, 5]
@@ -539,3 +549,71 @@ def test_a_sentence_rewritten_in_a_moved_paragraph_is_orphaned_not_removed() -> 
     assert_orphaned(residents)
     assert residents.candidates == (units(new).index(span(new, rewritten)),)
     assert_attached(new, engineer, "kept", s3)
+
+
+def test_copies_are_told_apart_by_an_edited_neighbour_that_moved_with_the_original() -> None:
+    s0, s1, s2, s3, s4, s5 = COUNCIL
+    edited = s3.replace("twice", "three times")
+    old = council([[s0], [s1], [s2, s3], [s4], [s5]])
+    new = council([[s0], [s2], [s1], [s4], [s5], [s2, edited]])
+    copy_of_residents, engineer = anchor(old, new, s2, s3)
+    assert_attached(new, copy_of_residents, "kept", s2)
+    assert copy_of_residents.unit == 6
+    assert_attached(new, engineer, "changed", edited)
+
+
+def test_a_join_inside_a_moved_paragraph_keeps_both_claims_in_the_joined_sentence() -> None:
+    s0, s1, s2, s3, s4, s5 = COUNCIL
+    joined = s2.removesuffix(".") + "; the engineer said the pumps had failed twice."
+    old = council([[s0], [s1], [s2, s3, s4], [s5]])
+    new = council([[s0], [s1], [s5], [joined, s4]])
+    residents, engineer = anchor(old, new, s2, s3)
+    assert_attached(new, residents, "kept", joined)
+    assert_attached(new, engineer, "changed", joined)  # its capital T is now lower case
+
+
+def test_a_sentence_split_away_from_its_place_sends_a_part_claim_to_its_part() -> None:
+    s0, s1, _, _, s4, s5 = COUNCIL
+    both = "Residents asked about the flood defences, and the engineer said the pumps had failed."
+    first = "Residents asked about the flood defences."
+    second = "The engineer said the pumps had failed."
+    old = council([[s0], [s1], [both], [s4], [s5]])
+    new = council([[s0], [s1], [s4], [s5], [first, second]])
+    whole, part = anchor(old, new, both, "the engineer said the pumps had failed")
+    assert_orphaned(whole)  # each part holds half its words
+    assert sorted(whole.candidates) == [5, 6]
+    assert_attached(new, part, "changed", second)
+
+
+def test_the_last_old_and_new_sentences_left_are_paired_only_when_they_share_a_name() -> None:
+    s0, s1, _, _, s4, s5 = COUNCIL
+    mole = "Engineer Ruth Mole said the pumps at Tarrin had failed twice."
+    old = council([[s0], [s1], [mole], [s4], [s5]])
+    rewritten = "Nobody could reach Ruth Mole for comment."
+    moved = council([[s0], [s1], [s4], [s5], [rewritten]])
+    (placement,) = anchor(old, moved, mole)
+    assert_orphaned(placement)  # rewritten and moved to the end
+    assert placement.candidates == (units(moved).index(span(moved, rewritten)),)
+    unrelated = council([[s0], [s1], [s4], [s5], ["The library will close early on Friday."]])
+    (placement,) = anchor(old, unrelated, mole)
+    assert placement.outcome == "removed"  # deleted, and another sentence added
+
+
+def test_a_paragraph_put_before_a_sentence_then_deleted_does_not_take_its_place() -> None:
+    s0, s1, s2, s3, s4, s5 = COUNCIL
+    other = "The library will close early on Friday."
+    old = council([[s0], [s1], [s2, s3], [s4], [s5]])
+    inserted = council([[s0], [s1], [other], [s3], [s4], [s5]])
+    (placement,) = anchor(old, inserted, s2)
+    assert placement.outcome == "removed"
+    rewritten = council([[s0], [s1], [other, s3], [s4], [s5]])
+    (placement,) = anchor(old, rewritten, s2)
+    assert_orphaned(placement)  # rewritten in its place, its paragraph as it was
+
+
+def test_a_passage_replaced_by_other_sentences_removes_its_claims() -> None:
+    s0, s1, s2, s3, s4, s5 = COUNCIL
+    old = council([[s0], [s1, s2, s3], [s4], [s5]])
+    new = council([[s0], ["The library will close early on Friday."], [s4], [s5]])
+    placements = anchor(old, new, s1, s2, s3)
+    assert [p.outcome for p in placements] == ["removed", "removed", "removed"]
