@@ -25,13 +25,13 @@ steps:
    decided by its neighbours (the sentences before and after, the same or paired; when both
    copies keep one, the one still sharing a paragraph with it), and when they don't tell the
    copies apart it stays undecided: never a silent guess. Then edited sentences moved
-   elsewhere (or split there), only when no lookalike comes close (or their neighbours came
-   along), after which the undecided copies are looked at again. Last, a lone old sentence
-   facing a lone new one in the same place (between the same pairs, or beside a neighbour
-   that moved) is paired weakly, by position alone, unless the paragraphs show the new one
-   is not in its place; so are the only old and new sentences left anywhere when they share
-   a name or a figure. Three or more old sentences of a stretch, facing unlike others, were
-   deleted (a passage replaced).
+   elsewhere (or split or joined there), only when no lookalike comes close (or their
+   neighbours came along), after which the undecided copies are looked at again. Last, a lone
+   old sentence facing a lone new one in the same place (between the same pairs, or beside a
+   neighbour that moved) is paired weakly, by position alone, unless the paragraphs show the
+   new one is not in its place; so are the only old and new sentences left anywhere when they
+   share a name or a figure. Three or more old sentences of a stretch, facing unlike others,
+   were deleted (a passage replaced).
 2. **Place each claim** inside its aligned unit: the claim's quote (without the punctuation at
    its ends, which a join turns into a semicolon) is searched for exactly (folded), the best
    occurrence chosen by its prefix, suffix and position. Found, the claim is kept, unless words
@@ -748,10 +748,14 @@ class _Aligner:
             return
         chain_old, chain_new = self._chain()
         for i in olds:
+            if not self._free_old(i):
+                continue  # joined with the one before
             scored = sorted(
                 ((self._similarity(i, j), j) for j in news if self._free_new(j)), reverse=True
             )
             if self._pair_moved_split(i, scored, olds, chain_old, chain_new):
+                continue
+            if self._pair_moved_join(i, news, olds, chain_old, chain_new):
                 continue
             if not scored or scored[0][0] < MOVE_SIMILAR:
                 continue
@@ -812,6 +816,44 @@ class _Aligner:
             place == len(chain_old) or at + 1 < chain_new[place]
         )
         self._link(_Pending((i,), parts, moved=not in_order))
+        return True
+
+    def _pair_moved_join(
+        self,
+        i: int,
+        news: list[int],
+        olds: list[int],
+        chain_old: list[int],
+        chain_new: list[int],
+    ) -> bool:
+        """Old ``i`` and ``i + 1`` joined into one sentence away from their place: paired when
+        the joined one matches them better than any single sentence, with no lookalike."""
+        k = i + 1
+        if k >= len(self.old) or not self._free_old(k) or not self.old.words[k]:
+            return False
+        free = [j for j in news if self._free_new(j)]
+        best_join, at = 0.0, -1
+        for j in free:
+            if self._join_gain(i, k, j):
+                a, b, c = self.old.words[i], self.old.words[k], self.new.words[j]
+                similar = _sym(LCSseq.similarity(a + b, c), len(a) + len(b), len(c))
+                if similar > best_join:
+                    best_join, at = similar, j
+        if best_join < MOVE_SIMILAR:
+            return False
+        mine = max(self._similarity(i, at), self._similarity(k, at))
+        floor = mine - MOVE_MARGIN
+        if any(
+            max(self._similarity(i, j), self._similarity(k, j)) > floor for j in free if j != at
+        ) or any(
+            self._similarity(x, at) > floor for x in olds if x not in (i, k) and self._free_old(x)
+        ):
+            return False
+        place = bisect_left(chain_old, i)
+        in_order = (place == 0 or chain_new[place - 1] < at) and (
+            place == len(chain_old) or at < chain_new[place]
+        )
+        self._link(_Pending((i, k), (at,), moved=not in_order))
         return True
 
     def _similarity(self, i: int, j: int) -> float:

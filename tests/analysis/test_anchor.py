@@ -617,3 +617,13 @@ def test_a_passage_replaced_by_other_sentences_removes_its_claims() -> None:
     new = council([[s0], ["The library will close early on Friday."], [s4], [s5]])
     placements = anchor(old, new, s1, s2, s3)
     assert [p.outcome for p in placements] == ["removed", "removed", "removed"]
+
+
+def test_two_sentences_joined_and_moved_alone_keep_their_claims_in_the_joined_one() -> None:
+    s0, s1, s2, s3, s4, s5 = COUNCIL
+    joined = s2.removesuffix(".") + "; the engineer said the pumps had failed twice."
+    old = council([[s0], [s1], [s2, s3], [s4], [s5]])
+    new = council([[s0], [s1], [s4], [joined], [s5]])
+    residents, engineer = anchor(old, new, s2, s3)
+    assert_attached(new, residents, "kept", joined)
+    assert_attached(new, engineer, "changed", joined)
