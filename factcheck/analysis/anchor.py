@@ -365,7 +365,7 @@ class _Aligner:
 
     def run(self) -> Alignment:
         self._exact_stretches()
-        self._prefer_in_place()
+        self._doubt_far_copies()
         # Copies of one sentence left unpaired are held back while the edited sentences are
         # paired, so that their neighbours' pairings can then tell the copies apart.
         groups = self._copies()
@@ -384,10 +384,12 @@ class _Aligner:
             self.reserved.difference_update(news)
         self._decide_copies(undecided)
         self._pair_by_position()
+        kept = [p for p in self.links if p.old]
+        number = {id(p): k for k, p in enumerate(kept)}
         return Alignment(
-            links=tuple(Link(p.old, p.new, p.identical, p.moved, p.weak) for p in self.links),
-            old_links=tuple(k if k >= 0 else None for k in self.old_link),
-            new_links=tuple(k if k >= 0 else None for k in self.new_link),
+            links=tuple(Link(p.old, p.new, p.identical, p.moved, p.weak) for p in kept),
+            old_links=tuple(number[id(self.links[k])] if k >= 0 else None for k in self.old_link),
+            new_links=tuple(number[id(self.links[k])] if k >= 0 else None for k in self.new_link),
             unplaced=dict(self.unplaced),
         )
 
@@ -448,12 +450,13 @@ class _Aligner:
             for i, j in _lis(sorted(pairs)):
                 self._link(_Pending((i,), (j,), identical=True))
 
-    def _prefer_in_place(self) -> None:
-        """An exact copy away from the old place and none of the old neighbours gives way to
-        the sentence edited in the old place, among them: that is the original, and the exact
-        one a copy (made, say, before a figure in the original was corrected)."""
+    def _doubt_far_copies(self) -> None:
+        """An exact match away from the old place, with none of the old neighbours, while an
+        edited lookalike stands in the old place among them: either the sentence moved and a
+        copy with an edit was put in its place, or it was edited in place and a copy of the
+        old wording put elsewhere. Nothing tells which, so the claim is left undecided."""
         chain_old, chain_new = self._chain()
-        for number, link in enumerate(self.links):
+        for link in self.links:
             if not (link.identical and link.moved and len(link.old) == len(link.new) == 1):
                 continue
             i, j = link.old[0], link.new[0]
@@ -469,9 +472,10 @@ class _Aligner:
             ]
             gain, k = max(gains, default=(0.0, -1))
             if gain:
-                self.links[number] = _Pending((i,), (k,))
-                self.new_link[j] = -1
-                self.new_link[k] = number
+                link.old, link.new = (), ()  # dropped when the alignment is made
+                self.old_link[i] = self.new_link[j] = -1
+                self.unplaced[i] = (j, k)
+                self.reserved.update((j, k))
 
     @staticmethod
     def _by_sig(sigs: list[str], links: list[int], lo: int, hi: int) -> dict[str, list[int]]:
@@ -485,7 +489,12 @@ class _Aligner:
         """Unpaired copies of one sentence on both sides (repeated, or moved), held back."""
         by_old = self._by_sig(self.old.sigs, self.old_link, 0, len(self.old))
         by_new = self._by_sig(self.new.sigs, self.new_link, 0, len(self.new))
-        groups = [(olds, by_new[sig]) for sig, olds in by_old.items() if sig in by_new]
+        groups = []
+        for sig, found in by_old.items():
+            olds = [i for i in found if i not in self.unplaced]  # already left undecided
+            news = [j for j in by_new.get(sig, ()) if j not in self.reserved]
+            if olds and news:
+                groups.append((olds, news))
         for olds, news in groups:
             self._held_old.update(olds)
             self._held_new.update(news)
