@@ -29,9 +29,9 @@ steps:
    neighbours came along), after which the undecided copies are looked at again. Last, a lone
    old sentence facing a lone new one in the same place (between the same pairs, or beside a
    neighbour that moved) is paired weakly, by position alone, unless the paragraphs show the
-   new one is not in its place; so are the only old and new sentences left anywhere when they
-   share a name or a figure. Three or more old sentences of a stretch, facing unlike others,
-   were deleted (a passage replaced).
+   new one is not in its place; the only old and new sentences left anywhere, when they share
+   a name or a figure, are left undecided (a rewrite that moved). Three or more old sentences
+   of a stretch, facing unlike others, were deleted (a passage replaced).
 2. **Place each claim** inside its aligned unit: the claim's quote (without the punctuation at
    its ends, which a join turns into a semicolon) is searched for exactly (folded), the best
    occurrence chosen by its prefix, suffix and position. Found, the claim is kept, unless words
@@ -940,7 +940,8 @@ class _Aligner:
 
     def _pair_last_two(self) -> None:
         """The one old sentence left over anywhere and the one new sentence (not a copy of
-        another), sharing a name or a figure: rewritten and moved, a weak pairing. Sharing
+        another), sharing a name or a figure: rewritten and moved, so its claims are orphaned
+        with the new one as candidate (never attached: there is no place to go by). Sharing
         none, the old one was deleted and the new one written."""
         olds = [i for i in range(len(self.old)) if self._free_old(i)]
         if len(olds) != 1:
@@ -950,7 +951,8 @@ class _Aligner:
             j for j in range(len(self.new)) if self._free_new(j) and seen[self.new.sigs[j]] == 1
         ]
         if len(news) == 1 and self.old.names(olds[0]) & self.new.names(news[0]):
-            self._link_weak(olds[0], news[0])
+            self.unplaced[olds[0]] = (news[0],)
+            self.reserved.add(news[0])
 
     def _runs_beside(self) -> list[tuple[list[int], list[int]]]:
         """Each run of free old sentences with the run of free new ones standing beside its

@@ -594,7 +594,7 @@ def test_a_sentence_split_away_from_its_place_sends_a_part_claim_to_its_part() -
     assert_attached(new, part, "changed", second)
 
 
-def test_the_last_old_and_new_sentences_left_are_paired_only_when_they_share_a_name() -> None:
+def test_the_last_old_and_new_sentences_left_are_linked_only_when_they_share_a_name() -> None:
     s0, s1, _, _, s4, s5 = COUNCIL
     mole = "Engineer Ruth Mole said the pumps at Tarrin had failed twice."
     old = council([[s0], [s1], [mole], [s4], [s5]])
