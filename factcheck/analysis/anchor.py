@@ -560,16 +560,21 @@ class _Aligner:
         return score
 
     def _mates(self, i: int, j: int) -> int:
-        """How many of the matching neighbours share the paragraph with old ``i`` and with new
-        ``j`` both: a paragraph that moved keeps its sentences together, while a copy put in
-        the old place stands apart from the old neighbours there."""
+        """How many of the matching neighbours moved (out of reading order) and share the
+        paragraph with old ``i`` and with new ``j`` both: a paragraph that moved keeps its
+        sentences together, so ``j`` moved with it. (A neighbour merely in place tells
+        nothing: a copy may be put beside it, in its paragraph.)"""
         old, new = self.old, self.new
         score = 0
         if i and j and old.continues(i) and new.continues(j):
-            score += self._neighbours_match(i - 1, j - 1)
+            score += self._moved_pair(i - 1, j - 1)
         if i + 1 < len(old) and j + 1 < len(new) and old.continues(i + 1) and new.continues(j + 1):
-            score += self._neighbours_match(i + 1, j + 1)
+            score += self._moved_pair(i + 1, j + 1)
         return score
+
+    def _moved_pair(self, i: int, j: int) -> bool:
+        link = self.old_link[i]
+        return link >= 0 and self.links[link].moved and j in self.links[link].new
 
     def _neighbours_match(self, i: int, j: int) -> bool:
         # The same text, or paired with each other (an edited neighbour is still the

@@ -512,14 +512,26 @@ def council(paragraphs: list[list[str]]) -> str:
 
 def test_a_copy_left_in_the_place_of_a_moved_paragraph_is_not_taken_for_the_original() -> None:
     # The original moved with its paragraph and a copy stands where it was, on its own: each
-    # keeps one old neighbour, but only the original keeps its paragraph. (Alone in its
-    # stretch, the copy looked unique to the exact matching.)
+    # keeps one old neighbour, but only the original keeps its paragraph, which moved. (Alone
+    # in its stretch, the copy looked unique to the exact matching.)
     s0, s1, s2, s3, s4, s5 = COUNCIL
     old = council([[s0], [s1], [s2, s3], [s4], [s5]])
-    new = council([[s0], [s2, s3], [s1], [s2], [s4], [s5]])
+    new = council([[s0], [s1], [s2], [s4], [s5], [s2, s3]])
     (placement,) = anchor(old, new, s2)
     assert_attached(new, placement, "kept", s2)
-    assert placement.unit == 2
+    assert placement.unit == 6
+
+
+def test_a_copy_put_in_the_paragraph_beside_an_old_neighbour_leaves_the_claim_undecided() -> None:
+    # The copy went in before sentences added to the paragraph: it has the old neighbour
+    # before, the original the one after, and neither paragraph moved.
+    s0, s1, s2, s3, s4, s5 = COUNCIL
+    other = "The library will close early on Friday."
+    old = council([[s0], [s1, s2], [s3], [s4], [s5]])
+    new = council([[s0], [s1, s2, other, s2], [s3], [s4], [s5]])
+    (placement,) = anchor(old, new, s2)
+    assert_orphaned(placement)
+    assert sorted(placement.candidates) == [3, 5]
 
 
 def test_copies_each_beside_one_old_neighbour_in_no_shared_paragraph_are_undecided() -> None:
