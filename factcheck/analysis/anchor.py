@@ -16,14 +16,14 @@ steps:
    backbone; the others are *moves*; the same is repeated inside each stretch between two
    backbone pairs (never for a sentence with more copies in one text than in the other, even
    where only one copy is in sight). An exact match away from the old place and its old
-   neighbours gives way to an edited sentence standing in the old place among them (the exact
-   one is a copy). Then, inside each stretch still unpaired, the edited sentences are paired by
+   neighbours, with an edited lookalike in the old place among them, is undecided (which one is
+   a copy?). Then, inside each stretch still unpaired, the edited sentences are paired by
    the longest common subsequence of their word tokens (a small dynamic programme that also
    recognises two sentences joined into one and one split in two); the same is done for the
    sentences left beside a neighbour that moved away (with its paragraph) and the new ones
    beside its new place. A sentence that occurs more often in one text than in the other is
    decided by its neighbours (the sentences before and after, the same or paired; when both
-   copies keep one, the one still sharing a paragraph with it), and when they don't tell the
+   copies keep one, the one whose paragraph moved along with it), and when they don't tell the
    copies apart it stays undecided: never a silent guess. Then edited sentences moved
    elsewhere (or split or joined there), only when no lookalike comes close (or their
    neighbours came along), after which the undecided copies are looked at again. Last, a lone
