@@ -10,22 +10,35 @@ It works the way Hypothesis anchors annotations (a text-quote selector with a po
 steps:
 
 1. **Align the units** (:func:`align_units`, also used by :mod:`factcheck.analysis.revdiff`).
-   Units are compared on their *folded* text (white space dropped, quote marks made plain).
-   First the exact matches, patience-diff style: sentences that occur once in each text are
-   paired and their longest in-order chain is the backbone; the others are *moves*; the same is
-   repeated inside each stretch between two backbone pairs. Then, inside each stretch still
-   unpaired, the edited sentences are paired by the longest common subsequence of their word
-   tokens (a small dynamic programme that also recognises two sentences joined into one and one
-   split in two). A sentence that occurs more often in one text than in the other is then
-   decided by its neighbours (the sentences before and after, the same or paired), and when
-   they don't tell the copies apart it stays undecided: never a silent guess. Then edited
-   sentences moved elsewhere, only when no lookalike comes close (or their neighbours came
-   along); and a lone old sentence facing a lone new one in the same place is paired weakly,
-   by position alone.
-2. **Place each claim** inside its aligned unit: the claim's quote is searched for exactly
-   (folded), the best occurrence chosen by its prefix, suffix and position; failing that the
-   claim's word tokens are mapped through a word alignment of the two sentences and the share of
-   them that survives in order decides between ``changed`` and ``orphaned``.
+   Units are compared on their *folded* text (each run of white space one space, quote marks
+   made plain: "per cent" and "percent" differ). First the exact matches, patience-diff style:
+   sentences that occur once in each text are paired and their longest in-order chain is the
+   backbone; the others are *moves*; the same is repeated inside each stretch between two
+   backbone pairs (never for a sentence with more copies in one text than in the other, even
+   where only one copy is in sight). An exact match away from the old place and its old
+   neighbours, with an edited lookalike in the old place among them, is undecided (which one is
+   a copy?). Then, inside each stretch still unpaired, the edited sentences are paired by
+   the longest common subsequence of their word tokens (a small dynamic programme that also
+   recognises two sentences joined into one and one split in two); the same is done for the
+   sentences left beside a neighbour that moved away (with its paragraph) and the new ones
+   beside its new place. A sentence that occurs more often in one text than in the other is
+   decided by its neighbours (the sentences before and after, the same or paired; when both
+   copies keep one, the one whose paragraph moved along with it), and when they don't tell the
+   copies apart it stays undecided: never a silent guess. Then edited sentences moved
+   elsewhere (or split or joined there), only when no lookalike comes close (or their
+   neighbours came along), after which the undecided copies are looked at again. Last, a lone
+   old sentence facing a lone new one in the same place (between the same pairs, or beside a
+   neighbour that moved) is paired weakly, by position alone, unless the paragraphs show the
+   new one is not in its place; the only old and new sentences left anywhere, when they share
+   a name or a figure, are left undecided (a rewrite that moved). Three or more old sentences
+   of a stretch, facing unlike others, were deleted (a passage replaced).
+2. **Place each claim** inside its aligned unit: the claim's quote (without the punctuation at
+   its ends, which a join turns into a semicolon) is searched for exactly (folded), the best
+   occurrence chosen by its prefix, suffix and position. Found, the claim is kept, unless words
+   were added right after it where it ends its sentence (an attribution: the claim grew).
+   Failing that the claim's word tokens are mapped through a word alignment of the two
+   sentences and the share of them that survives in order decides between ``changed`` and
+   ``orphaned``.
 
 Fuzzy comparisons stay inside the stretches between exact matches (a long stretch is searched
 only near its diagonal), so a long draft with a few edits costs little more than hashing its
@@ -38,6 +51,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -88,10 +102,15 @@ DP_CELLS = 2500
 BAND = 8
 MOVE_PAIRS = 4000
 CANDIDATES = 3
+# This many old sentences in a row, none like any new one in their place, were deleted (and
+# other sentences put there) rather than each rewritten.
+PASSAGE = 3
 
 _SINGLE_QUOTES = "‘’‚‛‹›"
 _DOUBLE_QUOTES = "“”„‟«»"
 _WORD = re.compile(r"\w+")
+# Punctuation at a claim's ends, not counted as its words.
+_EDGE = " .,;:!?…–—-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +153,10 @@ class Alignment:
 
 
 def fold(text: str) -> str:
-    """``text`` as compared: white space dropped, curly and angle quote marks made plain."""
-    return "".join(_plain_quotes(text).split())
+    """``text`` as compared: each run of white space one space (none at the ends), curly and
+    angle quote marks made plain. Spacing is collapsed, not dropped: "per cent" → "percent"
+    is an edit."""
+    return " ".join(_plain_quotes(text).split())
 
 
 def _plain_quotes(text: str) -> str:
@@ -210,13 +231,31 @@ class _Side:
         self.text = text
         self.units = _checked_units(text, units)
         quoted = _plain_quotes(text)
-        self.sigs = ["".join(quoted[s:e].split()) for s, e in self.units]
+        self.sigs = [" ".join(quoted[s:e].split()) for s, e in self.units]
         self.words = _Words(text, self.units, vocab)
         self._spans: dict[int, list[tuple[int, int]]] = {}
         self._folded: dict[int, tuple[str, list[int]]] = {}
 
     def __len__(self) -> int:
         return len(self.units)
+
+    def names(self, unit: int) -> set[str]:
+        """The unit's names and figures: words with a capital (but the first) or a digit."""
+        start, end = self.units[unit]
+        tokens = _WORD.findall(self.text, start, end)
+        return {
+            w.casefold()
+            for k, w in enumerate(tokens)
+            if (k and w[0].isupper()) or any(c.isdigit() for c in w)
+        }
+
+    def continues(self, unit: int) -> bool:
+        """Whether the unit is in the same paragraph as the one before (no blank line or other
+        text between them)."""
+        if unit == 0:
+            return False
+        between = self.text[self.units[unit - 1][1] : self.units[unit][0]]
+        return between.count("\n") < 2 and not between.strip()
 
     def word_spans(self, unit: int) -> list[tuple[int, int]]:
         """The text offsets of the unit's word tokens (the same tokens as ``words``)."""
@@ -234,8 +273,17 @@ class _Side:
         found = self._folded.get(unit)
         if found is None:
             start, end = self.units[unit]
-            positions = [k for k in range(start, end) if not self.text[k].isspace()]
-            found = (_plain_quotes("".join(self.text[k] for k in positions)), positions)
+            text = self.text
+            # A run of white space is one space, placed at the run's first character.
+            positions = [
+                k
+                for k in range(start, end)
+                if not text[k].isspace() or (k > start and not text[k - 1].isspace())
+            ]
+            while positions and text[positions[-1]].isspace():
+                positions.pop()
+            chars = "".join(" " if text[k].isspace() else text[k] for k in positions)
+            found = (_plain_quotes(chars), positions)
             self._folded[unit] = found
         return found
 
@@ -317,6 +365,7 @@ class _Aligner:
 
     def run(self) -> Alignment:
         self._exact_stretches()
+        self._doubt_far_copies()
         # Copies of one sentence left unpaired are held back while the edited sentences are
         # paired, so that their neighbours' pairings can then tell the copies apart.
         groups = self._copies()
@@ -324,13 +373,23 @@ class _Aligner:
             self._pair_edited(old_units, new_units)
         self._held_old.clear()
         self._held_new.clear()
-        self._decide_copies(groups)
+        undecided = self._decide_copies(groups)
+        for olds, news in self._runs_beside():
+            self._pair_edited(olds, news)
         self._pair_moved_edited()
+        # The pairings made since (moved edited neighbours) may now tell the copies apart.
+        for olds, news in undecided:
+            for i in olds:
+                del self.unplaced[i]
+            self.reserved.difference_update(news)
+        self._decide_copies(undecided)
         self._pair_by_position()
+        kept = [p for p in self.links if p.old]
+        number = {id(p): k for k, p in enumerate(kept)}
         return Alignment(
-            links=tuple(Link(p.old, p.new, p.identical, p.moved, p.weak) for p in self.links),
-            old_links=tuple(k if k >= 0 else None for k in self.old_link),
-            new_links=tuple(k if k >= 0 else None for k in self.new_link),
+            links=tuple(Link(p.old, p.new, p.identical, p.moved, p.weak) for p in kept),
+            old_links=tuple(number[id(self.links[k])] if k >= 0 else None for k in self.old_link),
+            new_links=tuple(number[id(self.links[k])] if k >= 0 else None for k in self.new_link),
             unplaced=dict(self.unplaced),
         )
 
@@ -354,6 +413,10 @@ class _Aligner:
         """Patience diff: unique sentences pair up; their longest in-order chain splits the
         texts into stretches, where the same is done again."""
         old, new = self.old, self.new
+        # A sentence with more copies in one text than in the other (a copy added or dropped)
+        # is never paired here, even where only one copy is in sight: which copy is which is
+        # for the neighbours to decide (see _decide_copies).
+        old_count, new_count = Counter(old.sigs), Counter(new.sigs)
         stack = [(0, len(old), 0, len(new))]
         while stack:
             olo, ohi, nlo, nhi = stack.pop()
@@ -361,6 +424,8 @@ class _Aligner:
                 continue
             by_old = self._by_sig(old.sigs, self.old_link, olo, ohi)
             by_new = self._by_sig(new.sigs, self.new_link, nlo, nhi)
+            for sig in [sig for sig in by_old if old_count[sig] != new_count[sig]]:
+                del by_old[sig]
             unique = sorted(
                 (found[0], by_new[sig][0])
                 for sig, found in by_old.items()
@@ -385,6 +450,33 @@ class _Aligner:
             for i, j in _lis(sorted(pairs)):
                 self._link(_Pending((i,), (j,), identical=True))
 
+    def _doubt_far_copies(self) -> None:
+        """An exact match away from the old place, with none of the old neighbours, while an
+        edited lookalike stands in the old place among them: either the sentence moved and a
+        copy with an edit was put in its place, or it was edited in place and a copy of the
+        old wording put elsewhere. Nothing tells which, so the claim is left undecided."""
+        chain_old, chain_new = self._chain()
+        for link in self.links:
+            if not (link.identical and link.moved and len(link.old) == len(link.new) == 1):
+                continue
+            i, j = link.old[0], link.new[0]
+            if self._context(i, j):
+                continue
+            at = bisect_left(chain_old, i)
+            lo = chain_new[at - 1] + 1 if at else 0
+            hi = chain_new[at] if at < len(chain_new) else len(self.new)
+            gains = [
+                (self._pair_gain(i, k), k)
+                for k in range(lo, hi)
+                if self.new_link[k] < 0 and self._context(i, k)
+            ]
+            gain, k = max(gains, default=(0.0, -1))
+            if gain:
+                link.old, link.new = (), ()  # dropped when the alignment is made
+                self.old_link[i] = self.new_link[j] = -1
+                self.unplaced[i] = (j, k)
+                self.reserved.update((j, k))
+
     @staticmethod
     def _by_sig(sigs: list[str], links: list[int], lo: int, hi: int) -> dict[str, list[int]]:
         groups: dict[str, list[int]] = {}
@@ -397,14 +489,23 @@ class _Aligner:
         """Unpaired copies of one sentence on both sides (repeated, or moved), held back."""
         by_old = self._by_sig(self.old.sigs, self.old_link, 0, len(self.old))
         by_new = self._by_sig(self.new.sigs, self.new_link, 0, len(self.new))
-        groups = [(olds, by_new[sig]) for sig, olds in by_old.items() if sig in by_new]
+        groups = []
+        for sig, found in by_old.items():
+            olds = [i for i in found if i not in self.unplaced]  # already left undecided
+            news = [j for j in by_new.get(sig, ()) if j not in self.reserved]
+            if olds and news:
+                groups.append((olds, news))
         for olds, news in groups:
             self._held_old.update(olds)
             self._held_new.update(news)
         return groups
 
-    def _decide_copies(self, groups: list[tuple[list[int], list[int]]]) -> None:
-        """Pair the copies whose neighbours decide; the others stay undecided (orphans)."""
+    def _decide_copies(
+        self, groups: list[tuple[list[int], list[int]]]
+    ) -> list[tuple[list[int], list[int]]]:
+        """Pair the copies whose neighbours decide; the others stay undecided (orphans), and
+        are returned."""
+        undecided: list[tuple[list[int], list[int]]] = []
         chain_old, chain_new = self._chain()
         for group_old, group_new in groups:
             olds, news = list(group_old), list(group_new)
@@ -428,14 +529,16 @@ class _Aligner:
                     ranked = [j for _, j in sorted((-self._context(i, j), j) for j in news)]
                     self.unplaced[i] = tuple(ranked[:CANDIDATES])
                 self.reserved.update(news)
+                undecided.append((olds, news))
+        return undecided
 
     def _decided_by_context(self, olds: list[int], news: list[int]) -> tuple[int, int] | None:
         """The pair whose neighbours match better than any rival's, on both sides."""
-        scores = {(i, j): self._context(i, j) for i in olds for j in news}
+        scores = {(i, j): (self._context(i, j), self._mates(i, j)) for i in olds for j in news}
         for i in olds:
             row = sorted((scores[i, j] for j in news), reverse=True)
             best = row[0]
-            if best == 0 or (len(row) > 1 and row[1] == best):
+            if best[0] == 0 or (len(row) > 1 and row[1] == best):
                 continue
             j = next(j for j in news if scores[i, j] == best)
             if all(scores[k, j] < best for k in olds if k != i):
@@ -455,6 +558,23 @@ class _Aligner:
         else:
             score += self._neighbours_match(i + 1, j + 1)
         return score
+
+    def _mates(self, i: int, j: int) -> int:
+        """How many of the matching neighbours moved (out of reading order) and share the
+        paragraph with old ``i`` and with new ``j`` both: a paragraph that moved keeps its
+        sentences together, so ``j`` moved with it. (A neighbour merely in place tells
+        nothing: a copy may be put beside it, in its paragraph.)"""
+        old, new = self.old, self.new
+        score = 0
+        if i and j and old.continues(i) and new.continues(j):
+            score += self._moved_pair(i - 1, j - 1)
+        if i + 1 < len(old) and j + 1 < len(new) and old.continues(i + 1) and new.continues(j + 1):
+            score += self._moved_pair(i + 1, j + 1)
+        return score
+
+    def _moved_pair(self, i: int, j: int) -> bool:
+        link = self.old_link[i]
+        return link >= 0 and self.links[link].moved and j in self.links[link].new
 
     def _neighbours_match(self, i: int, j: int) -> bool:
         # The same text, or paired with each other (an edited neighbour is still the
@@ -642,9 +762,15 @@ class _Aligner:
             return
         chain_old, chain_new = self._chain()
         for i in olds:
+            if not self._free_old(i):
+                continue  # joined with the one before
             scored = sorted(
                 ((self._similarity(i, j), j) for j in news if self._free_new(j)), reverse=True
             )
+            if self._pair_moved_split(i, scored, olds, chain_old, chain_new):
+                continue
+            if self._pair_moved_join(i, news, olds, chain_old, chain_new):
+                continue
             if not scored or scored[0][0] < MOVE_SIMILAR:
                 continue
             best, j = scored[0]
@@ -666,9 +792,87 @@ class _Aligner:
             )
             self._link(_Pending((i,), (j,), moved=not in_order))
 
+    def _pair_moved_split(
+        self,
+        i: int,
+        scored: list[tuple[float, int]],
+        olds: list[int],
+        chain_old: list[int],
+        chain_new: list[int],
+    ) -> bool:
+        """Old ``i`` split in two (``j``, ``j + 1``) away from its place: paired when the two
+        parts together match it better than any single sentence, with no lookalike about."""
+        best_split, at = 0.0, -1
+        for _, j in scored:
+            k = j + 1
+            if k < len(self.new) and self._free_new(k) and self._split_gain(i, j, k):
+                a, b = self.new.words[j], self.new.words[k]
+                both = LCSseq.similarity(self.old.words[i], a + b)
+                similar = _sym(both, len(self.old.words[i]), len(a) + len(b))
+                if similar > best_split:
+                    best_split, at = similar, j
+        single = scored[0][0] if scored else 0.0
+        if best_split < MOVE_SIMILAR or best_split <= single:
+            return False
+        floor = best_split - MOVE_MARGIN
+        parts = (at, at + 1)
+        if any(s > floor for s, k in scored if k not in parts):
+            return False
+        mine = max(self._similarity(i, j) for j in parts)
+        if any(
+            max(self._similarity(k, j) for j in parts) > mine - MOVE_MARGIN
+            for k in olds
+            if k != i and self._free_old(k)
+        ):
+            return False
+        place = bisect_left(chain_old, i)
+        in_order = (place == 0 or chain_new[place - 1] < at) and (
+            place == len(chain_old) or at + 1 < chain_new[place]
+        )
+        self._link(_Pending((i,), parts, moved=not in_order))
+        return True
+
+    def _pair_moved_join(
+        self,
+        i: int,
+        news: list[int],
+        olds: list[int],
+        chain_old: list[int],
+        chain_new: list[int],
+    ) -> bool:
+        """Old ``i`` and ``i + 1`` joined into one sentence away from their place: paired when
+        the joined one matches them better than any single sentence, with no lookalike."""
+        k = i + 1
+        if k >= len(self.old) or not self._free_old(k) or not self.old.words[k]:
+            return False
+        free = [j for j in news if self._free_new(j)]
+        best_join, at = 0.0, -1
+        for j in free:
+            if self._join_gain(i, k, j):
+                a, b, c = self.old.words[i], self.old.words[k], self.new.words[j]
+                similar = _sym(LCSseq.similarity(a + b, c), len(a) + len(b), len(c))
+                if similar > best_join:
+                    best_join, at = similar, j
+        if best_join < MOVE_SIMILAR:
+            return False
+        mine = max(self._similarity(i, at), self._similarity(k, at))
+        floor = mine - MOVE_MARGIN
+        if any(
+            max(self._similarity(i, j), self._similarity(k, j)) > floor for j in free if j != at
+        ) or any(
+            self._similarity(x, at) > floor for x in olds if x not in (i, k) and self._free_old(x)
+        ):
+            return False
+        place = bisect_left(chain_old, i)
+        in_order = (place == 0 or chain_new[place - 1] < at) and (
+            place == len(chain_old) or at < chain_new[place]
+        )
+        self._link(_Pending((i, k), (at,), moved=not in_order))
+        return True
+
     def _similarity(self, i: int, j: int) -> float:
         a, b = self.old.words[i], self.new.words[j]
-        return _sym(LCSseq.similarity(a, b), len(a), len(b))
+        return _sym(self._lcs(i, j), len(a), len(b))
 
     def _alike(self, i: int, j: int, floor: float) -> tuple[list[int], list[int]]:
         """The new units other than ``j`` as similar to old ``i`` as ``floor``, and the old
@@ -707,11 +911,90 @@ class _Aligner:
             if not olds or not news:
                 continue
             if len(olds) == 1 and len(news) == 1:
-                self._link(_Pending((olds[0],), (news[0],), weak=True))
+                self._link_weak(olds[0], news[0])
                 continue
+            if len(olds) >= PASSAGE:
+                continue  # a passage replaced by other sentences: none took one's place
             for i in olds:
                 ranked = [j for _, j in sorted((-self._lcs(i, j), j) for j in news)]
                 self.unplaced[i] = tuple(ranked[:CANDIDATES])
+        self._pair_beside_moved()
+
+    def _pair_beside_moved(self) -> None:
+        """A lone old sentence left over beside a neighbour that moved (with its paragraph),
+        facing a lone new one beside the neighbour's new place, was rewritten there: a weak
+        pairing, as in a stretch."""
+        for olds, news in self._runs_beside():
+            if len(olds) == 1 and len(news) == 1:
+                self._link_weak(olds[0], news[0])
+        self._pair_last_two()
+
+    def _link_weak(self, i: int, j: int) -> None:
+        """Pair by position, unless the paragraphs say ``j`` does not stand where ``i`` stood:
+        beside a neighbour that continues, one sentence began a paragraph and the other did
+        not (a paragraph inserted before a sentence that was then deleted)."""
+        before = i > 0 and j > 0 and self._neighbours_match(i - 1, j - 1)
+        if before and self.old.continues(i) != self.new.continues(j):
+            return
+        after = (
+            i + 1 < len(self.old) and j + 1 < len(self.new) and self._neighbours_match(i + 1, j + 1)
+        )
+        if after and self.old.continues(i + 1) != self.new.continues(j + 1):
+            return
+        self._link(_Pending((i,), (j,), weak=True))
+
+    def _pair_last_two(self) -> None:
+        """The one old sentence left over anywhere and the one new sentence (not a copy of
+        another), sharing a name or a figure: rewritten and moved, so its claims are orphaned
+        with the new one as candidate (never attached: there is no place to go by). Sharing
+        none, the old one was deleted and the new one written."""
+        olds = [i for i in range(len(self.old)) if self._free_old(i)]
+        if len(olds) != 1:
+            return
+        seen = Counter(self.old.sigs) + Counter(self.new.sigs)
+        news = [
+            j for j in range(len(self.new)) if self._free_new(j) and seen[self.new.sigs[j]] == 1
+        ]
+        if len(news) == 1 and self.old.names(olds[0]) & self.new.names(news[0]):
+            self.unplaced[olds[0]] = (news[0],)
+            self.reserved.add(news[0])
+
+    def _runs_beside(self) -> list[tuple[list[int], list[int]]]:
+        """Each run of free old sentences with the run of free new ones standing beside its
+        neighbours' new places (the stretches miss these when a neighbour moved), when both
+        neighbours that have a free new sentence beside them point to the same run and no other
+        old run claims it."""
+        found: list[tuple[list[int], list[int]]] = []
+        size_old, size_new = len(self.old), len(self.new)
+        i = 0
+        while i < size_old:
+            if not self._free_old(i):
+                i += 1
+                continue
+            first = i
+            while i < size_old and self._free_old(i):
+                i += 1
+            places: set[tuple[int, ...]] = set()
+            if first > 0 and self.old_link[first - 1] >= 0:
+                j = self.links[self.old_link[first - 1]].new[-1] + 1
+                forward = []
+                while j < size_new and self._free_new(j):
+                    forward.append(j)
+                    j += 1
+                if forward:
+                    places.add(tuple(forward))
+            if i < size_old and self.old_link[i] >= 0:
+                j = self.links[self.old_link[i]].new[0] - 1
+                backward = []
+                while j >= 0 and self._free_new(j):
+                    backward.append(j)
+                    j -= 1
+                if backward:
+                    places.add(tuple(backward[::-1]))
+            if len(places) == 1:
+                found.append((list(range(first, i)), list(places.pop())))
+        claimed = Counter(tuple(news) for _, news in found)
+        return [(olds, news) for olds, news in found if claimed[tuple(news)] == 1]
 
 
 # --- placing the claims -------------------------------------------------------------------------
@@ -846,10 +1129,14 @@ class _Claim:
         for j in link.new:
             self.offsets.append(sum(len(self.new.words[k]) for k in link.new if k < j))
         mapped = [-1] * len(old_seq)
+        # For each new token, the old unit its word came from (-1: a word added).
+        self.source = [-1] * len(new_seq)
+        owners = [i for i in link.old for _ in self.old.words[i]]
         for op in Indel.opcodes(old_seq, new_seq):
             if op.tag == "equal":
                 for k in range(op.src_end - op.src_start):
                     mapped[op.src_start + k] = op.dest_start + k
+                    self.source[op.dest_start + k] = owners[op.src_start + k]
         self.region = _region(mapped, base + a, base + b, len(new_seq))
 
     def place(self) -> Placement:
@@ -899,19 +1186,23 @@ class _Claim:
 
     def _find_quote(self) -> Placement | None:
         """The claim's folded words, found unchanged in the linked unit(s)."""
-        quote = fold(self.old.text[self.start : self.end])
+        text = self.old.text
+        # Punctuation at either end is not the claim's words: a join turns its full stop
+        # into a semicolon or a comma.
+        qs, qe = self.start, self.end
+        while qs < qe and (text[qs] in _EDGE or text[qs].isspace()):
+            qs += 1
+        while qe > qs and (text[qe - 1] in _EDGE or text[qe - 1].isspace()):
+            qe -= 1
+        quote = fold(text[qs:qe])
         if not quote:
             return None
         old_folded, old_positions = self.old.folded(self.unit)
-        at = bisect_left(old_positions, self.start)
+        at = bisect_left(old_positions, qs)
         prefix = old_folded[max(0, at - 32) : at]
         suffix = old_folded[at + len(quote) : at + len(quote) + 32]
-        bounded_start = self.start == 0 or not (
-            _is_word(self.old.text[self.start - 1]) and _is_word(self.old.text[self.start])
-        )
-        bounded_end = self.end == len(self.old.text) or not (
-            _is_word(self.old.text[self.end - 1]) and _is_word(self.old.text[self.end])
-        )
+        bounded_start = qs == 0 or not (_is_word(text[qs - 1]) and _is_word(text[qs]))
+        bounded_end = qe == len(text) or not (_is_word(text[qe - 1]) and _is_word(text[qe]))
         # A short quote ("41") may turn up elsewhere in the sentence by chance: it must be where
         # the word alignment puts the claim. A longer one is the claim even if it moved.
         short = len(self.words) < 4
@@ -937,7 +1228,49 @@ class _Claim:
         if best is None:
             return None
         _, j, start, end = best
-        return Placement("kept", j, start, end, 1.0)
+        # The span takes in the claim's own end punctuation where it is still there.
+        head, tail = text[self.start : qs], text[qe : self.end]
+        unit_start, unit_end = self.new.units[j]
+        if head and start - len(head) >= unit_start:
+            start -= len(head) if self.new.text[start - len(head) : start] == head else 0
+        if tail and end + len(tail) <= unit_end:
+            end += len(tail) if self.new.text[end : end + len(tail)] == tail else 0
+        return self._grown(j, start, end)
+
+    def _grown(self, j: int, start: int, end: int) -> Placement:
+        """The claim's words found intact at ``start``–``end`` of new unit ``j``: kept, unless
+        words were added right after it where it ends its sentence (", officials said"): the
+        claim ran to the end, so it grew. Words added before a claim ("also", "about") are
+        left beside it: they as often belong to the words before."""
+        spans = self.new.word_spans(j)
+        p = bisect_right([e for _, e in spans], start)
+        q = bisect_left([s for s, _ in spans], end)
+        offset = self.offsets[self.link.new.index(j)]
+        size = len(spans)
+        source = self.source
+        after = 0
+        if p < q:
+            k = q
+            while k < size and source[offset + k] < 0:
+                k += 1
+            after = k - q
+            if k < size:
+                # Words added before more of the old sentence are beside the claim, not in it;
+                # one word at a join's seam (", and the …") joins the sentences.
+                seam = source[offset + k] != self.unit
+                after = after if seam and after > 1 else 0
+            if after:
+                # The start of the next old sentence, joined on (", and" and all) after a
+                # split the aligner saw as two edits, was not added either.
+                added = self.new.words[j][q : q + after]
+                following = self.old.words[self.unit + 1] if self.unit + 1 < len(self.old) else ""
+                if following.startswith(added) or (after > 1 and following.startswith(added[1:])):
+                    after = 0
+        if not after:
+            return Placement("kept", j, start, end, 1.0)
+        end = spans[q + after - 1][1]
+        count = len(self.words)
+        return Placement("changed", j, start, end, _sym(count, count, count + after))
 
     def _bounded(self, start: int, end: int, bounded_start: bool, bounded_end: bool) -> bool:
         text = self.new.text
