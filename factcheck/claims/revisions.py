@@ -36,6 +36,7 @@ from django.utils import timezone
 from factcheck import events
 from factcheck.analysis.anchor import Placement, reanchor
 from factcheck.claims.models import Claim
+from factcheck.claims.services import claim_save
 from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.drafts.services import (
     DraftInputError,
@@ -47,7 +48,6 @@ from factcheck.drafts.services import (
 from factcheck.errors import FactcheckError
 from factcheck.history.models import AuditEntry
 from factcheck.history.services import audit_entry, audit_write_many, refuse_stale
-from factcheck.history.services import save_with_history as _save_with_history
 from factcheck.newsrooms.access import Capability, require
 from factcheck.outcome import Done
 from factcheck.text import short
@@ -574,7 +574,7 @@ def claim_attach(
                 values["status"] = S.PROPOSED
                 changes["status"] = (current.status, S.PROPOSED)
                 what += "; its words differ, so the verdict goes back to review"
-    attached = _save(current, by, values, changes, "attached", what)
+    attached = claim_save(current, by, values, changes, action="attached", summary=what)
     return Done(attached, True)
 
 
@@ -595,7 +595,10 @@ def claim_archive(
     _refuse_stale(current, expected_version)
     changes = {"anchor": (current.anchor, A.ARCHIVED)}
     values = {"anchor": A.ARCHIVED, "anchor_candidates": []}
-    return Done(_save(current, by, values, changes, "archived", "Archived by hand"), True)
+    return Done(
+        claim_save(current, by, values, changes, action="archived", summary="Archived by hand"),
+        True,
+    )
 
 
 @transaction.atomic
@@ -612,7 +615,7 @@ def claim_unarchive(
     values = {"anchor": A.ORPHANED, "anchor_candidates": _likely_units(current)}
     changes = {"anchor": (current.anchor, A.ORPHANED)}
     what = "Restored from the archive; an orphan until an editor attaches it"
-    return Done(_save(current, by, values, changes, "unarchived", what), True)
+    return Done(claim_save(current, by, values, changes, action="unarchived", summary=what), True)
 
 
 def _likely_units(claim: Claim) -> list[int]:
@@ -656,26 +659,3 @@ def _refuse_stale(claim: Claim, expected_version: int | None) -> None:
 
 def _require(by: User | None, claim: Claim) -> None:
     require(by=by, newsroom_id=claim.draft.newsroom_id, capability=Capability.MARK_CLAIMS)
-
-
-def _save(
-    claim: Claim,
-    by: User | None,
-    values: dict[str, Any],
-    changes: dict[str, tuple[Any, Any]],
-    action: str,
-    what: str,
-) -> Claim:
-    saved = _save_with_history(
-        claim,
-        by=by,
-        values=values,
-        changes=changes,
-        action=action,
-        summary=f"Claim “{short(claim.text, 60)}”: {what}",
-        newsroom_id=claim.draft.newsroom_id,
-        draft_id=claim.draft_id,
-    )
-    # Tasks and clearance one layer up: an orphan blocks clearance, an archived claim does not.
-    events.emit(events.ClaimsChanged(claims=(saved,), by=by))
-    return saved

@@ -361,7 +361,7 @@ def claim_edit(
                 values=values,
                 locked=True,
             )
-        return _save(current, by, values, changes, action="edited", summary="Edited claim")
+        return claim_save(current, by, values, changes, action="edited", summary="Edited claim")
 
 
 def claims_approve_bulk(
@@ -404,11 +404,13 @@ def _move(
         _require(by, current, needed)
         values = {**(values or {}), "status": target}
         changes = changed_fields(current, values)
-        claim = _save(current, by, values, changes, action="status", summary=summary, react=react)
+        claim = claim_save(
+            current, by, values, changes, action="status", summary=summary, react=react
+        )
     return claim
 
 
-def _save(
+def claim_save(
     claim: Claim,
     by: User | None,
     values: dict[str, Any],
@@ -418,6 +420,9 @@ def _save(
     summary: str,
     react: bool = True,
 ) -> Claim:
+    """Write ``values`` to a claim locked by the caller, with its history entry (``summary``
+    after the claim's words), and tell what follows (tasks, clearance) unless ``react`` is off:
+    the one write every claim change ends in."""
     claim = save_with_history(
         claim,
         by=by,

@@ -306,6 +306,9 @@
   document.body.addEventListener("htmx:afterSettle", () => {
     const el = currentId && document.getElementById(currentId);
     if (!el) return;
+    // The pointer took the toolbar to another sentence while the answer was on its way: the
+    // toolbar stays there (the reader is already acting on that one).
+    if (toolbarFor && toolbarFor.isConnected && toolbarFor.id !== currentId) return;
     el.tabIndex = -1;
     if (document.activeElement !== el && !el.contains(document.activeElement) && !(toolbar && toolbar.contains(document.activeElement))) el.focus({ preventScroll: true });
     showToolbar(el);
