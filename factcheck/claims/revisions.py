@@ -47,7 +47,7 @@ from factcheck.drafts.services import (
 )
 from factcheck.errors import FactcheckError
 from factcheck.history.models import AuditEntry
-from factcheck.history.services import audit_entry, audit_write_many, refuse_stale
+from factcheck.history.services import audit_entry, audit_record_many, refuse_stale
 from factcheck.newsrooms.access import Capability, require
 from factcheck.outcome import Done
 from factcheck.text import short
@@ -221,7 +221,7 @@ def _load(
         )
     ]
     entries += _claim_entries(result, previous.number, before, new_pks, by)
-    audit_write_many(entries)
+    audit_record_many(entries)
 
     # The analysis first (it drops the findings of the text that is gone), then tasks and
     # clearance once, on the claims whose state changed (kept ones changed nothing of theirs).

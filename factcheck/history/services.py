@@ -68,12 +68,7 @@ def audit_entry(
     )
 
 
-def audit_record_many(entries: list[AuditEntry]) -> list[AuditEntry]:
-    """Write the entries of :func:`audit_entry` in one statement."""
-    return AuditEntry.objects.bulk_create(entries) if entries else []
-
-
-def audit_write_many(entries: list[AuditEntry]) -> None:
+def audit_record_many(entries: list[AuditEntry]) -> None:
     """Write the entries of :func:`audit_entry` in one statement whatever their number: on
     PostgreSQL one ``INSERT … SELECT`` from one array per column (``unnest``); else one prepared
     INSERT that ``executemany`` runs for each. ``bulk_create`` splits a few hundred entries into
