@@ -15,18 +15,25 @@ surrounding white space. The rules are written for news copy:
 * A block of one unit with no closing punctuation is a headline, and so is a short stand-alone
   question (``Why did the fighting flare up?``). Markdown headings (``# …``) are headlines.
 * Site furniture is found by :mod:`factcheck.analysis.boilerplate` and overrides the above.
+* What the source's structure says (``regions`` from a loader: an HTML page's headings and
+  menus, a Word file's footnotes) overrides everything: a unit starting inside a region takes its
+  kind.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from factcheck.analysis import boilerplate
+from factcheck.analysis.loaders.base import REGION_FURNITURE, REGION_HEADLINE, REGION_NOTE, Region
 
 SENTENCE = "sentence"
-HEADLINE = "headline"
-BOILERPLATE = "boilerplate"
+HEADLINE = REGION_HEADLINE
+BOILERPLATE = REGION_FURNITURE
+NOTE = REGION_NOTE  # a footnote or endnote: checkable, shown after the body
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +95,9 @@ _ATTRIBUTION = re.compile(
 )
 
 
-def segment(text: str) -> list[Unit]:
-    """Split ``text`` into units in reading order."""
+def segment(text: str, regions: Sequence[Region] = ()) -> list[Unit]:
+    """Split ``text`` into units in reading order; a unit starting inside one of ``regions``
+    takes the region's kind."""
     units: list[Unit] = []
     kinds_by_block: list[list[str]] = []
     texts_by_block: list[list[str]] = []
@@ -106,6 +114,8 @@ def segment(text: str) -> list[Unit]:
             units.append(Unit(len(units), start, end, SENTENCE, block_index))
 
     furniture = boilerplate.find(texts_by_block)
+    ordered = sorted(regions, key=lambda region: region.start)
+    starts = [region.start for region in ordered]
     result: list[Unit] = []
     position = 0
     for block_index, kinds in enumerate(kinds_by_block):
@@ -113,9 +123,18 @@ def segment(text: str) -> list[Unit]:
             unit = units[position]
             if (block_index, unit_in_block) in furniture:
                 kind = BOILERPLATE
+            kind = _region_kind(ordered, starts, unit.start) or kind
             result.append(Unit(unit.index, unit.start, unit.end, kind, block_index))
             position += 1
     return result
+
+
+def _region_kind(ordered: Sequence[Region], starts: Sequence[int], position: int) -> str | None:
+    """The kind of the region (of ``ordered``, sorted by start) that holds ``position``."""
+    at = bisect.bisect_right(starts, position) - 1
+    if at >= 0 and position < ordered[at].end:
+        return ordered[at].kind
+    return None
 
 
 def _blocks(text: str) -> list[_Block]:

@@ -172,6 +172,8 @@ def _load(
         text=read.text,
         source=source,
         filename=filename[:255],
+        source_url=read.source_url,
+        byline=read.byline,
         created_by=by,
     )
     sentences_store(revision=revision, units=read.units)

@@ -47,6 +47,7 @@ class Revision(models.Model):
         UPLOAD = "upload", "Uploaded file"
         CLI = "cli", "Command line"
         API = "api", "API"
+        URL = "url", "Fetched from a link"
 
     class Analysis(models.TextChoices):
         PENDING = "pending", "Waiting to be analysed"
@@ -59,6 +60,12 @@ class Revision(models.Model):
     text = models.TextField(help_text="The normalised text; sentence offsets index into it.")
     source = models.CharField(max_length=16, choices=Source.choices)
     filename = models.CharField(max_length=255, blank=True)
+    source_url = models.URLField(
+        max_length=2000, blank=True, help_text="The link the text was fetched from, if any."
+    )
+    byline = models.CharField(
+        max_length=300, blank=True, help_text="The author the source names (a page's byline)."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -90,6 +97,7 @@ class Sentence(models.Model):
         SENTENCE = "sentence", "Sentence"
         HEADLINE = "headline", "Headline"
         BOILERPLATE = "boilerplate", "Boilerplate"
+        NOTE = "note", "Note"
 
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="sentences")
     index = models.PositiveIntegerField()

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from factcheck import events
-from factcheck.analysis.loaders import LoadError, check_size, decode_text, load_file
+from factcheck.analysis.loaders import Loaded, LoadError, check_size, decode_text, load_file
 from factcheck.analysis.normalise import normalise_text, title_from_text
 from factcheck.analysis.segment import Unit, segment
 from factcheck.drafts.models import Draft, ReaderSettings, Revision, Sentence
@@ -52,6 +52,8 @@ class DraftText:
     units: list[Unit]
     title_hint: str  # a title the file itself gives (HTML <title>, a .docx's title), if any
     filename: str
+    byline: str = ""  # the author the source names, if any
+    source_url: str = ""  # the link the text was fetched from, if any
 
 
 def draft_text_read(*, text: str | bytes | None = None, upload: Upload | None = None) -> DraftText:
@@ -59,11 +61,23 @@ def draft_text_read(*, text: str | bytes | None = None, upload: Upload | None = 
     segment it, writing nothing: a new draft (:func:`draft_import`) and a new revision of one
     (``claims.revisions.revision_load``) both start here, so a refused input (DraftInputError)
     is refused before any row is written."""
-    raw, title_hint, filename = _read_input(text=text, upload=upload)
-    normalised = normalise_text(raw)
+    loaded, filename = _read_input(text=text, upload=upload)
+    return _draft_text(loaded, filename)
+
+
+def _draft_text(loaded: Loaded, filename: str, source_url: str = "") -> DraftText:
+    normalised = normalise_text(loaded.text)
     if not normalised.strip():
         raise DraftInputError("The draft is empty: there is no text to check.")
-    return DraftText(normalised, segment(normalised), title_hint, filename)
+    regions = loaded.regions
+    if regions and normalised != loaded.text:
+        # A loader that marks regions promises normalised text; offsets into anything else
+        # would point at the wrong words, so the structure is dropped rather than misplaced.
+        regions = ()
+    units = segment(normalised, regions)
+    return DraftText(
+        normalised, units, loaded.title_hint, filename, loaded.byline[:300], source_url
+    )
 
 
 def draft_import(
@@ -100,6 +114,8 @@ def draft_import(
             text=normalised,
             source=source,
             filename=read.filename,
+            source_url=read.source_url,
+            byline=read.byline,
             created_by=by,
         )
         sentences_store(revision=revision, units=units)
@@ -237,19 +253,18 @@ def _save(
     )
 
 
-def _read_input(*, text: str | bytes | None, upload: Upload | None) -> tuple[str, str, str]:
-    """Return (text, title hint, file name), or raise DraftInputError."""
+def _read_input(*, text: str | bytes | None, upload: Upload | None) -> tuple[Loaded, str]:
+    """Return (what was read, file name), or raise DraftInputError."""
     limit = settings.DRAFT_MAX_BYTES
     if (text is None) == (upload is None):
         raise DraftInputError("Paste the draft's text or upload a file (one of the two).")
     try:
         if upload is not None:
-            loaded = load_file(upload.name, upload.data, max_bytes=limit)
-            return loaded.text, loaded.title_hint, upload.name[:255]
+            return load_file(upload.name, upload.data, max_bytes=limit), upload.name[:255]
         assert text is not None
         data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
         check_size(None, len(data), max_bytes=limit)
-        return decode_text(data), "", ""
+        return Loaded(text=decode_text(data), title_hint="", kind="txt"), ""
     except LoadError as exc:
         raise DraftInputError(str(exc)) from exc
 

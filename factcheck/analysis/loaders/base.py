@@ -12,18 +12,44 @@ class LoadError(Exception):
     """A file we refuse; str(exc) is a message fit to show the user."""
 
 
+# What a loader knows about a stretch of its text that the words alone do not say.
+REGION_HEADLINE = "headline"  # a heading of the source (<h2>, a Word heading style)
+REGION_NOTE = "note"  # a footnote or an endnote, after the body
+REGION_FURNITURE = "boilerplate"  # site furniture: a page's menus, a document's running header
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """``text[start:end]`` of a :class:`Loaded` is one ``kind`` of ``REGION_*``.
+
+    The segmenter gives every unit that starts inside the region that kind, overriding its own
+    reading of the words.
+    """
+
+    start: int
+    end: int
+    kind: str
+
+
 @dataclass(frozen=True, slots=True)
 class Loaded:
     """The text of an accepted file.
 
     ``text`` is plain text, not yet normalised beyond what the format needs (the caller normalises
     line endings and applies NFC). ``title_hint`` is a title found in the file, or ``""``.
-    ``kind`` is ``"txt"``, ``"md"``, ``"docx"`` or ``"html"``.
+    ``kind`` is ``"txt"``, ``"md"``, ``"docx"`` or ``"html"``. ``byline`` is the author the
+    file names (an HTML page's byline, a .docx's author), or ``""``.
+
+    ``regions`` mark stretches of ``text`` by what the source's structure says they are. A loader
+    that gives regions returns text that is already normalised
+    (``analysis.normalise.normalise_text(text) == text``), so their offsets stay true.
     """
 
     text: str
     title_hint: str
     kind: str
+    byline: str = ""
+    regions: tuple[Region, ...] = ()
 
 
 MB = 1024 * 1024
