@@ -31,6 +31,7 @@ from factcheck.newsrooms.access import Capability, require
 from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
 from factcheck.outcome import Done
+from factcheck.prepared import Prepared
 from factcheck.text import short
 
 if TYPE_CHECKING:
@@ -122,12 +123,16 @@ def _mark(
     for sentence, _, _ in spans:
         if not sentence.checkable:
             raise ClaimError("That text is site furniture (boilerplate), which is not checked.")
-    existing = {
-        (claim.start, claim.end): claim
-        for claim in Claim.objects.select_for_update(of=("self",)).filter(
-            revision=revision, sentence__in={sentence.pk for sentence, _, _ in spans}
+    sentence_pks = {sentence.pk for sentence, _, _ in spans}
+    if len(sentence_pks) == 1:  # a click on a unit: the query every click runs, prepared
+        locked = _SENTENCE_CLAIMS_LOCKED(sentence=next(iter(sentence_pks)))
+    else:
+        locked = list(
+            Claim.objects.select_for_update(of=("self",)).filter(
+                revision=revision, sentence__in=sentence_pks
+            )
         )
-    }
+    existing = {(claim.start, claim.end): claim for claim in locked}
     text = revision.text
     fresh: dict[tuple[int, int], Claim] = {}
     for sentence, start, end in spans:
@@ -149,12 +154,7 @@ def _mark(
     )
     # The draft's row with its latest revision's number, in the one query that locks it: a mark
     # on a revision a new version replaced meanwhile (claims.revisions) would be lost on it.
-    latest = Revision.objects.filter(draft=OuterRef("pk")).order_by("-number").values("number")
-    draft = (
-        Draft.objects.select_for_update()
-        .annotate(latest=Subquery(latest[:1]))
-        .get(pk=revision.draft_id)
-    )
+    (draft,) = _DRAFT_LOCKED_WITH_LATEST(draft=revision.draft_id)
     if getattr(draft, "latest") != revision.number:  # noqa: B009 (an annotation, not a field)
         raise ClaimError("A new version of this draft was loaded meanwhile: reload the page.")
     restored = [claim for claim in existing.values() if claim.status == S.DISMISSED]
@@ -192,11 +192,7 @@ def claim_unmark_sentence(*, sentence: Sentence, by: User | None) -> Claim:
 def claim_unmark_unit(*, sentence: Sentence, by: User | None) -> UnitClick:
     """:func:`claim_unmark_sentence`, with the unit's live claims: the unit's claims are read
     and locked in one query (a part claim's row too: a click on its unit waits for it)."""
-    unit = list(
-        Claim.objects.select_related("draft")
-        .select_for_update(of=("self",))
-        .filter(sentence=sentence)
-    )
+    unit = _SENTENCE_CLAIMS_LOCKED_WITH_DRAFT(sentence=sentence.pk)
     whole = [c for c in unit if (c.start, c.end) == (sentence.start, sentence.end)]
     if not whole:
         raise Claim.DoesNotExist("That unit is not marked.")
@@ -441,8 +437,41 @@ def claim_save(
 def _locked(claim: Claim, expected_version: int | None) -> Claim:
     """The claim's row, locked for this transaction; ConflictError if it moved on meanwhile.
     Its draft is read, not locked: a draft is locked after its claims (see :func:`_mark`)."""
-    current = Claim.objects.select_related("draft").select_for_update(of=("self",)).get(pk=claim.pk)
-    return refuse_stale(current, expected_version, _now)
+    found = _CLAIM_LOCKED_WITH_DRAFT(claim=claim.pk)
+    if not found:
+        raise Claim.DoesNotExist(f"Claim {claim.pk} does not exist.")
+    return refuse_stale(found[0], expected_version, _now)
+
+
+# The queries every click on a claim or a unit runs, compiled once (factcheck.prepared).
+_SENTENCE_CLAIMS_LOCKED = Prepared(
+    lambda sentence: Claim.objects.select_for_update(of=("self",)).filter(sentence=sentence)
+)
+_SENTENCE_CLAIMS_LOCKED_WITH_DRAFT = Prepared(
+    lambda sentence: (
+        Claim.objects.select_related("draft")
+        .select_for_update(of=("self",))
+        .filter(sentence=sentence)
+    )
+)
+_CLAIM_LOCKED_WITH_DRAFT = Prepared(
+    lambda claim: (
+        Claim.objects.select_related("draft").select_for_update(of=("self",)).filter(pk=claim)
+    )
+)
+_DRAFT_LOCKED_WITH_LATEST = Prepared(
+    lambda draft: (
+        Draft.objects.select_for_update()
+        .annotate(
+            latest=Subquery(
+                Revision.objects.filter(draft=OuterRef("pk"))
+                .order_by("-number")
+                .values("number")[:1]
+            )
+        )
+        .filter(pk=draft)
+    )
+)
 
 
 def _refuse_stale(claim: Claim, expected_version: int | None) -> None:

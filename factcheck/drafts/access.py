@@ -10,9 +10,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
 
 from factcheck.drafts.models import Draft, Revision, Sentence
-from factcheck.newsrooms.access import Capability, get_for_member, newsrooms_for
+from factcheck.newsrooms.access import (
+    Capability,
+    get_for_member,
+    member_checked,
+    member_rows,
+    newsrooms_for,
+)
+from factcheck.prepared import Prepared
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -45,8 +53,19 @@ def get_unit_for_user(
     newsroom, and the user's role, in one query: the draft's rule (404 for non-members and for
     a unit the draft does not have, 403 for a role without ``capability``). A click on a unit
     starts here."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404("No such sentence.")
+    rows = _UNIT(draft=draft_pk, index=index, user=user.pk)
+    return member_checked(rows[0] if rows else None, user, capability, "sentence")
+
+
+def _unit_rows(draft: int, index: int, user: int) -> QuerySet[Sentence]:
     latest = Revision.objects.filter(draft=OuterRef("revision__draft")).order_by("-number")
     units = Sentence.objects.select_related("revision__draft__newsroom").filter(
-        revision__draft_id=draft_pk, index=index, revision=Subquery(latest.values("pk")[:1])
+        revision__draft_id=draft, index=index, revision=Subquery(latest.values("pk")[:1])
     )
-    return get_for_member(units, None, user, capability, newsroom_path="revision__draft__newsroom")
+    return member_rows(units, user, "revision__draft__newsroom").order_by("pk")[:1]
+
+
+# Every click on a unit runs this query: compiled once (factcheck.prepared).
+_UNIT = Prepared(_unit_rows)

@@ -178,15 +178,30 @@ def get_for_member(
         raise Http404(f"No such {noun}.")
     if pk is not None:  # else the queryset names its one object already
         queryset = queryset.filter(pk=pk)
-    row = (
-        queryset.filter(**{f"{newsroom_path}__memberships__user": user})
-        .annotate(
-            _member_role=F(f"{newsroom_path}__memberships__role"),
-            _member_newsroom=F(f"{newsroom_path}__memberships__newsroom_id"),
-        )
-        .first()
+    row = member_rows(queryset, user.pk, newsroom_path).first()
+    return member_checked(row, user, capability, str(noun))
+
+
+def member_rows(queryset: QuerySet[M], user_pk: int, newsroom_path: str) -> QuerySet[M]:
+    """``queryset`` narrowed to the newsrooms the user ``user_pk`` belongs to, each row with
+    the user's role there (``_member_role``) and that newsroom's id (``_member_newsroom``):
+    the query of :func:`get_for_member`, for a getter that prepares it once
+    (``factcheck.prepared``) and checks its row with :func:`member_checked`."""
+    rows: QuerySet[M] = queryset.filter(
+        **{f"{newsroom_path}__memberships__user": user_pk}
+    ).annotate(
+        _member_role=F(f"{newsroom_path}__memberships__role"),
+        _member_newsroom=F(f"{newsroom_path}__memberships__newsroom_id"),
     )
-    if row is None:
+    return rows
+
+
+def member_checked(
+    row: M | None, user: User | AnonymousUser, capability: Capability, noun: str
+) -> tuple[M, str]:
+    """The rule on a row of :func:`member_rows`: Http404 for none, PermissionDenied for a role
+    without ``capability``; else the row and the role (remembered for ``role_in``)."""
+    if row is None or not user.is_authenticated or not user.is_active:
         raise Http404(f"No such {noun}.")
     role: str = getattr(row, "_member_role")  # noqa: B009 (an annotation, not a field)
     _remember_role(user, getattr(row, "_member_newsroom"), role)  # noqa: B009

@@ -10,6 +10,7 @@ from django.urls import reverse
 from factcheck.claims.models import Claim
 from factcheck.drafts.models import Draft
 from factcheck.insights.models import Finding
+from factcheck.prepared import Prepared
 from factcheck.reviews.models import Task
 from factcheck.text import short
 
@@ -47,6 +48,15 @@ def blocks(status: str, anchor: str) -> bool:
     return anchor == Claim.Anchor.ANCHORED and status not in UNSETTLED
 
 
+# The first query of every clearance refresh, compiled once (factcheck.prepared).
+# order_by(): the models' default orderings would join other tables and undo the DISTINCT.
+_CLAIM_STATES = Prepared(
+    lambda draft: (
+        Claim.objects.filter(draft=draft).order_by().values_list("status", "anchor").distinct()
+    )
+)
+
+
 def clearance_state(draft: Draft) -> tuple[bool, bool]:
     """(blocked, has_work) of ``draft``: ``blocked`` when anything :func:`clearance_blockers`
     would list exists, ``has_work`` when it has any claim (dismissed ones too) or live task.
@@ -56,10 +66,7 @@ def clearance_state(draft: Draft) -> tuple[bool, bool]:
     the first blocker. A draft being worked on has an unsettled claim, so the usual refresh
     reads one small query (the blockers are listed only to say why a draft is no longer
     cleared)."""
-    # order_by(): the models' default orderings would join other tables and undo the DISTINCT.
-    claims = set(
-        Claim.objects.filter(draft=draft).order_by().values_list("status", "anchor").distinct()
-    )
+    claims = set(_CLAIM_STATES.rows(draft=draft.pk))
     if any(blocks(status, anchor) for status, anchor in claims):
         return True, True
     live_tasks = Task.objects.filter(draft=draft, archived_at__isnull=True)

@@ -37,6 +37,7 @@ from factcheck.newsrooms.access import (
 from factcheck.newsrooms.models import Membership
 from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
+from factcheck.prepared import Prepared
 from factcheck.reviews import states
 from factcheck.reviews.models import Comment, Task
 from factcheck.reviews.selectors import (
@@ -266,10 +267,20 @@ def workflow_after_claims(
         draft_refresh_clearance(draft=claims[0].draft, by=by)
 
 
+# Compiled once (factcheck.prepared): every click that changes a claim runs them.
+_DRAFT_LOCKED = Prepared(lambda draft: Draft.objects.select_for_update().filter(pk=draft))
+_CLAIM_TASK_IDS = Prepared(
+    lambda claim: Task.claims.through.objects.filter(claim_id=claim).values_list("task_id")
+)
+
+
 def _tasks_follow(claims: list[Claim], by: User | None) -> None:
     # Most claims a click changes are in no task: one look at the link table says so.
-    in_tasks = Task.claims.through.objects.filter(claim_id__in=[c.pk for c in claims])
-    task_ids = set(in_tasks.values_list("task_id", flat=True))
+    if len(claims) == 1:  # a click: the query every click on a claim runs, prepared
+        task_ids = {task_id for (task_id,) in _CLAIM_TASK_IDS.rows(claim=claims[0].pk)}
+    else:
+        in_tasks = Task.claims.through.objects.filter(claim_id__in=[c.pk for c in claims])
+        task_ids = set(in_tasks.values_list("task_id", flat=True))
     if not task_ids:
         return
     tasks = (
@@ -327,7 +338,7 @@ def draft_refresh_clearance(*, draft: Draft, by: User | None) -> Draft:
 def _refresh_clearance(draft: Draft, by: User | None) -> Draft:
     # The lock, then the state under it: two clicks that each settle a draft's last-but-one
     # blocker queue here, and the second sees the first's change.
-    locked = Draft.objects.select_for_update().get(pk=draft.pk)
+    (locked,) = _DRAFT_LOCKED(draft=draft.pk)
     blocked, has_work = clearance_state(locked)
     if not blocked and locked.cleared_at is None and has_work:
         return _set_cleared(locked, by, cleared=True)
