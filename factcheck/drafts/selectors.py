@@ -390,13 +390,32 @@ def _claims_by_sentence(revision: Revision) -> tuple[list[Claim], dict[int, list
     return claims, by_sentence
 
 
-def draft_panels(draft: Draft, indexes: Iterable[int] = ()) -> DraftPage:
+def draft_panels(
+    draft: Draft, indexes: Iterable[int] = (), *, all_claims: bool = True
+) -> DraftPage:
     """The draft page's side panels (suggestions, claims) and the units ``indexes`` alone, in
     ``blocks[0]``: what the answer to a click that changed those units re-renders. The same
     rules as :func:`draft_page`, in a fixed number of queries, without building the text of
-    the units not asked for (their rows are read light: no highlights). No findings."""
+    the units not asked for (their rows are read light: no highlights). No findings.
+
+    Without ``all_claims``, ``claims`` holds only the live claims of the units ``indexes``
+    (an answer that adds their rows to the claims panel instead of drawing it again: a long
+    draft has hundreds), and the suggestions are told from the claims' sentence ids alone."""
     revision = latest_revision(draft)
-    claims, by_sentence = _claims_by_sentence(revision)
+    wanted = set(indexes)
+    if all_claims:
+        claims, by_sentence = _claims_by_sentence(revision)
+        claimed: set[int] | dict[int, list[Claim]] = by_sentence
+    else:
+        claims = active_claims(revision, indexes=wanted)
+        by_sentence = {}
+        for claim in claims:
+            by_sentence.setdefault(claim.sentence_id, []).append(claim)
+        claimed = set(
+            Claim.objects.filter(revision=revision)
+            .exclude(status=Claim.Status.DISMISSED)
+            .values_list("sentence_id", flat=True)
+        )
     threshold = suggestion_threshold(draft.newsroom)
     text = revision.text
     suggested: list[Suggestion] = []
@@ -409,12 +428,11 @@ def draft_panels(draft: Draft, indexes: Iterable[int] = ()) -> DraftPage:
         unit_count += 1
         if kind == Sentence.Kind.BOILERPLATE:
             boilerplate_count += 1
-        elif score is not None and score >= threshold and pk not in by_sentence:
+        elif score is not None and score >= threshold and pk not in claimed:
             # The rule of _unit_view's ``suggested`` and ``suggestion_dismissed``.
             shown = Suggestion(index, text[start:end], score)
             (dismissed if was_dismissed else suggested).append(shown)
     units: list[UnitView] = []
-    wanted = set(indexes)
     if wanted:
         rows = revision.sentences.filter(index__in=wanted).order_by("index")
         for row in rows.values_list(*_UNIT_COLUMNS):
@@ -475,15 +493,18 @@ SHOWN_CLAIM_FIELDS = (
 )
 
 
-def active_claims(revision: Revision) -> list[Claim]:
-    """The revision's claims that are not unmarked, in text order, with the columns the page
-    shows (:data:`SHOWN_CLAIM_FIELDS`; their sentences are not loaded: the page and the claims
-    panel need only ``sentence_id``), each with ``whole``: it spans its whole sentence (whose
-    own button unmarks it, so the panel need not)."""
+def active_claims(revision: Revision, *, indexes: Iterable[int] | None = None) -> list[Claim]:
+    """The revision's claims that are not unmarked (of the units ``indexes`` alone, if given),
+    in text order, with the columns the page shows (:data:`SHOWN_CLAIM_FIELDS`; their
+    sentences are not loaded: the page and the claims panel need only ``sentence_id``), each
+    with ``whole``: it spans its whole sentence (whose own button unmarks it, so the panel
+    need not)."""
     whole = Q(start=F("sentence__start"), end=F("sentence__end"))
+    claims = Claim.objects.filter(revision=revision)
+    if indexes is not None:
+        claims = claims.filter(sentence__index__in=set(indexes))
     return list(
-        Claim.objects.filter(revision=revision)
-        .exclude(status=Claim.Status.DISMISSED)
+        claims.exclude(status=Claim.Status.DISMISSED)
         .annotate(whole=ExpressionWrapper(whole, output_field=BooleanField()))
         .order_by("start", "end")
         .only(*SHOWN_CLAIM_FIELDS)

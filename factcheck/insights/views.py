@@ -155,9 +155,10 @@ def _draft_answer(
     events: Iterable[str] = ("claims-changed",),
 ) -> HttpResponse:
     def parts() -> list[Part]:
-        # The changed units and the panels, not the whole page: a bulk confirm on a long draft
-        # answers as fast as a single one.
-        page = draft_panels(draft, units)
+        # The changed units, their claims' rows added to the claims panel (draft.js puts them
+        # in text order and counts them) and the other panels, not the whole page: a bulk
+        # confirm on a long draft answers as fast as a single one.
+        page = draft_panels(draft, units, all_claims=False)
         context = {**draft_context(draft, role, page), "oob": True, "error": error}
         context.update(notice=notice, task_url=task_url)
         changed: list[Part] = [
@@ -165,7 +166,9 @@ def _draft_answer(
             for block in page.blocks
             for unit in block.units
         ]
-        names = ("suggestions-panel", "claims-panel", "draft-tasks", "flash")
+        if page.claims:
+            changed.append((f"{DRAFT_PAGE}#claim-row", {**context, "row": page.claims}))
+        names = ("suggestions-panel", "draft-tasks", "flash")
         return changed + [(f"{DRAFT_PAGE}#{name}", context) for name in names]
 
     return htmx_answer(

@@ -64,6 +64,24 @@ def test_editor_confirms_a_suggestion_and_turns_a_contradiction_into_a_task(
     index = int(unit_id.removeprefix("u-"))
     assert Claim.objects.filter(draft=draft, sentence__index=index).exists()
 
+    # Confirm two more at once: their rows join the claims panel, in the text's order.
+    picks = page.locator("#suggestions-panel input[name=units]")
+    picks.nth(1).check()
+    picks.nth(0).check()
+    page.get_by_role("button", name="Confirm selected").click()
+    expect(page.locator("#claims-panel .count")).to_have_text("3")
+    expect(page.locator("#claims-list > li")).to_have_count(3)
+    expect(page.locator("#suggestions-panel .count")).to_have_text(str(count - 3))
+    starts = [
+        int(x)
+        for x in page.locator("#claims-list > li").evaluate_all(
+            "rows => rows.map(r => r.dataset.at)"
+        )
+    ]
+    assert starts == sorted(starts), starts
+    assert page.evaluate("window.__marker") == 1, "confirming suggestions reloaded the page"
+    assert Claim.objects.filter(draft=draft).count() == 3
+
     # The contradiction the analysis found: both sentences side by side, then a task.
     finding = Finding.objects.get(draft=draft, summary="S-92 vs S-76")
     page.locator("#findings-panel a", has_text="S-92 vs S-76").click()

@@ -66,7 +66,10 @@ def test_many_confirm_values_are_one_request(
     units = re.findall(r'<span id="u-(\d+)" [^>]*hx-swap-oob="true"', html)
     assert units == ["1", "2", "3"]
     assert '<section id="suggestions-panel"' in html and 'data-count="0"' in html
-    assert '<aside id="claims-panel"' in html and 'data-count="3"' in html
+    # The claims panel is not drawn again: the three rows are added to its list.
+    assert '<aside id="claims-panel"' not in html
+    assert html.count('hx-swap-oob="beforeend:#claims-list"') == 1
+    assert len(re.findall(r'<li [^>]*id="claim-row-\d+"', html)) == 3
     assert "claims-changed" in json.loads(response["HX-Trigger"])
     threshold = suggestion_threshold(draft.newsroom)
     assert not suggested_sentences(draft.revisions.get(), threshold).exists()

@@ -247,7 +247,8 @@ def test_htmx_confirm_answers_with_the_unit_and_panels_out_of_band(
     assert 'hx-swap-oob="true"' in unit and "is-claim" in unit
     assert 'data-suggested="1"' not in unit
     assert '<section id="suggestions-panel"' in html and 'data-count="2"' in html
-    assert '<aside id="claims-panel"' in html and 'data-count="1"' in html
+    assert '<aside id="claims-panel"' not in html  # its new row is added instead
+    assert 'hx-swap-oob="beforeend:#claims-list"' in html and 'id="claim-row-' in html
     assert "Marked: “About 300 homes lost power.”" in html
     assert "claims-changed" in json.loads(response["HX-Trigger"])
 
