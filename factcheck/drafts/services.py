@@ -264,7 +264,9 @@ def _read_input(*, text: str | bytes | None, upload: Upload | None) -> tuple[Loa
         assert text is not None
         data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
         check_size(None, len(data), max_bytes=limit)
-        return Loaded(text=decode_text(data), title_hint="", kind="txt"), ""
+        # Bytes (standard input) may be in a legacy encoding; text from a form is Unicode.
+        decoded = decode_text(data, detect=isinstance(text, bytes))
+        return Loaded(text=decoded, title_hint="", kind="txt"), ""
     except LoadError as exc:
         raise DraftInputError(str(exc)) from exc
 

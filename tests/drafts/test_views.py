@@ -337,7 +337,7 @@ def _bad_docx_with_entities() -> bytes:
 
 BAD_UPLOADS = {
     "wrong extension": ("report.pdf", b"%PDF-1.4 a report", "“report.pdf” is a .pdf file"),
-    "invalid utf-8": ("storm.txt", b"Caf\xe9 reopened.\n", "is not UTF-8 text"),
+    "undetectable encoding": ("storm.txt", b"caf\xe9 au lait\n", "too little text to tell"),
     "truncated docx": ("storm.docx", DOCX[: len(DOCX) // 2], "damaged or truncated"),
     "zip bomb docx": (
         "storm.docx",
