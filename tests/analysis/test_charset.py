@@ -273,3 +273,51 @@ def test_pasted_text_is_utf8_and_never_detected() -> None:
 def test_binary_files_keep_their_clear_messages(name: str) -> None:
     assert "binary file" in load_error(name, b"\x01\x02 hello\x00world \xe9")
     assert "a PDF document" in load_error(name, b"%PDF-1.7\n\xe2\xe3")
+
+
+# ---------------------------------------------------------------------------------------------
+# What a server sent for a link: read by its media type
+
+
+def test_content_is_read_by_its_media_type() -> None:
+    assert load_content("“x”", b"<p>Hi</p>", media_type="text/html").kind == "html"
+    assert load_content("“x”", b"<p>Hi</p>", media_type="application/xhtml+xml").kind == "html"
+    assert load_content("“x”", b"# Title\n\nHi.", media_type="text/markdown").title_hint == "Title"
+    # The type wins over the name: a page at /story.txt served as HTML is HTML.
+    loaded = load_content("“x”", b"<p>Hi</p>", media_type="text/html", name="story.txt")
+    assert loaded.text == "Hi"
+
+
+def test_an_opaque_type_falls_back_to_the_name_then_to_the_content() -> None:
+    octet = "application/octet-stream"
+    assert load_content("“x”", b"Hi.", media_type=octet, name="notes.md").kind == "md"
+    page = b"\n <!-- saved --> <!DOCTYPE html><p>Hi</p>"
+    assert load_content("“x”", page, media_type="", name="story").kind == "html"
+    with pytest.raises(LoadError, match="not a web page or text"):
+        load_content("“x”", b"Hi.", media_type=octet, name="data.bin")
+
+
+@pytest.mark.parametrize(
+    ("media_type", "message"),
+    [
+        ("application/pdf", "“x” is a PDF document (application/pdf), not a web page or text."),
+        ("image/png", "“x” is an image (image/png), not a web page or text."),
+        ("video/mp4", "“x” is a video (video/mp4), not a web page or text."),
+        (
+            "application/json",
+            "“x” is of a type that is not a web page or text (application/json); link to a web "
+            "page, or to a .txt, .md or .docx file.",
+        ),
+    ],
+)
+def test_content_that_is_not_a_page_or_text_says_what_it_is(media_type: str, message: str) -> None:
+    with pytest.raises(LoadError) as excinfo:
+        load_content("“x”", b"\x89PNG", media_type=media_type)
+    assert str(excinfo.value) == message
+
+
+def test_content_over_the_limit_or_mislabelled_binary_is_refused() -> None:
+    with pytest.raises(LoadError, match="the limit is 10 bytes"):
+        load_content("“x”", b"<p>" + b"x" * 20 + b"</p>", media_type="text/html", max_bytes=10)
+    with pytest.raises(LoadError, match="looks like a binary file \\(a PDF document\\)"):
+        load_content("“x”", b"%PDF-1.7 ...", media_type="text/html")

@@ -151,13 +151,13 @@ def test_empty_or_white_space_text_is_refused_and_nothing_is_saved(
 
 
 def test_neither_text_nor_upload_is_refused(newsroom: Any, editor: Any) -> None:
-    with pytest.raises(DraftInputError, match="one of the two"):
+    with pytest.raises(DraftInputError, match="one of the three"):
         draft_import(newsroom=newsroom, by=editor)
     assert row_counts() == (0, 0, 0)
 
 
 def test_both_text_and_upload_are_refused(newsroom: Any, editor: Any) -> None:
-    with pytest.raises(DraftInputError, match="one of the two"):
+    with pytest.raises(DraftInputError, match="one of the three"):
         draft_import(
             newsroom=newsroom, by=editor, text="Body.", upload=Upload("a.txt", b"Body text.")
         )
