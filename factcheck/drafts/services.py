@@ -1,4 +1,4 @@
-"""Writes for drafts: loading a draft (text or file) into a revision and its units."""
+"""Writes for drafts: loading a draft (text, file or link) into a revision and its units."""
 
 from __future__ import annotations
 

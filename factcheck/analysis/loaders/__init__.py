@@ -1,4 +1,5 @@
-"""Turning an uploaded draft into plain text, or refusing it with a message a person can act on.
+"""Turning an uploaded draft (or a fetched page) into plain text, or refusing it with a message a
+person can act on.
 
 ``load_file(name, data)`` accepts ``.txt``, ``.md``/``.markdown``, ``.docx`` and
 ``.html``/``.htm``; ``load_content`` reads what a server sent for a link, by its media type.
