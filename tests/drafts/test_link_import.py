@@ -4,6 +4,9 @@ canary on 127.0.0.2 that must never be reached."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -370,3 +373,37 @@ def test_the_service_refuses_two_inputs_at_once(newsroom: Any, editor: Any, site
     with pytest.raises(DraftInputError, match="one of the three"):
         draft_import(newsroom=newsroom, by=editor, text="Text.", url=site.url + "/harbour")
     assert site.hits == []
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"DRAFT_FETCH_ALLOW_ADDRESSES": "127.0.0.1", "ALLOWED_HOSTS": "news.example.com"},
+            "is for tests only",
+        ),
+        ({"DRAFT_FETCH_ALLOW_ADDRESSES": "localhost"}, "must list IP addresses or networks"),
+        ({"DRAFT_FETCH_TIMEOUT_SECONDS": "-1"}, "must be a number of seconds above 0"),
+    ],
+)
+def test_the_settings_refuse_to_start_with_a_bad_fetch_value(
+    env: dict[str, str], message: str, tmp_path: Any
+) -> None:
+    environment = {
+        **os.environ,
+        "SECRET_KEY": "x" * 50,
+        "FACTCHECK_VAR_DIR": str(tmp_path),
+        **env,
+    }
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import factcheck.settings"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
