@@ -6,6 +6,7 @@ Defaults run locally with no services: SQLite and Celery's filesystem broker und
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -52,6 +53,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (``127.0.0.1, 10.0.0.0/8``)."""
+    values = env_list(name, [])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks (127.0.0.1, 10.0.0.0/8), got {value!r}"
+            ) from None
+    return values
+
+
+def env_seconds(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds above 0, got {value}")
+    return value
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -184,6 +205,23 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start when it is m
 DRAFT_MAX_BYTES = env_int("DRAFT_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = DRAFT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Drafts imported from a link (factcheck/fetch.py): one GET, in the web request for now, so
+# bounded by a connect and a total time limit; the body by DRAFT_MAX_BYTES.
+DRAFT_FETCH_CONNECT_SECONDS = env_seconds("DRAFT_FETCH_CONNECT_SECONDS", 5)
+DRAFT_FETCH_TIMEOUT_SECONDS = env_seconds("DRAFT_FETCH_TIMEOUT_SECONDS", 10)
+DRAFT_FETCH_USER_AGENT = env_str(
+    "DRAFT_FETCH_USER_AGENT",
+    "factcheck/0.1 (newsroom fact-check desk; fetches a page an editor linked to; "
+    "contact: factcheck@localhost)",
+)
+# For tests only: addresses or networks a link may reach although they are private, on any
+# port (the stub server on 127.0.0.1). Empty by default; refused where real hosts are served.
+DRAFT_FETCH_ALLOW_ADDRESSES = env_networks("DRAFT_FETCH_ALLOW_ADDRESSES")
+if DRAFT_FETCH_ALLOW_ADDRESSES and set(ALLOWED_HOSTS) - set(LOCAL_HOSTS):
+    raise ImproperlyConfigured(
+        "DRAFT_FETCH_ALLOW_ADDRESSES lets links reach private addresses and is for tests only; "
+        "unset it where ALLOWED_HOSTS names real hosts."
+    )
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

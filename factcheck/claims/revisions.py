@@ -105,11 +105,13 @@ def revision_load(
     by: User | None,
     text: str | bytes | None = None,
     file: Upload | bytes | None = None,
+    url: str | None = None,
     source: str = Revision.Source.PASTE,
     filename: str = "",
 ) -> RevisionLoaded:
-    """Load a new version of ``draft`` from pasted ``text`` or a ``file`` (an :class:`Upload`,
-    or its bytes with ``filename``, which tells its type), every format an import accepts.
+    """Load a new version of ``draft`` from pasted ``text``, a ``file`` (an :class:`Upload`,
+    or its bytes with ``filename``, which tells its type) or the page at ``url`` (with
+    ``source=Revision.Source.URL``), every format an import accepts.
 
     The input is read, normalised and segmented before anything is written (a refused one is a
     DraftInputError, and nothing changes). Then, in one transaction: the draft's claims are
@@ -126,7 +128,7 @@ def revision_load(
         message=f"Your role in {draft.newsroom} does not allow loading a new version.",
     )
     upload = file if isinstance(file, Upload) or file is None else Upload(filename, file)
-    read = draft_text_read(text=text, upload=upload)
+    read = draft_text_read(text=text, upload=upload, url=url)
     with transaction.atomic():
         return _load(draft, by, read, source, filename or read.filename)
 

@@ -4,13 +4,15 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.core.validators import URLValidator
 
 from factcheck.analysis.loaders import SUPPORTED_EXTENSIONS
 from factcheck.newsrooms.models import Newsroom
 
 
 class DraftInputForm(forms.Form):
-    """The copy itself, pasted or uploaded (one of the two): a new draft's, or a new version's."""
+    """The copy itself, pasted, uploaded or fetched from a link (one of the three): a new
+    draft's, or a new version's."""
 
     text = forms.CharField(
         required=False,
@@ -28,14 +30,36 @@ class DraftInputForm(forms.Form):
         ),
     )
 
+    url = forms.URLField(
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        label="…or import from a link",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={"invalid": "Give a web link: http:// or https://."},
+        widget=forms.URLInput(attrs={"placeholder": "https://", "spellcheck": "false"}),
+        help_text=(
+            "A web page, or a .txt, .md or .docx file on the web: fetched once, now "
+            f"(up to {settings.DRAFT_MAX_BYTES // (1024 * 1024)} MB, "
+            f"{settings.DRAFT_FETCH_TIMEOUT_SECONDS} seconds)."
+        ),
+    )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         has_text = bool((data.get("text") or "").strip())
         has_file = data.get("file") is not None
+        has_url = bool(data.get("url"))
+        if has_url and (has_text or has_file):
+            raise forms.ValidationError(
+                "Give a link, or paste text or upload a file: one of them, not both."
+            )
         if has_text and has_file:
             raise forms.ValidationError("Paste text or upload a file, not both.")
-        if not has_text and not has_file:
-            raise forms.ValidationError("Paste the draft's text or choose a file to upload.")
+        if not (has_text or has_file or has_url):
+            raise forms.ValidationError(
+                "Paste the draft's text, choose a file to upload or give a link."
+            )
         return data
 
 
@@ -51,7 +75,7 @@ class DraftForm(DraftInputForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="When the draft must be cleared for publication.",
     )
-    field_order = ["newsroom", "title", "deadline", "text", "file"]
+    field_order = ["newsroom", "title", "deadline", "text", "file", "url"]
 
     def __init__(self, *args: Any, newsrooms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""Writes for drafts: loading a draft (text or file) into a revision and its units."""
+"""Writes for drafts: loading a draft (text, file or link) into a revision and its units."""
 
 from __future__ import annotations
 
@@ -8,16 +8,24 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
 from factcheck import events
-from factcheck.analysis.loaders import Loaded, LoadError, check_size, decode_text, load_file
+from factcheck.analysis.loaders import (
+    Loaded,
+    LoadError,
+    check_size,
+    decode_text,
+    load_content,
+    load_file,
+)
 from factcheck.analysis.normalise import normalise_text, title_from_text
 from factcheck.analysis.segment import Unit, segment
 from factcheck.drafts.models import Draft, ReaderSettings, Revision, Sentence
 from factcheck.errors import FactcheckError
+from factcheck.fetch import FetchError, Limits, allow_networks, display_link, fetch
 from factcheck.history.services import (
     audit_record,
     changed_fields,
@@ -56,11 +64,24 @@ class DraftText:
     source_url: str = ""  # the link the text was fetched from, if any
 
 
-def draft_text_read(*, text: str | bytes | None = None, upload: Upload | None = None) -> DraftText:
-    """Read pasted ``text`` or an ``upload`` (through the loaders' safety checks), normalise and
-    segment it, writing nothing: a new draft (:func:`draft_import`) and a new revision of one
-    (``claims.revisions.revision_load``) both start here, so a refused input (DraftInputError)
-    is refused before any row is written."""
+def draft_text_read(
+    *,
+    text: str | bytes | None = None,
+    upload: Upload | None = None,
+    url: str | None = None,
+) -> DraftText:
+    """Read pasted ``text``, an ``upload`` or the page at ``url`` (fetched by
+    :func:`factcheck.fetch.fetch`, in this request; then through the loaders' safety checks),
+    normalise and segment it, writing nothing: a new draft (:func:`draft_import`) and a new
+    revision of one (``claims.revisions.revision_load``) both start here, so a refused input
+    (DraftInputError) is refused before any row is written."""
+    if sum(given is not None for given in (text, upload, url)) != 1:
+        raise DraftInputError(
+            "Paste the draft's text, upload a file or give a link (one of the three)."
+        )
+    if url is not None:
+        loaded, source_url = _read_link(url)
+        return _draft_text(loaded, "", source_url)
     loaded, filename = _read_input(text=text, upload=upload)
     return _draft_text(loaded, filename)
 
@@ -86,19 +107,22 @@ def draft_import(
     by: User | None,
     text: str | bytes | None = None,
     upload: Upload | None = None,
+    url: str | None = None,
     title: str = "",
     source: str = Revision.Source.PASTE,
     deadline: datetime | None = None,
 ) -> Draft:
-    """Create a draft and its first revision from pasted ``text`` or an ``upload``.
+    """Create a draft and its first revision from pasted ``text``, an ``upload`` or the page at
+    ``url`` (then ``source`` is ``Revision.Source.URL``, and the revision keeps the link).
 
     Everything is checked and segmented before anything is written, and the writes happen in
     one transaction: a refused input leaves nothing behind. ``by=None`` is the command line
-    acting without a user; otherwise ``by`` must be allowed to load drafts in ``newsroom``.
+    acting without a user; otherwise ``by`` must be allowed to load drafts in ``newsroom``
+    (checked before the link is fetched).
     """
     if by is not None and not may(by, newsroom.pk, Capability.LOAD_DRAFT):
         raise PermissionDenied(f"You cannot load drafts in {newsroom}.")
-    read = draft_text_read(text=text, upload=upload)
+    read = draft_text_read(text=text, upload=upload, url=url)
     normalised, units = read.text, read.units
     chosen_title = " ".join(title.split()) or read.title_hint.strip() or title_from_text(normalised)
     with transaction.atomic():
@@ -256,17 +280,50 @@ def _save(
 def _read_input(*, text: str | bytes | None, upload: Upload | None) -> tuple[Loaded, str]:
     """Return (what was read, file name), or raise DraftInputError."""
     limit = settings.DRAFT_MAX_BYTES
-    if (text is None) == (upload is None):
-        raise DraftInputError("Paste the draft's text or upload a file (one of the two).")
     try:
         if upload is not None:
             return load_file(upload.name, upload.data, max_bytes=limit), upload.name[:255]
         assert text is not None
         data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
         check_size(None, len(data), max_bytes=limit)
-        return Loaded(text=decode_text(data), title_hint="", kind="txt"), ""
+        # Bytes (standard input) may be in a legacy encoding; text from a form is Unicode.
+        decoded = decode_text(data, detect=isinstance(text, bytes))
+        return Loaded(text=decoded, title_hint="", kind="txt"), ""
     except LoadError as exc:
         raise DraftInputError(str(exc)) from exc
+
+
+def _read_link(url: str) -> tuple[Loaded, str]:
+    """Fetch the page at ``url`` and read it by the type its server gave: (what was read, the
+    link it came from after redirects), or DraftInputError."""
+    try:
+        fetched = fetch(url, fetch_limits())
+        loaded = load_content(
+            display_link(fetched.url),
+            fetched.data,
+            media_type=fetched.media_type,
+            charset=fetched.charset,
+            name=fetched.name,
+            max_bytes=settings.DRAFT_MAX_BYTES,
+        )
+    except (FetchError, LoadError) as exc:
+        raise DraftInputError(str(exc)) from exc
+    return loaded, fetched.url
+
+
+def fetch_limits() -> Limits:
+    """The limits of a fetch, from the settings (a bad allow list fails loudly)."""
+    try:
+        allow = allow_networks(settings.DRAFT_FETCH_ALLOW_ADDRESSES)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DRAFT_FETCH_ALLOW_ADDRESSES: {exc}") from None
+    return Limits(
+        max_bytes=settings.DRAFT_MAX_BYTES,
+        connect_seconds=float(settings.DRAFT_FETCH_CONNECT_SECONDS),
+        total_seconds=float(settings.DRAFT_FETCH_TIMEOUT_SECONDS),
+        user_agent=settings.DRAFT_FETCH_USER_AGENT,
+        allow=allow,
+    )
 
 
 def upload_check_size(name: str, size: int) -> None:

@@ -67,18 +67,15 @@ def draft_new(request: AuthedHttpRequest) -> HttpResponse:
     form = DraftForm(request.POST or None, request.FILES or None, newsrooms=newsrooms)
     if request.method == "POST" and form.is_valid():
         try:
-            text, upload, source = _draft_input(form)
             draft = draft_import(
                 newsroom=form.cleaned_data["newsroom"],
                 by=request.user,
                 title=form.cleaned_data["title"],
                 deadline=form.cleaned_data["deadline"],
-                text=text,
-                upload=upload,
-                source=source,
+                **_draft_input(form),
             )
         except DraftInputError as exc:
-            form.add_error("file" if form.cleaned_data.get("file") else "text", str(exc))
+            form.add_error(_input_field(form), str(exc))
         else:
             messages.success(request, f"Loaded “{draft.title}”.")
             return redirect("drafts:detail", pk=draft.pk)
@@ -86,12 +83,23 @@ def draft_new(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "drafts/new.html", {"form": form}, status=status)
 
 
-def _draft_input(form: DraftInputForm) -> tuple[str | None, Upload | None, str]:
+def _draft_input(form: DraftInputForm) -> dict[str, Any]:
+    """The input as the services take it: ``text``, ``upload`` or ``url``, and its ``source``.
+    A link is fetched by the service, in this request (bounded by the fetch's time limit)."""
+    if form.cleaned_data.get("url"):
+        return {"url": form.cleaned_data["url"], "source": Revision.Source.URL}
     upload = form.cleaned_data.get("file")
     if upload is None:
-        return form.cleaned_data["text"], None, Revision.Source.PASTE
+        return {"text": form.cleaned_data["text"], "source": Revision.Source.PASTE}
     upload_check_size(upload.name, upload.size)  # before reading: never a huge file in memory
-    return None, Upload(upload.name, upload.read()), Revision.Source.UPLOAD
+    return {"upload": Upload(upload.name, upload.read()), "source": Revision.Source.UPLOAD}
+
+
+def _input_field(form: DraftInputForm) -> str:
+    """The field a refused input's message goes under."""
+    if form.cleaned_data.get("url"):
+        return "url"
+    return "file" if form.cleaned_data.get("file") else "text"
 
 
 @login_required
@@ -117,18 +125,23 @@ def draft_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def revision_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Load a new version of the draft (paste or upload): its claims follow the text, and the
-    draft page says what became of them."""
+    """Load a new version of the draft (paste, upload or a link): its claims follow the text,
+    and the draft page says what became of them."""
     draft, _ = get_draft_for_user(request.user, pk, Capability.LOAD_DRAFT)
     form = RevisionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            text, upload, source = _draft_input(form)
+            read = _draft_input(form)
             loaded = revision_load(
-                draft=draft, by=request.user, text=text, file=upload, source=source
+                draft=draft,
+                by=request.user,
+                text=read.get("text"),
+                file=read.get("upload"),
+                url=read.get("url"),
+                source=read["source"],
             )
         except DraftInputError as exc:
-            form.add_error("file" if form.cleaned_data.get("file") else "text", str(exc))
+            form.add_error(_input_field(form), str(exc))
         else:
             number = loaded.revision.number
             messages.success(request, f"Revision {number} loaded: {loaded.summary}.")

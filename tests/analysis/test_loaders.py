@@ -457,11 +457,15 @@ def test_html_charset_declarations() -> None:
     assert load_file("a.html", ascii_only).text == "A"
     # UTF-16 in <meta> without a BOM cannot be true: read as UTF-8, as browsers do.
     assert load_file("a.html", b'<meta charset="UTF-16"><p>B</p>').text == "B"
+    # A legacy charset the page declares is honoured (see tests/analysis/test_charset.py).
     latin1 = '<meta charset="windows-1252"><p>Café</p>'.encode("cp1252")
-    message = load_error("a.html", latin1)
-    assert "UTF-8" in message
-    assert "windows-1252" in message
-    assert "offset" in message
+    assert load_file("a.html", latin1).text == "Café"
+    # Bytes the declared charset has no character for are refused, naming the byte.
+    arabic = b'<meta charset="iso-8859-6"><p>\xa1</p>'
+    message = load_error("a.html", arabic)
+    assert "iso-8859-6" in message
+    assert "0xA1" in message
+    assert "offset 30" in message
 
 
 def test_html_utf16_with_bom() -> None:
@@ -810,7 +814,9 @@ def _refusals() -> list[tuple[str, bytes]]:
         ("a.txt", b"a\x00b"),
         ("a.md", b"PK\x03\x04rest"),
         ("a.html", b"<p></p>"),
-        ("a.html", '<meta charset="latin1"><p>é</p>'.encode("latin-1")),
+        ("a.html", b'<meta charset="iso-8859-6"><p>\xa1</p>'),
+        ("a.txt", "Café".encode("latin-1")),
+        ("a.txt", bytes(range(1, 256)) * 4),
         ("a.docx", b"plain text"),
         ("a.docx", docx_data[:500]),
         ("a.docx", build_zip({"x.txt": b"x"})),

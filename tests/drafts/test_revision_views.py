@@ -57,13 +57,12 @@ def test_the_draft_page_links_to_load_a_new_version_and_the_revisions(
     assert f'href="/drafts/{story.draft.pk}/revisions/"' in checker_html
 
 
-def test_the_form_shows_paste_and_upload(editor_client: Client, story: Story) -> None:
+def test_the_form_shows_paste_upload_and_link(editor_client: Client, story: Story) -> None:
     response = editor_client.get(new_url(story))
     assert response.status_code == 200
     html = body(response)
-    assert (
-        'name="text"' in html and 'name="file"' in html and 'enctype="multipart/form-data"' in html
-    )
+    assert 'name="text"' in html and 'name="file"' in html and 'name="url"' in html
+    assert 'enctype="multipart/form-data"' in html
 
 
 def test_pasting_a_new_version_loads_it_and_says_what_became_of_the_claims(
@@ -97,7 +96,7 @@ def test_bad_input_shows_the_form_again_and_loads_nothing(
 ) -> None:
     empty = editor_client.post(new_url(story), {"text": ""})
     assert empty.status_code == 400
-    assert "Paste the draft&#x27;s text or choose a file" in body(empty)
+    assert "Paste the draft&#x27;s text, choose a file to upload or give a link" in body(empty)
     upload = SimpleUploadedFile("story.exe", b"MZ\x90\x00")
     refused = editor_client.post(new_url(story), {"file": upload})
     assert refused.status_code == 400

@@ -337,7 +337,7 @@ def _bad_docx_with_entities() -> bytes:
 
 BAD_UPLOADS = {
     "wrong extension": ("report.pdf", b"%PDF-1.4 a report", "“report.pdf” is a .pdf file"),
-    "invalid utf-8": ("storm.txt", b"Caf\xe9 reopened.\n", "is not UTF-8 text"),
+    "undetectable encoding": ("storm.txt", b"caf\xe9 au lait\n", "too little text to tell"),
     "truncated docx": ("storm.docx", DOCX[: len(DOCX) // 2], "damaged or truncated"),
     "zip bomb docx": (
         "storm.docx",
@@ -428,7 +428,8 @@ def test_text_and_file_together_are_refused_and_the_text_is_kept(
 def test_neither_text_nor_file_is_refused(editor_client: Client, newsroom: Any, text: str) -> None:
     response = editor_client.post(NEW_URL, {"newsroom": newsroom.pk, "text": text})
     assert response.status_code == 400
-    assert escape("Paste the draft's text or choose a file to upload.") in response.content.decode()
+    message = "Paste the draft's text, choose a file to upload or give a link."
+    assert escape(message) in response.content.decode()
     assert row_counts() == (0, 0, 0)
 
 

@@ -1,24 +1,32 @@
-"""Turning an uploaded draft into plain text, or refusing it with a message a person can act on.
+"""Turning an uploaded draft (or a fetched page) into plain text, or refusing it with a message a
+person can act on.
 
 ``load_file(name, data)`` accepts ``.txt``, ``.md``/``.markdown``, ``.docx`` and
-``.html``/``.htm``. Whatever goes wrong, the caller gets either the whole text or a
-:class:`LoadError` whose ``str()`` is one plain sentence (or two) fit to show an editor: never a
-traceback and never half the text.
+``.html``/``.htm``; ``load_content`` reads what a server sent for a link, by its media type.
+Whatever goes wrong, the caller gets either the whole text or a :class:`LoadError` whose
+``str()`` is one plain sentence (or two) fit to show an editor: never a traceback and never half
+the text.
 
-* Text formats must be UTF-8 (with or without a BOM) or UTF-16 with a BOM. Legacy encodings are
-  not guessed: a wrong guess silently changes quotes and names, which is worse than asking.
+* Text formats are decoded in the encoding they declare (a BOM, the server's charset, an HTML
+  ``<meta>``, an XML declaration), else as UTF-8, else in the legacy encoding charset-normalizer
+  detects among the common ones; bytes no encoding reads, or too few to tell two readings
+  apart, are refused with the byte and what was tried (``charset``).
 * ``.docx`` files are checked before python-docx parses them: ZIP structure, every part's CRC,
   zip-bomb limits, and XML entity declarations (which Word never writes).
 * HTML is reduced to its readable text with the standard library's ``HTMLParser``; markup in the
   text (``&lt;script&gt;``) comes out as literal characters, and the app escapes it on output.
 
-The package: ``text`` (decoding), ``markdown``, ``html``, ``docx_safety`` (the package checks)
-and ``docx_text``; this module routes a file to them by its extension.
+The package: ``charset`` (which encoding), ``text`` (decoding), ``markdown``, ``html``,
+``docx_safety`` (the package checks) and ``docx_text``; this module routes a file to them by its
+extension, and what a server sent by its media type.
 
 No Django imports: this package is tested and benchmarked on its own.
 """
 
 from __future__ import annotations
+
+import codecs
+import re
 
 from factcheck.analysis.loaders.base import (
     DEFAULT_MAX_BYTES,
@@ -59,6 +67,7 @@ __all__ = [
     "Region",
     "check_size",
     "decode_text",
+    "load_content",
     "load_file",
 ]
 
@@ -75,26 +84,96 @@ _KIND_BY_EXTENSION = {
 _UPLOAD_HINT = "upload .txt, .md, .docx or .html"
 
 
-def load_file(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
+def load_file(
+    name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, charset: str = ""
+) -> Loaded:
     """Return the text of the uploaded file ``name`` whose content is ``data``.
 
     ``name`` is the file name as uploaded (a path is tolerated; only its last component is used);
     its extension decides the format, and the content must agree with it. Files larger than
-    ``max_bytes`` are refused. Raises :class:`LoadError` for anything we cannot read whole.
+    ``max_bytes`` are refused. ``charset`` is the encoding a server declared for it, if any.
+    Raises :class:`LoadError` for anything we cannot read whole.
     """
     display = display_name(name)
     extension = _extension(name)
     kind = _KIND_BY_EXTENSION.get(extension)
     if kind is None:
         raise LoadError(_unsupported_message(display, extension))
+    return _load_kind(display, data, kind, charset=charset, max_bytes=max_bytes)
+
+
+# What a server may send for a link, and the format each is read as.
+_KIND_BY_MEDIA_TYPE = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/plain": "txt",
+    "text/markdown": "md",
+    "text/x-markdown": "md",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
+# Types that say nothing about the content: the link's extension, or the content, decides.
+_OPAQUE_MEDIA_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
+_NOT_TEXT_MEDIA = (
+    ("application/pdf", "a PDF document"),
+    ("image/", "an image"),
+    ("audio/", "a sound file"),
+    ("video/", "a video"),
+    ("font/", "a font"),
+    ("application/zip", "a ZIP archive"),
+    ("application/msword", "an old-format Word .doc file"),
+)
+_HTML_START = re.compile(
+    rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S
+)
+
+
+def load_content(
+    display: str,
+    data: bytes,
+    *,
+    media_type: str,
+    charset: str = "",
+    name: str = "",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Loaded:
+    """The text of what a server sent for a link, read by its ``media_type`` (``"text/html"``,
+    lower-case, without parameters) and the ``charset`` it declared.
+
+    ``display`` names the link in messages (already quoted, like :func:`display_name`'s);
+    ``name`` is the last segment of the link's path, whose extension decides when the type says
+    nothing (``application/octet-stream``, or no type). PDFs, images and other types that are
+    not a page or text are refused, saying what they are.
+    """
+    kind = _KIND_BY_MEDIA_TYPE.get(media_type)
+    if kind is None and media_type in _OPAQUE_MEDIA_TYPES:
+        kind = _KIND_BY_EXTENSION.get(_extension(name))
+        if kind is None and _HTML_START.match(bytes(data[:1024]).removeprefix(codecs.BOM_UTF8)):
+            kind = "html"
+    if kind is None:
+        what = next((w for prefix, w in _NOT_TEXT_MEDIA if media_type.startswith(prefix)), "")
+        shown = "".join(ch for ch in media_type if ch.isprintable())[:60] or "no type"
+        if what:
+            raise LoadError(f"{display} is {what} ({shown}), not a web page or text.")
+        raise LoadError(
+            f"{display} is of a type that is not a web page or text ({shown}); "
+            "link to a web page, or to a .txt, .md or .docx file."
+        )
+    return _load_kind(display, data, kind, charset=charset, max_bytes=max_bytes)
+
+
+def _load_kind(display: str, data: bytes, kind: str, *, charset: str, max_bytes: int) -> Loaded:
     data = bytes(data)
-    check_size(name, len(data), max_bytes=max_bytes)
+    if len(data) > max_bytes:
+        raise LoadError(
+            f"{display} is {format_size(len(data), round_up=True)}; "
+            f"the limit is {format_size(max_bytes)}."
+        )
     if not data.strip():
         raise LoadError(f"{display} is empty.")
     try:
         if kind == "docx":
             return load_docx(display, data)
-        return _load_text_format(display, data, kind)
+        return _load_text_format(display, data, kind, charset)
     except LoadError:
         raise
     except Exception as exc:
@@ -138,11 +217,11 @@ def _unsupported_message(display: str, extension: str) -> str:
     return f"{display} is a {shown} file; {_UPLOAD_HINT}."
 
 
-def _load_text_format(display: str, data: bytes, kind: str) -> Loaded:
+def _load_text_format(display: str, data: bytes, kind: str, charset: str) -> Loaded:
     refuse_binary_signature(display, data)
     if kind == "html":
-        return load_html(display, data)
-    text = decode(data, display, is_file=True)
+        return load_html(display, data, charset=charset)
+    text = decode(data, display, is_file=True, charset=charset)
     if not text.strip():
         raise LoadError(f"{display} is empty.")
     title = markdown_title(text) if kind == "md" else ""

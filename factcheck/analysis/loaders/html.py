@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import codecs
 import re
 from html.parser import HTMLParser
 
 from factcheck.analysis.loaders.base import Loaded, LoadError, short_reason
 from factcheck.analysis.loaders.text import decode
-
-_META_CHARSET = re.compile(rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.I)
-_UTF8_NAMES = frozenset({"utf-8", "utf8", "unicode-1-1-utf-8"})
 
 # Elements whose content is never shown as text.
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe"})
@@ -176,24 +172,10 @@ class _HTMLTextExtractor(HTMLParser):
         return "\n\n".join(self.paragraphs)
 
 
-def _html_declared_charset(data: bytes) -> str:
-    """The charset named by a ``<meta>`` in the first 4 KB, lower-cased, or ``""``."""
-    match = _META_CHARSET.search(data[:4096])
-    return match.group(1).decode("ascii").lower() if match else ""
-
-
-def load_html(display: str, data: bytes) -> Loaded:
-    # (The UTF-32 LE BOM starts with the UTF-16 LE one; decode refuses UTF-32 either way.)
-    has_bom = data.startswith(
-        (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
-    )
-    declared = "" if has_bom else _html_declared_charset(data)
-    # A BOM wins over <meta>. A <meta> that says UTF-16 in a file without a BOM is readable as
-    # ASCII, so it is not UTF-16: browsers then use UTF-8, and so do we. Any other declared
-    # charset is only mentioned if the bytes turn out not to be UTF-8 (pure ASCII is fine).
-    if declared in _UTF8_NAMES or declared.startswith("utf-16"):
-        declared = ""
-    text = decode(data, display, is_file=True, declared=declared)
+def load_html(display: str, data: bytes, *, charset: str = "") -> Loaded:
+    """The text of the page ``data``; ``charset`` is the one its server declared, if any (the
+    encoding: a BOM, the server's charset, a <meta>, UTF-8 or detection, :mod:`.charset`)."""
+    text = decode(data, display, is_file=True, charset=charset, html=True)
     # The HTML parsing rules turn CR LF and lone CR into LF before anything else.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     extractor = _HTMLTextExtractor()

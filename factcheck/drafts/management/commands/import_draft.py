@@ -1,6 +1,8 @@
 """``manage.py import_draft PATH --newsroom SLUG [--title T] [--by USERNAME] [--json]``: a new
 draft; ``manage.py import_draft PATH --draft ID [--by USERNAME] [--json]``: a new version of
-draft ID, its claims re-anchored to the new text (``claims.revisions.revision_load``)."""
+draft ID, its claims re-anchored to the new text (``claims.revisions.revision_load``). PATH is a
+file, ``-`` (standard input) or an ``http(s)://`` link, whose page is fetched
+(``factcheck.fetch``)."""
 
 from __future__ import annotations
 
@@ -21,12 +23,16 @@ from factcheck.newsrooms.models import Newsroom
 
 class Command(BaseCommand):
     help = (
-        "Load a draft from a file (.txt, .md, .docx, .html) into a newsroom (--newsroom), or a "
-        "new version of a draft (--draft)."
+        "Load a draft from a file (.txt, .md, .docx, .html) or a link (https://…) into a "
+        "newsroom (--newsroom), or a new version of a draft (--draft)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="The file to import; '-' reads text from standard input.")
+        parser.add_argument(
+            "path",
+            help="The file to import; '-' reads text from standard input; an http:// or "
+            "https:// link fetches the page.",
+        )
         where = parser.add_mutually_exclusive_group(required=True)
         where.add_argument("--newsroom", help="A new draft in this newsroom (its slug).")
         where.add_argument("--draft", type=int, help="A new version of this draft (its id).")
@@ -53,13 +59,7 @@ class Command(BaseCommand):
         newsroom = Newsroom.objects.filter(slug=options["newsroom"]).first()
         if newsroom is None:
             raise CommandError(f"No newsroom with slug {options['newsroom']!r}.")
-        draft = draft_import(
-            newsroom=newsroom,
-            by=user,
-            title=options["title"],
-            source=Revision.Source.CLI,
-            **source,
-        )
+        draft = draft_import(newsroom=newsroom, by=user, title=options["title"], **source)
         revision = draft.revisions.get(number=1)
         result = {
             "draft": draft.pk,
@@ -81,13 +81,13 @@ class Command(BaseCommand):
             raise CommandError(f"No draft {options['draft']}.")
         if options["title"]:
             raise CommandError("--title names a new draft; a new version keeps the draft's title.")
-        upload = source.get("upload")
         loaded = revision_load(
             draft=draft,
             by=user,
             text=source.get("text"),
-            file=upload,
-            source=Revision.Source.CLI,
+            file=source.get("upload"),
+            url=source.get("url"),
+            source=source["source"],
         )
         result = {"draft": draft.pk, "revision": loaded.revision.number, **loaded.counts()}
         if options["json"]:
@@ -100,10 +100,13 @@ class Command(BaseCommand):
 
 
 def _source(path: str) -> dict[str, Any]:
-    """The input as the services take it: ``text`` from standard input, or an ``upload``."""
+    """The input as the services take it: ``text`` from standard input, an ``upload`` or a
+    ``url``, and the revision's ``source`` (a link is a link however it came)."""
+    if path.lower().startswith(("http://", "https://")):
+        return {"url": path, "source": Revision.Source.URL}
     if path == "-":
-        return {"text": sys.stdin.buffer.read()}
+        return {"text": sys.stdin.buffer.read(), "source": Revision.Source.CLI}
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"{path}: no such file.")
-    return {"upload": Upload(file.name, file.read_bytes())}
+    return {"upload": Upload(file.name, file.read_bytes()), "source": Revision.Source.CLI}
