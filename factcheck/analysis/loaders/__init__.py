@@ -7,13 +7,17 @@ traceback and never half the text.
 
 * Text formats must be UTF-8 (with or without a BOM) or UTF-16 with a BOM. Legacy encodings are
   not guessed: a wrong guess silently changes quotes and names, which is worse than asking.
-* ``.docx`` files are checked before python-docx parses them: ZIP structure, every part's CRC,
-  zip-bomb limits, and XML entity declarations (which Word never writes).
+* ``.docx`` files are checked before anything parses them: ZIP structure, every part's CRC,
+  zip-bomb limits, and XML entity declarations (which Word never writes). Then the text is read
+  as a reader sees it: notes after the body, text boxes, tables, list numbers, running headers
+  and footers, tracked changes accepted, comments left out; Strict Open XML too. The loader
+  marks headings, notes, list items and furniture as regions for the segmenter.
 * HTML is reduced to its readable text with the standard library's ``HTMLParser``; markup in the
   text (``&lt;script&gt;``) comes out as literal characters, and the app escapes it on output.
 
-The package: ``text`` (decoding), ``markdown``, ``html``, ``docx_safety`` (the package checks)
-and ``docx_text``; this module routes a file to them by its extension.
+The package: ``text`` (decoding), ``markdown``, ``html``, ``docx_safety`` (the package checks),
+``docx_parts`` (parts, relationships, Strict), ``docx_numbering`` (styles and list numbers) and
+``docx_text``; this module routes a file to them by its extension.
 
 No Django imports: this package is tested and benchmarked on its own.
 """
@@ -25,6 +29,7 @@ from factcheck.analysis.loaders.base import (
     REGION_FURNITURE,
     REGION_HEADLINE,
     REGION_NOTE,
+    REGION_TEXT,
     Loaded,
     LoadError,
     Region,
@@ -53,6 +58,7 @@ __all__ = [
     "REGION_FURNITURE",
     "REGION_HEADLINE",
     "REGION_NOTE",
+    "REGION_TEXT",
     "SUPPORTED_EXTENSIONS",
     "LoadError",
     "Loaded",
