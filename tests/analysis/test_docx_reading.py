@@ -424,6 +424,18 @@ def test_tracked_changes_are_read_as_accepted_and_comments_left_out() -> None:
     ]
 
 
+def test_a_deleted_paragraph_mark_leaves_one_list_item_and_one_number() -> None:
+    deleted_mark = '<w:rPr><w:del w:id="8" w:author="Ed" w:date="2024-01-01T00:00:00Z"/></w:rPr>'
+    list_1 = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'
+    body = (
+        p("Joined items: the first", props=list_1 + deleted_mark)
+        + p(" and the second", props=list_1)
+        + p("The next item", props=list_1)
+    )
+    loaded = load_file("a.docx", package(body, parts={"numbering.xml": ("numbering", NUMBERING)}))
+    assert loaded.text == "1.\tJoined items: the first and the second\n\n2.\tThe next item"
+
+
 # ---------------------------------------------------------------------------------------------
 # Strict Open XML, properties, refusals
 

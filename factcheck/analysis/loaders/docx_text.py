@@ -88,9 +88,14 @@ _MAX_TITLE = 300
 
 @dataclass(slots=True)
 class _Paragraph:
-    text: str  # as the reader sees it: the list label, then the words
-    words: str = ""  # without the label
+    text: str  # as the reader sees it: the list label, then the words; "" if no words
+    words: str = ""
+    label: str = ""  # the list number and the tab after it
     kind: str | None = None  # REGION_HEADLINE (a heading style), REGION_TEXT, or the words decide
+
+    @classmethod
+    def of(cls, label: str, words: str, kind: str | None) -> _Paragraph:
+        return cls(text=label + words if words.strip() else "", words=words, label=label, kind=kind)
 
 
 @dataclass
@@ -179,9 +184,9 @@ class _Reader:
             if tag == _P:
                 paragraph, boxes, joins_next = self._paragraph(child)
                 if carried is not None:
-                    carried.text = (carried.text or carried.words) + paragraph.words
-                    carried.words += paragraph.words
-                    paragraph, carried = carried, None
+                    words = carried.words + paragraph.words
+                    paragraph = _Paragraph.of(paragraph.label, words, paragraph.kind)
+                    carried = None
                 if joins_next:
                     carried = paragraph
                 elif paragraph.text.strip():
@@ -217,7 +222,8 @@ class _Reader:
 
     def _paragraph(self, paragraph: etree._Element) -> tuple[_Paragraph, list[_Paragraph], bool]:
         """The paragraph, the text boxes it anchors, and whether its mark was deleted with
-        tracked changes (then its text joins the next paragraph's)."""
+        tracked changes: then, changes accepted, its words begin the next paragraph, which
+        keeps its own mark, style and number."""
         properties = paragraph.find(_P_PR)
         style = None
         if properties is not None:
@@ -225,21 +231,19 @@ class _Reader:
             if style_element is not None:
                 style = style_element.get(w("val"))
         style = style or self.styles.default
+        mark = properties.find(_R_PR) if properties is not None else None
+        joins_next = mark is not None and mark.find(_DEL) is not None
         # Counted even for an empty paragraph: Word shows and counts its number.
-        label = self.numbering.paragraph_label(properties, style)
+        label = "" if joins_next else self.numbering.paragraph_label(properties, style)
         parts: list[str] = []
         boxes: list[_Paragraph] = []
         self._inline(paragraph, parts, boxes)
-        words = "".join(parts)
-        mark = properties.find(_R_PR) if properties is not None else None
-        joins_next = mark is not None and mark.find(_DEL) is not None
         kind = None
         if self.styles.is_heading(style):
             kind = REGION_HEADLINE
         elif label or self.table_depth:
             kind = REGION_TEXT
-        result = _Paragraph(text=(label + words) if words.strip() else "", words=words, kind=kind)
-        return result, boxes, joins_next
+        return _Paragraph.of(label, "".join(parts), kind), boxes, joins_next
 
     # -- inline content ------------------------------------------------------------------
 
