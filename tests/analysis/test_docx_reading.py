@@ -386,7 +386,7 @@ def change(kind: str, inner: str) -> str:
     return f'<w:{kind} w:id="9" w:author="Ed" w:date="2024-01-01T00:00:00Z">{inner}</w:{kind}>'
 
 
-def test_tracked_changes_are_read_as_accepted_and_comments_left_out() -> None:
+def test_tracked_changes_read_as_accepted_hidden_text_and_comments_left_out() -> None:
     deleted_mark = '<w:rPr><w:del w:id="8" w:author="Ed" w:date="2024-01-01T00:00:00Z"/></w:rPr>'
     deleted_row = (
         '<w:tr><w:trPr><w:del w:id="7" w:author="Ed" w:date="2024-01-01T00:00:00Z"/></w:trPr>'
@@ -405,7 +405,10 @@ def test_tracked_changes_are_read_as_accepted_and_comments_left_out() -> None:
         + p("The first half of a paragraph", props=deleted_mark)
         + p(" and its second half were joined.")
         + f"<w:tbl>{deleted_row}<w:tr><w:tc>{p('Kept row')}</w:tc></w:tr></w:tbl>"
-        + p(change("moveTo", "<w:r><w:t>Moved here.</w:t></w:r>"))
+        + p(
+            change("moveTo", "<w:r><w:t>Moved here.</w:t></w:r>"),
+            '<w:r><w:rPr><w:vanish/></w:rPr><w:t xml:space="preserve"> Hidden text.</w:t></w:r>',
+        )
         + p(
             '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
             '<w:r><w:instrText xml:space="preserve"> AUTHOR </w:instrText></w:r>'
@@ -469,6 +472,7 @@ def test_strict_open_xml_is_read_like_the_usual_dialect() -> None:
         ("Administrator", ""),  # one word: a machine's name as often as a person's
         ("jsmith@example.org", ""),
         ("Newsroom Template 2019", ""),
+        ("Your User Name", ""),
     ],
 )
 def test_the_author_property_is_a_byline_only_when_it_reads_as_a_name(

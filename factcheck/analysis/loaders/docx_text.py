@@ -10,8 +10,8 @@ reader sees, so it is not used):
 * text boxes (``w:txbxContent``) as blocks after the paragraph that anchors them, read once
   when Word stores a modern shape and its older fallback side by side (``mc:AlternateContent``);
 * tracked changes as if accepted: insertions and moves' new places kept, deletions and moves'
-  old places dropped, a deleted paragraph mark joining its paragraph to the next; comments and
-  field codes left out;
+  old places dropped, a deleted paragraph mark joining its paragraph to the next; comments,
+  field codes and hidden text left out;
 * footnote and endnote references as ``[1]``, numbered as Word numbers them (endnotes ``[i]`` by
   Word's default), the notes themselves after the body, each starting with its mark:
   :data:`REGION_NOTE`;
@@ -266,6 +266,9 @@ class _Reader:
                 parts.append("".join(t.text or "" for t in child.iter(_MATH_TEXT)))
 
     def _run(self, run: etree._Element, parts: list[str], boxes: list[_Paragraph]) -> None:
+        properties = run.find(_R_PR)
+        if properties is not None and _on(properties.find(_VANISH)):
+            return  # hidden text: Word neither shows nor prints it
         for child in run:
             tag = child.tag
             if tag == _T:
@@ -315,7 +318,7 @@ class _Reader:
             first = paragraphs[0]
             if mark and not first.text.startswith(mark):
                 first.text = f"{mark} {first.text.lstrip()}"
-            elif mark and not first.text[len(mark) : len(mark) + 1].isspace():
+            elif mark and first.text != mark and not first.text[len(mark)].isspace():
                 first.text = f"{mark} {first.text[len(mark) :]}"
             out.extend(paragraphs)
         return out
@@ -351,6 +354,7 @@ _BR, _CR, _SYM = w("br"), w("cr"), w("sym")
 _NO_BREAK_HYPHEN = w("noBreakHyphen")
 _RUBY, _RUBY_BASE = w("ruby"), w("rubyBase")
 _FLD_CHAR = w("fldChar")
+_VANISH = w("vanish")
 _NOTE_REFERENCES = {w("footnoteReference"): "footnote", w("endnoteReference"): "endnote"}
 _NOTE_OWN_MARKS = frozenset({w("footnoteRef"), w("endnoteRef")})
 
@@ -397,6 +401,11 @@ def _text_boxes(element: etree._Element) -> Iterator[etree._Element]:
             yield from _text_boxes(child)
 
 
+def _on(toggle: etree._Element | None) -> bool:
+    """Whether an on/off property (``<w:vanish/>``, ``<w:b w:val="0"/>``) is present and on."""
+    return toggle is not None and toggle.get(w("val"), "1") not in ("0", "false", "off")
+
+
 def _check_box(field_char: etree._Element) -> str:
     """☐ or ☒ where a field begins that is an old-style form check box, else ``""``."""
     box = field_char.find(f"{w('ffData')}/{w('checkBox')}")
@@ -405,7 +414,7 @@ def _check_box(field_char: etree._Element) -> str:
     state = box.find(w("checked"))
     if state is None:
         state = box.find(w("default"))
-    checked = state is not None and state.get(w("val"), "1") not in ("0", "false", "off")
+    checked = _on(state)
     return "☒" if checked else "☐"
 
 
@@ -429,6 +438,12 @@ _NOT_A_NAME = frozenset(
         "office user",
         "apache poi",
         "python-docx",
+        "your name",
+        "your user name",
+        "user name",
+        "unknown author",
+        "unbekannter autor",
+        "auteur inconnu",
     }
 )
 
