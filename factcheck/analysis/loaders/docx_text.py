@@ -131,6 +131,7 @@ class _Reader:
         self.document = parse_part(package, package.main)
         self.styles = Styles(self._related_root("styles"))
         self.numbering = Numbering(self._related_root("numbering"), self.styles)
+        self.settings = self._related_root("settings")
         self.notes = {kind: self._notes(kind) for kind in _NOTE_KINDS}
         self.note_mark = ""  # while a note is read: its own mark, for w:footnoteRef
         self.table_depth = 0
@@ -153,10 +154,9 @@ class _Reader:
                 if note.get(w("type")) in (None, "normal"):
                     notes.bodies[note.get(w("id")) or ""] = note
         # The document's note settings, then the last section's, which Word shows.
-        settings = self._related_root("settings")
         body = self.document.find(w("body"))
         last_section = body.find(w("sectPr")) if body is not None else None
-        for holder in (settings, last_section):
+        for holder in (self.settings, last_section):
             properties = holder.find(w(kind + "Pr")) if holder is not None else None
             if properties is None:
                 continue
