@@ -10,7 +10,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test bench lint fmt chromium clean train axe
+.PHONY: corpus help install run test bench lint fmt chromium clean train axe
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,10 @@ axe: node_modules/.package-lock.json ## Install axe-core for the browser tests (
 
 test: $(STAMP) chromium axe ## Run the whole test suite (SQLite unless DATABASE_URL is set)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+corpus: $(STAMP) ## Check real files by others (CORPUS=DIR, see tests/corpus/conftest.py)
+	@test -n "$(CORPUS)" || { echo "Say where the corpus is: make corpus CORPUS=DIR"; exit 2; }
+	FACTCHECK_CORPUS="$(abspath $(CORPUS))" $(PY) -m pytest -q -p no:cacheprovider tests/corpus
 
 bench: $(STAMP) ## Run the benchmarks; print and write bench/results.json
 	@# PostgreSQL and Redis on 127.0.0.1, when they answer, unless BENCH_DATABASE_URL / REDIS_URL

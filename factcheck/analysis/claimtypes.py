@@ -226,6 +226,8 @@ _COMPARISON_HINTS = (
     "record",
 )
 _WORDISH = re.compile(r"[A-Za-z][a-z\-]*")
+# A note's mark as the Word loader writes it ("[1]", "[iv]"), or a pasted citation: no figure.
+_NOTE_MARK = re.compile(r"\[(?:\d{1,3}|[ivxlc]{1,6}|[IVXLC]{1,6})\]")
 
 
 def claim_types(text: str, doc: Doc | None = None) -> Typing:
@@ -243,6 +245,9 @@ def claim_types(text: str, doc: Doc | None = None) -> Typing:
     if any(hint in lowered for hint in _COMPARISON_HINTS):
         candidates += _comparisons(text)
     candidates += _events(tokens)
+    if "[" in text:
+        marks = [m.span() for m in _NOTE_MARK.finditer(text)]
+        candidates = [c for c in candidates if not any(a <= c.start < b for a, b in marks)]
     quoted = [Span(s, e, "quote") for s, e in quotes.speech_spans(text)]
 
     found = {span.type for span in candidates if span.end > span.start} | {q.type for q in quoted}

@@ -57,13 +57,20 @@ class _Block:
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\v]*\n\s*")
 _LINE = re.compile(r"[^\n]+")
 _HEADING_MARK = re.compile(r"#{1,6}[ \t]+")
-_LIST_MARK = re.compile(r"(?:[-*+•]|\d{1,3}[.)])[ \t]+")
-_LINE_COMPLETE = re.compile(r"[.!?…:;][\"'’”»)\]]*\s*$")
+# A list item's mark; letters, Roman numerals and "1.2." only before a tab, as the Word loader
+# writes the numbers Word shows, so that a line opening with an initial ("J. Smith") keeps it.
+_LIST_MARK = re.compile(
+    r"(?:[-*+•]|\d{1,3}[.)])[ \t]+|\(?(?:[A-Za-z]{1,5}|\d{1,3}(?:\.\d{1,3})*)[.)]\t+"
+)
+# Note marks after the full stop, as the Word loader writes a footnote's: ``in 2019.[1] Next``.
+_NOTE_MARKS = r"(?:\[[0-9A-Za-z*†‡]{1,5}\])*"
+_NOTE_MARKS_AT_END = re.compile(_NOTE_MARKS + r"$")
+_LINE_COMPLETE = re.compile(r"[.!?…:;][\"'’”»)\]]*" + _NOTE_MARKS + r"\s*$")
 
 OPENERS = "\"'‘“«(["
 CLOSERS = "\"'’”»)]"
 _QUOTES = "\"'’”»"
-_TERMINAL = re.compile(r"[.!?…]+[\"'’”»)\]]*(?=\s)")
+_TERMINAL = re.compile(r"[.!?…]+[\"'’”»)\]]*" + _NOTE_MARKS + r"(?=\s)")
 _LAST_TOKEN = re.compile(r"(\S+)$")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 
@@ -208,7 +215,7 @@ def _ends_sentence(
     if not (char.isupper() or char.isdigit() or (first > following and char.isalpha())):
         return False
     next_word = _word_at(text, first, end)
-    mark = match.group()
+    mark = _NOTE_MARKS_AT_END.sub("", match.group())
     punct = mark.rstrip(CLOSERS)
     if punct == "." and mark == ".":
         token = _LAST_TOKEN.search(text, unit_start, match.start())
@@ -236,7 +243,7 @@ def _period_ends(token: str, next_word: str, next_char: str) -> bool:
 
 
 def _is_headline(unit: str) -> bool:
-    stripped = unit.rstrip(CLOSERS + " ")
+    stripped = _NOTE_MARKS_AT_END.sub("", unit).rstrip(CLOSERS + " ")
     if not stripped:
         return False
     if stripped[-1] not in ".!?…:;,":

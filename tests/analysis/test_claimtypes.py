@@ -59,6 +59,12 @@ def test_years_references_and_codes_are_not_numbers(text: str) -> None:
     assert "number" not in claim_types(text).types
 
 
+def test_a_note_mark_is_not_a_figure() -> None:
+    # The Word loader writes a footnote's reference as "[1]", an endnote's as "[iv]".
+    assert claim_types("The mayor resigned on Monday.[1]").types == ("date", "event")
+    assert spans_of("It cost 300 euros[2], the council said.[iv]", "number") == ["300 euros"]
+
+
 # --- date --------------------------------------------------------------------------------------
 
 

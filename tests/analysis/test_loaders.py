@@ -20,9 +20,12 @@ from docx.oxml.ns import nsdecls
 
 from factcheck.analysis import loaders
 from factcheck.analysis.loaders import (
+    REGION_HEADLINE,
+    REGION_TEXT,
     SUPPORTED_EXTENSIONS,
     Loaded,
     LoadError,
+    Region,
     decode_text,
     load_file,
 )
@@ -491,13 +494,24 @@ def test_docx_heading_paragraphs_and_table_in_order() -> None:
         document.add_paragraph("It reopens on Wednesday.")
 
     loaded = load_file("story.docx", make_docx(build))
+    text = (
+        "Storm closes harbour road\n\nThe road closed on Monday.\n\n"
+        "Day\n\nRain (mm)\n\nMonday\n\n42\n\nIt reopens on Wednesday."
+    )
+
+    def region(words: str, kind: str) -> Region:
+        start = text.index(words, text.index("Day") if kind == REGION_TEXT else 0)
+        return Region(start, start + len(words), kind)
+
     assert loaded == Loaded(
-        text=(
-            "Storm closes harbour road\n\nThe road closed on Monday.\n\n"
-            "Day\n\nRain (mm)\n\nMonday\n\n42\n\nIt reopens on Wednesday."
-        ),
+        text=text,
         title_hint="Storm closes harbour road",
         kind="docx",
+        # The heading style makes a headline; table cells are running text, never headlines.
+        regions=(
+            region("Storm closes harbour road", REGION_HEADLINE),
+            *(region(cell, REGION_TEXT) for cell in ("Day", "Rain (mm)", "Monday", "42")),
+        ),
     )
 
 

@@ -84,6 +84,11 @@ def test_headlines_are_left_to_the_model() -> None:
     assert combined_score(0.3, ["number", "quote"], "headline") == 0.3
 
 
+def test_a_footnote_is_scored_like_a_sentence() -> None:
+    for types in ([], ["number"], ["quote", "date"]):
+        assert combined_score(0.4, types, "note") == combined_score(0.4, types, "sentence")
+
+
 def test_a_sentence_of_no_substance_stays_below_the_threshold(
     model: checkworthiness.Model,
 ) -> None:

@@ -148,6 +148,27 @@ def test_markdown_headings_and_list_items_are_their_own_blocks() -> None:
     assert len({u.block for u in units}) == 4
 
 
+def test_note_marks_after_a_full_stop_stay_with_their_sentence() -> None:
+    # The Word loader writes a footnote's reference as "[1]", often after the full stop.
+    text = (
+        "Prices rose in 2019.[1] The council disagreed.[ii][iii] "
+        "He lives in the U.S.[2] The rest is fine."
+    )
+    assert texts(text) == [
+        "Prices rose in 2019.[1]",
+        "The council disagreed.[ii][iii]",
+        "He lives in the U.S.[2]",
+        "The rest is fine.",
+    ]
+    assert [u.kind for u in segment("Ouch[1].[2]")] == [SENTENCE]
+
+
+def test_lettered_roman_and_multilevel_list_marks_before_a_tab() -> None:
+    # Word's list numbers as the loader writes them: the mark, then a tab.
+    text = "a.\tApples\n\nii)\tPears\n\n(c)\tPlums\n\n1.2.\tFigs\n\nJ. Smith said so."
+    assert texts(text) == ["Apples", "Pears", "Plums", "Figs", "J. Smith said so."]
+
+
 def test_a_title_line_above_its_paragraph_without_a_blank_line() -> None:
     text = (
         "Council Votes Today\n"

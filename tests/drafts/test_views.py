@@ -21,6 +21,10 @@ from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.drafts.services import draft_import
 from factcheck.newsrooms.models import Role
 from tests.conftest import SAMPLE_TEXT, client_for
+from tests.docx_package import note as docx_note
+from tests.docx_package import p as docx_p
+from tests.docx_package import package as docx_package
+from tests.docx_package import ref as docx_ref
 from tests.factories import MembershipFactory, make_docx
 
 pytestmark = pytest.mark.django_db
@@ -600,6 +604,51 @@ def test_boilerplate_units_are_greyed_and_have_no_mark_button(
             assert "u-boilerplate" not in classes.split()
             # Its own link to its actions: confirm a suggestion, else mark it.
             assert f'<a href="?at={sentence.index}#u-{sentence.index}">' in inner
+
+
+def test_a_word_files_notes_and_running_header_read_as_the_reader_sees_them(
+    editor_client: Client, newsroom: Any
+) -> None:
+    own_mark = "<w:r><w:footnoteRef/></w:r>"
+    data = docx_package(
+        docx_p("Flood Waters Recede", props='<w:pStyle w:val="Heading1"/>')
+        + docx_p("The river fell by 40 cm overnight.", docx_ref("footnote", "1"))
+        + '<w:sectPr><w:headerReference w:type="default" r:id="rIdH"/></w:sectPr>',
+        parts={
+            "footnotes.xml": ("footnotes", docx_note("footnote", "1", docx_p(own_mark, " Gauge."))),
+            "header1.xml": ("header", docx_p("The Valley Courier")),
+            "styles.xml": (
+                "styles",
+                '<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/>'
+                "</w:style>",
+            ),
+        },
+        rel_ids={"header1.xml": "rIdH"},
+        core="<dc:creator>Ana Reporter</dc:creator>",
+    )
+    editor_client.post(
+        NEW_URL, {"newsroom": newsroom.pk, "text": "", "file": upload("flood.docx", data)}
+    )
+    draft = Draft.objects.get()
+    revision = draft.revisions.get()
+    assert revision.byline == "Ana Reporter"
+    assert draft.title == "Flood Waters Recede"
+    kinds = [(revision.text[s.start : s.end], s.kind) for s in revision.sentences.all()]
+    assert kinds == [
+        ("The Valley Courier", Sentence.Kind.BOILERPLATE),
+        ("Flood Waters Recede", Sentence.Kind.HEADLINE),
+        ("The river fell by 40 cm overnight.[1]", Sentence.Kind.SENTENCE),
+        ("[1] Gauge.", Sentence.Kind.NOTE),
+    ]
+
+    body = editor_client.get(detail_url(draft)).content.decode()
+    assert body.count('<h2 class="notes-heading">Notes</h2>') == 1
+    assert body.index("notes-heading") < body.index('<p class="block b-note">')
+    classes, inner = _unit_span(body, 3)
+    assert classes.split() == ["u", "u-note"]
+    assert '<a href="?at=3#u-3">' in inner  # a note is checked like a sentence
+    reading = editor_client.get(detail_url(draft) + "?view=read").content.decode()
+    assert reading.count("Notes</h2>") == 1
 
 
 def _draft_with_claims(newsroom: Any, editor: Any, sentences: int) -> Draft:

@@ -11,14 +11,18 @@ the text.
   ``<meta>``, an XML declaration), else as UTF-8, else in the legacy encoding charset-normalizer
   detects among the common ones; bytes no encoding reads, or too few to tell two readings
   apart, are refused with the byte and what was tried (``charset``).
-* ``.docx`` files are checked before python-docx parses them: ZIP structure, every part's CRC,
-  zip-bomb limits, and XML entity declarations (which Word never writes).
+* ``.docx`` files are checked before anything parses them: ZIP structure, every part's CRC,
+  zip-bomb limits, and XML entity declarations (which Word never writes). Then the text is read
+  as a reader sees it: notes after the body, text boxes, tables, list numbers, running headers
+  and footers, tracked changes accepted, comments left out; Strict Open XML too. The loader
+  marks headings, notes, list items and furniture as regions for the segmenter.
 * HTML is reduced to its readable text with the standard library's ``HTMLParser``; markup in the
   text (``&lt;script&gt;``) comes out as literal characters, and the app escapes it on output.
 
 The package: ``charset`` (which encoding), ``text`` (decoding), ``markdown``, ``html``,
-``docx_safety`` (the package checks) and ``docx_text``; this module routes a file to them by its
-extension, and what a server sent by its media type.
+``docx_safety`` (the package checks), ``docx_parts`` (parts, relationships, Strict),
+``docx_numbering`` (styles and list numbers) and ``docx_text``; this module routes a file to
+them by its extension, and what a server sent by its media type.
 
 No Django imports: this package is tested and benchmarked on its own.
 """
@@ -33,6 +37,7 @@ from factcheck.analysis.loaders.base import (
     REGION_FURNITURE,
     REGION_HEADLINE,
     REGION_NOTE,
+    REGION_TEXT,
     Loaded,
     LoadError,
     Region,
@@ -61,6 +66,7 @@ __all__ = [
     "REGION_FURNITURE",
     "REGION_HEADLINE",
     "REGION_NOTE",
+    "REGION_TEXT",
     "SUPPORTED_EXTENSIONS",
     "LoadError",
     "Loaded",

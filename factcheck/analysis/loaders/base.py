@@ -16,6 +16,8 @@ class LoadError(Exception):
 REGION_HEADLINE = "headline"  # a heading of the source (<h2>, a Word heading style)
 REGION_NOTE = "note"  # a footnote or an endnote, after the body
 REGION_FURNITURE = "boilerplate"  # site furniture: a page's menus, a document's running header
+# Running text however it is punctuated: a list item or a table cell is never a headline.
+REGION_TEXT = "sentence"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,8 @@
-"""Checking a .docx package before python-docx parses it: ZIP structure, every part's CRC,
-zip-bomb limits, and XML entity declarations (which Word never writes)."""
+"""Checking a .docx package before anything parses it: ZIP structure, every part's CRC,
+zip-bomb limits, and XML entity declarations (which Word never writes).
+
+:func:`check_docx_package` hands back the XML parts it has checked (:class:`DocxPackage`), so
+that the reader parses exactly the bytes that were checked, unpacked once."""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ import re
 import struct
 import zipfile
 import zlib
+from dataclasses import dataclass
 
-from docx.opc.constants import RELATIONSHIP_TYPE
 from lxml import etree
 
 from factcheck.analysis.loaders.base import MB, LoadError, format_size
@@ -57,11 +60,38 @@ _SAFE_XML_ENCODING = re.compile(
 _XML_ENCODING_DECLARATION = re.compile(r"""\A\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 
 
-def check_docx_package(display: str, data: bytes) -> None:
-    """Refuse anything that is not a sound, modest Word package, before python-docx parses it.
+# The relationship types of the two dialects of Office Open XML: the usual ("Transitional")
+# one, and ISO Strict, which Word writes when asked for "Strict Open XML Document".
+REL_TRANSITIONAL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+REL_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships/"
+_CONTENT_TYPE_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Other WordprocessingML packages: macro-enabled documents and templates of either kind.
+_CONTENT_TYPES_OTHER_WORD = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.document.macroenabled.main+xml",
+    "application/vnd.ms-word.template.macroenabledtemplate.main+xml",
+)
 
-    python-docx trusts the ZIP's own size fields and hands parts to lxml; this check makes sure
-    that what it will unpack is small, intact and free of XML entity tricks.
+
+def is_relationship(type_uri: str | None, name: str) -> bool:
+    """Whether ``type_uri`` is the relationship ``name`` (``"footnotes"``…) in either dialect."""
+    return type_uri in (REL_TRANSITIONAL + name, REL_STRICT + name)
+
+
+@dataclass(frozen=True, slots=True)
+class DocxPackage:
+    """The XML parts of a checked package, by ZIP name, and the name of its main part."""
+
+    parts: dict[str, bytes]
+    main: str
+
+
+def check_docx_package(display: str, data: bytes) -> DocxPackage:
+    """Refuse anything that is not a sound, modest Word package, before anything parses it.
+
+    The ZIP's own size fields are not trusted, and nothing is handed to lxml before this check
+    has made sure that it is small, intact and free of XML entity tricks. Returns the checked
+    XML parts: the reader parses those bytes, not a second unpacking of the ZIP.
     """
     if data.startswith(OLE2_SIGNATURE):
         # Old .doc files and password-protected .docx files are both OLE2 containers.
@@ -96,7 +126,7 @@ def check_docx_package(display: str, data: bytes) -> None:
         _refuse_unsafe_xml(display, content_types_xml)
         defaults, overrides = _content_types(display, content_types_xml)
 
-        package_rels = b""
+        parts: dict[str, bytes] = {}
         for info in infos:
             if info.is_dir():
                 continue
@@ -110,15 +140,27 @@ def check_docx_package(display: str, data: bytes) -> None:
             is_xml = content_type.endswith("xml") and not content_type.startswith("image/")
             if lower.endswith((".xml", ".rels")) or is_xml:
                 _refuse_unsafe_xml(display, content)
-            if info.filename == "_rels/.rels":
-                package_rels = content
+                if not content_type.startswith("image/"):
+                    parts[info.filename] = content
 
-        if "word/document.xml" not in names:
-            # Some editors name the main part differently (word/document2.xml, say); the
-            # package relationships say where it is, and that is what python-docx follows.
-            target = _main_document_target(display, package_rels)
-            if target not in names:
-                raise not_docx(display, "it is not a Word document")
+    # Some editors name the main part differently (word/document2.xml, say); the package
+    # relationships say where it is.
+    main = _main_document_target(display, parts.get("_rels/.rels", b""))
+    if not main and "word/document.xml" in parts:
+        main = "word/document.xml"
+    if main not in parts:
+        raise not_docx(display, "it is not a Word document")
+    extension = posixpath.splitext(main.lower())[1].lstrip(".")
+    content_type = overrides.get(main.lower(), defaults.get(extension, "")).lower()
+    if content_type in _CONTENT_TYPES_OTHER_WORD:
+        raise not_docx(
+            display,
+            "it is a macro-enabled document or a template rather than a Word document; "
+            "save it in Word as a Word Document (.docx)",
+        )
+    if not content_type.startswith(_CONTENT_TYPE_DOCUMENT):
+        raise not_docx(display, "it is not a Word document")
+    return DocxPackage(parts=parts, main=main)
 
 
 def _refuse_zip_bomb(display: str, infos: list[zipfile.ZipInfo]) -> None:
@@ -229,10 +271,10 @@ def _refuse_unsafe_xml(display: str, raw: bytes) -> None:
         )
 
 
-# For the two parts read here before python-docx: no entities, no DTD, no network, size limits on.
-_SAFE_XML_PARSER = etree.XMLParser(
-    resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False
-)
+def safe_xml_parser() -> etree.XMLParser:
+    """A parser for parts this module has checked: no entities, no DTD, no network, and lxml's
+    size limits on. A new one each time: lxml parsers must not be shared between threads."""
+    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
 
 
 def _local_name(tag: object) -> str:
@@ -243,10 +285,10 @@ def _content_types(display: str, raw: bytes) -> tuple[dict[str, str], dict[str, 
     """``[Content_Types].xml`` as (content type by extension, content type by part name).
 
     Only called once :func:`_refuse_unsafe_xml` has passed the bytes, and parsed with
-    :data:`_SAFE_XML_PARSER` all the same.
+    :func:`safe_xml_parser` all the same.
     """
     try:
-        root = etree.fromstring(raw, _SAFE_XML_PARSER)
+        root = etree.fromstring(raw, safe_xml_parser())
     except etree.XMLSyntaxError:
         raise _damaged(display) from None
     defaults: dict[str, str] = {}
@@ -266,12 +308,12 @@ def _main_document_target(display: str, package_rels: bytes) -> str:
     if not package_rels:
         return ""
     try:
-        root = etree.fromstring(package_rels, _SAFE_XML_PARSER)
+        root = etree.fromstring(package_rels, safe_xml_parser())
     except etree.XMLSyntaxError:
         raise _damaged(display) from None
     for relationship in root:
         if (
-            relationship.get("Type") == RELATIONSHIP_TYPE.OFFICE_DOCUMENT
+            is_relationship(relationship.get("Type"), "officeDocument")
             and relationship.get("TargetMode") != "External"
         ):
             return posixpath.normpath((relationship.get("Target") or "").lstrip("/"))

@@ -63,12 +63,17 @@ def draft_blocks(
     context: Any, blocks: Iterable[BlockView], can_mark: bool, can_assign: bool = False
 ) -> SafeString:
     """The draft's text: each block as an ``h2`` (a headline) or a ``p``, holding its units
-    and, between them, the text that separates them as written."""
+    and, between them, the text that separates them as written. Footnotes and endnotes (after
+    the body) get one "Notes" heading before the first of them."""
     urls = _draft_urls(context)
     at = context.get("at")
     reading = bool(context.get("reading"))
     out: list[str] = []
+    notes_headed = False
     for block in blocks:
+        if block.kind == Sentence.Kind.NOTE and not notes_headed:
+            out.append('<h2 class="notes-heading">Notes</h2>\n')
+            notes_headed = True
         if block.kind == Sentence.Kind.HEADLINE:
             out.append('<h2 class="block b-headline">')
             close = "</h2>\n"
