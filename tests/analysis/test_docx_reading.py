@@ -257,12 +257,14 @@ def test_list_numbers_are_read_as_word_shows_them() -> None:
         "1.1\tLegal",
         "Taken off the list",
     ]
-    # A list item is running text, never a headline; the mark stays outside the unit.
+    # A list item is running text, never a headline; its number stays in the unit, as the
+    # reader sees it (a bullet is layout, and stays outside).
     assert units(loaded)[:3] == [
-        ("Decimal one", SENTENCE),
-        ("Lettered", SENTENCE),
-        ("Roman", SENTENCE),
+        ("1.\tDecimal one", SENTENCE),
+        ("a)\tLettered", SENTENCE),
+        ("i.\tRoman", SENTENCE),
     ]
+    assert ("A bullet", SENTENCE) in units(loaded)
 
 
 @pytest.mark.parametrize(

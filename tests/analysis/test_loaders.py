@@ -352,7 +352,6 @@ def test_markdown_keeps_source_and_finds_title() -> None:
         ("    # indented code, not a heading\n# Title", "Title"),
         ("```bash\n# a shell comment\n```\n\n# After the code", "After the code"),
         ("~~~~\n# in code\n~~~\n# still code\n~~~~\n### Out", "Out"),
-        ("---\ntitle: Front\n# yaml comment\n---\n# Body heading\n", "Body heading"),
         ("#\n\n#   \n\n# C#\n", "C#"),
     ],
 )

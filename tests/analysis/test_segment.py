@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from factcheck.analysis.normalise import normalise_text, title_from_text
 from factcheck.analysis.segment import BOILERPLATE, HEADLINE, SENTENCE, Unit, segment
+
+DEMO = Path(__file__).resolve().parents[2] / "factcheck" / "newsrooms" / "demo"
 
 
 def texts(text: str, units: list[Unit] | None = None) -> list[str]:
@@ -30,20 +34,10 @@ def test_seed_draft_units_match_the_gold_annotation(seed_draft_text: str, seed_g
     text = normalise_text(seed_draft_text)
     units = segment(text)
     assert_well_formed(text, units)
-    got = {text[u.start : u.end]: u.kind for u in units}
-    gold = seed_gold["units"]
-
-    exact = [g for g in gold if g["text"] in got]
-    assert len(exact) / len(gold) >= 0.98, [g["text"] for g in gold if g["text"] not in got]
-    for g in gold:
-        if g["kind"] == "headline" and g["text"] in got:
-            assert got[g["text"]] == HEADLINE, g["text"]
-
-    trailing = [g["text"] for g in gold if g["kind"] == "boilerplate"]
-    assert len(trailing) == 7
-    assert all(got.get(t) == BOILERPLATE for t in trailing)
-    article = {g["text"] for g in gold if g["kind"] != "boilerplate"}
-    assert not [t for t, kind in got.items() if kind == BOILERPLATE and t in article]
+    got = [(text[u.start : u.end], u.kind) for u in units]
+    # Every unit, in order and of its kind, as the human annotation has it: 100%, not "most".
+    assert got == [(g["text"], g["kind"]) for g in seed_gold["units"]]
+    assert sum(kind == BOILERPLATE for _text, kind in got) == 7
 
 
 def test_seed_quote_split_inside_a_quotation_keeps_the_closing_mark(seed_draft_text: str) -> None:
@@ -51,6 +45,34 @@ def test_seed_quote_split_inside_a_quotation_keeps_the_closing_mark(seed_draft_t
     found = texts(text)
     assert "We will die before we abandon it.’" in found
     assert not any(t in {"’", "”", "‘", "“"} for t in found)
+
+
+CLOSING_QUOTES = "’”»"
+OPENING_QUOTES = "‘“«"
+
+
+def assert_quotes_stay_with_their_sentences(text: str, units: list[Unit]) -> None:
+    """No unit is a lone quote mark, starts with a closing one or ends with an opening one."""
+    for unit in units:
+        piece = text[unit.start : unit.end]
+        assert piece.strip("‘’“”«»\"' .,") != "", f"a lone quote mark: {piece!r}"
+        assert piece[0] not in CLOSING_QUOTES, f"a closing quote split from its sentence: {piece!r}"
+        assert piece[-1] not in OPENING_QUOTES, f"an opening quote split from its text: {piece!r}"
+
+
+def test_no_lone_quote_marks_in_the_seed_draft(seed_draft_text: str) -> None:
+    text = normalise_text(seed_draft_text)
+    assert_quotes_stay_with_their_sentences(text, segment(text))
+
+
+@pytest.mark.parametrize(
+    "path", sorted(DEMO.rglob("*.txt")), ids=lambda path: str(path.relative_to(DEMO))
+)
+def test_no_lone_quote_marks_in_the_demo_draft_and_its_references(path: Path) -> None:
+    text = normalise_text(path.read_text(encoding="utf-8"))
+    units = segment(text)
+    assert_well_formed(text, units)
+    assert_quotes_stay_with_their_sentences(text, units)
 
 
 # --- Our own drafts: the same kinds of trouble, other words ------------------------------------
@@ -164,9 +186,16 @@ def test_note_marks_after_a_full_stop_stay_with_their_sentence() -> None:
 
 
 def test_lettered_roman_and_multilevel_list_marks_before_a_tab() -> None:
-    # Word's list numbers as the loader writes them: the mark, then a tab.
+    # Word's list numbers as the loader writes them: the mark, then a tab. A label is text the
+    # reader sees and cites ("point ii"): it stays in its unit, and ends no sentence.
     text = "a.\tApples\n\nii)\tPears\n\n(c)\tPlums\n\n1.2.\tFigs\n\nJ. Smith said so."
-    assert texts(text) == ["Apples", "Pears", "Plums", "Figs", "J. Smith said so."]
+    assert texts(text) == [
+        "a.\tApples",
+        "ii)\tPears",
+        "(c)\tPlums",
+        "1.2.\tFigs",
+        "J. Smith said so.",
+    ]
 
 
 def test_a_title_line_above_its_paragraph_without_a_blank_line() -> None:
@@ -210,3 +239,124 @@ def test_title_from_text_takes_the_first_line_without_heading_marks() -> None:
     assert title_from_text("\n\n## Storm Hits Coast  \nBody.") == "Storm Hits Coast"
     assert len(title_from_text("x" * 1000, max_length=300)) == 300
     assert title_from_text("   \n ") == ""
+
+
+# --- Lists, ellipses, lost spaces and stray newlines: the Golden Rules' cases in news copy -----
+
+
+def test_list_labels_stay_in_their_units_and_bare_bullets_stay_outside() -> None:
+    text = (
+        "Priorities for 2024:\n\n1. Repair the Tallow bridge by June.\n2) Rehouse 300 families.\n"
+        "\n- 300 homes flooded\n• 2 bridges shut\n"
+    )
+    units = segment(text)
+    assert_well_formed(text, units)
+    assert texts(text, units) == [
+        "Priorities for 2024:",
+        "1. Repair the Tallow bridge by June.",
+        "2) Rehouse 300 families.",
+        "300 homes flooded",
+        "2 bridges shut",
+    ]
+    assert len({u.block for u in units}) == 5
+
+
+def test_items_on_one_line_split_at_the_next_label_in_sequence_only() -> None:
+    text = "1.) Repair the bridge by June. 2.) Rehouse 300 families 3.) Audit 2. dam\n\nNext."
+    assert texts(text) == [
+        "1.) Repair the bridge by June.",
+        "2.) Rehouse 300 families",
+        "3.) Audit 2. dam",  # "2." after "3.)" is not the next label: no split
+        "Next.",
+    ]
+    # A list inside a sentence that does not open with a label is the sentence's business.
+    text = "The plan has three parts: 1) cut taxes 2) raise spending 3) borrow. It passed."
+    assert texts(text) == [
+        "The plan has three parts: 1) cut taxes 2) raise spending 3) borrow.",
+        "It passed.",
+    ]
+
+
+def test_spaced_ellipses_follow_the_style_books() -> None:
+    assert texts(
+        "We waited . . . and then . . . The water came. It rose . . . . Then it fell."
+    ) == [
+        "We waited . . . and then . . . The water came.",  # three dots: words left out
+        "It rose . . . .",  # four: the omission and the full stop
+        "Then it fell.",
+    ]
+    assert texts("“We will rebuild. . . . Nothing stops us,” she said. Work starts today.") == [
+        "“We will rebuild.",
+        ". . . Nothing stops us,” she said.",
+        "Work starts today.",
+    ]
+    assert texts("He paused… Then he spoke... Then he left.") == [
+        "He paused…",
+        "Then he spoke...",
+        "Then he left.",
+    ]
+
+
+def test_a_left_out_passage_or_a_citation_does_not_end_a_quotation() -> None:
+    text = "“The dam […] will hold [...]” (Ministry report, p. 4). Nobody believed it."
+    assert texts(text) == [
+        "“The dam […] will hold [...]” (Ministry report, p. 4).",
+        "Nobody believed it.",
+    ]
+    assert texts("Prices rose. (Reuters) The vote passed.") == [
+        "Prices rose.",
+        "(Reuters) The vote passed.",
+    ]
+
+
+def test_a_lost_space_between_sentences_splits_but_addresses_and_titles_do_not() -> None:
+    text = "Turnout was 61.5%.Officials cheered.Mr.Okoro wrote to press@city.gov.Uk at 9 a.m."
+    assert texts(text) == [
+        "Turnout was 61.5%.",
+        "Officials cheered.",
+        "Mr.Okoro wrote to press@city.gov.Uk at 9 a.m.",
+    ]
+    assert texts("See www.Example.org/News.Today for more. The U.S.Army came.") == [
+        "See www.Example.org/News.Today for more.",
+        "The U.S.Army came.",
+    ]
+
+
+def test_the_pronoun_i_ends_a_sentence_where_an_initial_does_not() -> None:
+    assert texts("“It was you and I. Did you see Albert I. Jones?” World War I. Ended.") == [
+        "“It was you and I.",
+        "Did you see Albert I. Jones?”",
+        "World War I. Ended.",
+    ]
+
+
+def test_stray_newlines_lists_of_lines_and_titles_over_two_lines() -> None:
+    # A line continued in lower case is one sentence, however short the line before it.
+    text = "The dam\nwas built in 1961 and has never been repaired since then, engineers said.\n"
+    assert texts(text) == [text.strip()]
+    # Three or more lines with no sentence punctuation are a list of lines.
+    assert texts("By Jane Smith\nChief Reporter\nTallow, Meralt") == [
+        "By Jane Smith",
+        "Chief Reporter",
+        "Tallow, Meralt",
+    ]
+    # Two such lines are as likely one title typed over two lines.
+    text = "Council Votes\nOn Budget"
+    assert [(text[u.start : u.end], u.kind) for u in segment(text)] == [(text, HEADLINE)]
+
+
+def test_a_numero_sign_stands_before_its_number() -> None:
+    assert texts("Bus N°. 5 runs late. It always has.") == [
+        "Bus N°. 5 runs late.",
+        "It always has.",
+    ]
+
+
+def test_a_long_paragraph_of_abbreviations_costs_linear_time() -> None:
+    # Each full stop looks back a bounded way for its word: a paragraph of 10,000 titles that
+    # end no sentence once took seconds per thousand (quadratic), now milliseconds.
+    for text in ("Dr. Ab " * 10_000, "Dr.Ab " * 10_000, "a.Ba" * 10_000):
+        started = time.perf_counter()
+        units = segment(text)
+        assert time.perf_counter() - started < 3
+        assert len(units) == 1

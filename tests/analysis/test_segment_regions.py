@@ -25,7 +25,7 @@ def test_units_inside_a_region_take_its_kind() -> None:
         ("The council met on Monday.", SENTENCE),
         ("It voted 7-2.", SENTENCE),
         ("Prices rose", HEADLINE),
-        ("A note.", NOTE),  # the list mark stays outside the unit
+        ("1. A note.", NOTE),  # a numbered label is text the reader sees: it stays in the unit
     ]
     assert body < cross_head
 

@@ -250,6 +250,21 @@ def test_md_upload_takes_its_title_from_the_first_heading(newsroom: Any, editor:
     assert "The road closed." in unit_texts(draft)
 
 
+def test_md_upload_with_front_matter_takes_its_title_and_byline_from_it(
+    newsroom: Any, editor: Any
+) -> None:
+    data = (
+        b"---\nlayout: post\ntitle: 'Storm Closes Road'\nauthor: Ana Ruiz\n"
+        b"excerpt: The road closed.\n---\n\n# A heading further down\n\nThe road closed.\n"
+    )
+    draft = draft_import(newsroom=newsroom, by=editor, upload=Upload("storm.md", data))
+    assert draft.title == "Storm Closes Road"
+    revision = draft.revisions.get()
+    assert revision.byline == "Ana Ruiz"
+    assert revision.text == "# A heading further down\n\nThe road closed.\n"
+    assert unit_texts(draft) == ["A heading further down", "The road closed."]
+
+
 def test_html_upload_is_reduced_to_its_text(newsroom: Any, editor: Any) -> None:
     data = (
         b"<!doctype html><html><head><title>Storm Closes Road</title>"

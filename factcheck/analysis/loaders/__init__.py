@@ -16,6 +16,8 @@ the text.
   as a reader sees it: notes after the body, text boxes, tables, list numbers, running headers
   and footers, tracked changes accepted, comments left out; Strict Open XML too. The loader
   marks headings, notes, list items and furniture as regions for the segmenter.
+* Markdown front matter (YAML ``---`` or TOML ``+++``) gives the title and byline and is left
+  out of the text; front matter that does not parse stays in the text, word for word.
 * HTML is reduced to its readable text with the standard library's ``HTMLParser``; markup in the
   text (``&lt;script&gt;``) comes out as literal characters, and the app escapes it on output.
 
@@ -54,7 +56,7 @@ from factcheck.analysis.loaders.docx_safety import (
 )
 from factcheck.analysis.loaders.docx_text import load_docx
 from factcheck.analysis.loaders.html import load_html
-from factcheck.analysis.loaders.markdown import markdown_title
+from factcheck.analysis.loaders.markdown import load_markdown
 from factcheck.analysis.loaders.text import decode, decode_text, refuse_binary_signature
 
 __all__ = [
@@ -230,5 +232,9 @@ def _load_text_format(display: str, data: bytes, kind: str, charset: str) -> Loa
     text = decode(data, display, is_file=True, charset=charset)
     if not text.strip():
         raise LoadError(f"{display} is empty.")
-    title = markdown_title(text) if kind == "md" else ""
-    return Loaded(text=text, title_hint=title, kind=kind)
+    if kind != "md":
+        return Loaded(text=text, title_hint="", kind=kind)
+    loaded = load_markdown(text)
+    if not loaded.text.strip():
+        raise LoadError(f"{display} holds only front matter (its header), and no text to check.")
+    return loaded
