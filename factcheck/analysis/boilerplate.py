@@ -84,6 +84,12 @@ def find(blocks: list[list[str]]) -> set[tuple[int, int]]:
     return found
 
 
+def is_furniture_line(text: str) -> bool:
+    """Whether ``text`` alone is site furniture ("Comments", "Share this", "Related
+    stories:"), by the strong cues :func:`find` starts from."""
+    return bool(_STRONG.search(text.strip()))
+
+
 def _cue(units: list[str]) -> int:
     if not units:
         return _NONE

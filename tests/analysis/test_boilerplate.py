@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from factcheck.analysis import boilerplate
 from factcheck.analysis.segment import BOILERPLATE, segment
 
 
@@ -68,3 +69,12 @@ def test_a_prompt_at_the_end_of_an_article_paragraph_is_the_only_furniture_in_it
     assert result["Click here to read the full budget."] == BOILERPLATE
     assert result["Taxes will rise 2 per cent."] != BOILERPLATE
     assert result["The mayor welcomed the result."] != BOILERPLATE
+
+
+def test_one_line_alone_is_furniture_only_on_a_strong_cue() -> None:
+    # A loader that marks a page's headings asks line by line (a heading's region would
+    # override the segmenter's own reading).
+    for line in ("Comments", "Share this story", "Related articles:", "Leave a Reply"):
+        assert boilerplate.is_furniture_line(line), line
+    for line in ("Readers pay for journalism", "Council comments on the budget", "Prices rose"):
+        assert not boilerplate.is_furniture_line(line), line

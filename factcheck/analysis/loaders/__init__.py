@@ -18,13 +18,15 @@ the text.
   marks headings, notes, list items and furniture as regions for the segmenter.
 * Markdown front matter (YAML ``---`` or TOML ``+++``) gives the title and byline and is left
   out of the text; front matter that does not parse stays in the text, word for word.
-* HTML is reduced to its readable text with the standard library's ``HTMLParser``; markup in the
-  text (``&lt;script&gt;``) comes out as literal characters, and the app escapes it on output.
+* HTML: a news page becomes its article (``webpage``: trafilatura finds it; headings and the
+  site furniture kept greyed are marked as regions); any other page, its whole readable text
+  (the standard library's ``HTMLParser``). Markup in the text (``&lt;script&gt;``) comes out as
+  literal characters, and the app escapes it on output.
 
 The package: ``charset`` (which encoding), ``text`` (decoding), ``markdown``, ``html``,
-``docx_safety`` (the package checks), ``docx_parts`` (parts, relationships, Strict),
-``docx_numbering`` (styles and list numbers) and ``docx_text``; this module routes a file to
-them by its extension, and what a server sent by its media type.
+``webpage`` (a page's article), ``docx_safety`` (the package checks), ``docx_parts`` (parts,
+relationships, Strict), ``docx_numbering`` (styles and list numbers) and ``docx_text``; this
+module routes a file to them by its extension, and what a server sent by its media type.
 
 No Django imports: this package is tested and benchmarked on its own.
 """

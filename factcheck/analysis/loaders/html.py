@@ -1,4 +1,5 @@
-"""HTML: the readable text of a page, and its title."""
+"""HTML: a page decoded, then read as its article (``webpage``) or, failing that, as its whole
+readable text; and its title."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from html.parser import HTMLParser
 
 from factcheck.analysis.loaders.base import Loaded, LoadError, short_reason
 from factcheck.analysis.loaders.text import decode
+from factcheck.analysis.loaders.webpage import read_page
 
 # Elements whose content is never shown as text.
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe"})
@@ -178,6 +180,11 @@ def load_html(display: str, data: bytes, *, charset: str = "") -> Loaded:
     text = decode(data, display, is_file=True, charset=charset, html=True)
     # The HTML parsing rules turn CR LF and lone CR into LF before anything else.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A news page imports as its article; anything else (a fragment, a plain document, a page
+    # the article reader cannot parse) as its whole text, as before.
+    page = read_page(display, text)
+    if page.article is not None:
+        return page.article
     extractor = _HTMLTextExtractor()
     try:
         extractor.feed(text)
@@ -186,4 +193,5 @@ def load_html(display: str, data: bytes, *, charset: str = "") -> Loaded:
         raise LoadError(f"{display} could not be read as HTML ({short_reason(exc)}).") from exc
     if not body.strip():
         raise LoadError(f"{display} is empty: it has no readable text.")
-    return Loaded(text=body, title_hint=extractor.title or extractor.first_h1, kind="html")
+    title = page.title or extractor.title or extractor.first_h1
+    return Loaded(text=body, title_hint=title, kind="html", byline=page.byline)
