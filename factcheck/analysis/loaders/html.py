@@ -8,22 +8,13 @@ from html.parser import HTMLParser
 
 from factcheck.analysis.loaders.base import Loaded, LoadError, short_reason
 from factcheck.analysis.loaders.text import decode
+from factcheck.analysis.loaders.webpage import BLOCK_TAGS as _BLOCK_TAGS
 from factcheck.analysis.loaders.webpage import read_page
 
 # Elements whose content is never shown as text.
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe"})
 # What may appear inside <head>; any other start tag closes it, as in browsers.
 _HEAD_TAGS = frozenset({"meta", "link", "base", "title"})
-# Elements that end a paragraph (on their start and on their end).
-_BLOCK_TAGS = frozenset(
-    {
-        "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd",
-        "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
-        "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend",
-        "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
-        "td", "tfoot", "th", "thead", "tr", "ul",
-    }
-)  # fmt: skip
 # HTML white space; \s would also swallow no-break spaces, which are the writer's.
 _HTML_SPACE_RUN = re.compile(r"[ \t\n\r\f]+")
 _HTML_SPACE = " \t\n\r\f"

@@ -73,8 +73,8 @@ _SKIP_TAGS = frozenset(
         "canvas", "select", "option", "button", "textarea", "input", "head",
     }
 )  # fmt: skip
-# Elements that end a paragraph (loaders.html's list).
-_BLOCK_TAGS = frozenset(
+# Elements that end a paragraph, on their start and on their end (loaders.html's too).
+BLOCK_TAGS = frozenset(
     {
         "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd",
         "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
@@ -542,7 +542,7 @@ class _Reader:
         tag = element.tag
         cell = tag in {"td", "th"} and bool(self._data_tables) and self._data_tables[-1]
         # A paragraph ends before a block starts, in the context it was written in.
-        if not cell and (tag == "pre" or tag in _BLOCK_TAGS) and not self._pre_depth:
+        if not cell and (tag == "pre" or tag in BLOCK_TAGS) and not self._pre_depth:
             self._end_paragraph()
         furniture = _furniture(element, self._owner)
         number = len(self.walk.main)
@@ -580,7 +580,7 @@ class _Reader:
             self._pre_depth -= 1
             if self._pre_depth == 0:
                 self._end_pre()
-        elif not self._pre_depth and tag in _BLOCK_TAGS:
+        elif not self._pre_depth and tag in BLOCK_TAGS:
             self._end_paragraph()
         if tag == "a":
             self._link_depth -= 1
