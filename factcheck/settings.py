@@ -161,13 +161,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     # Parameters bound by the server, and a statement run a few times on a connection is
     # prepared once: PostgreSQL then skips parsing and planning it (a third of a simple query's
     # time on this desk's clicks). Off for a transaction-mode pooler such as PgBouncer < 1.21.
-    # Each run is still planned for its own values (plan_cache_mode): a generic plan, which
-    # PostgreSQL would otherwise switch to after five runs, made the review queue of 100,000
-    # claims slower than not preparing at all.
+    # A query whose best plan depends on its values (the review queue) asks for its own plan
+    # each time: factcheck.prepared.fresh_plans. DB_PLAN_CACHE_MODE sets it for every query.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True,
         prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 2),
-        options="-c plan_cache_mode=" + env_str("DB_PLAN_CACHE_MODE", "force_custom_plan"),
+        options="-c plan_cache_mode=" + env_str("DB_PLAN_CACHE_MODE", "auto"),
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker read while the other writes.

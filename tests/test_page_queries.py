@@ -45,7 +45,8 @@ DRAFT_PAGE = 12
 # Session, user, the draft with its role; the blockers.
 CLEARANCE_PANEL = 6
 # The review queue with claims and tasks on the page (see tests/reviews/test_queue.py).
-QUEUE = 9
+# On PostgreSQL, one statement more: the queue asks for plans of its own (prepared.fresh_plans).
+QUEUE = 9 + (connection.vendor == "postgresql")
 # Session, user, the draft with its role; the diff's data (insights.diff: the revisions, their
 # two texts, their units, the claims, the findings).
 DIFF_PAGE = 8

@@ -124,3 +124,26 @@ def test_flat_and_dict_rows_are_refused(draft: Draft) -> None:
     ):
         with pytest.raises(ValueError, match="not flat"):
             Prepared(build).rows(draft=draft.pk)
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction around: the block is the outermost
+def test_fresh_plans_asks_postgresql_for_a_plan_per_run() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from factcheck.prepared import fresh_plans
+
+    def mode() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            return str(cursor.fetchone()[0])
+
+    if connection.vendor != "postgresql":
+        with CaptureQueriesContext(connection) as queries, fresh_plans():
+            pass
+        assert len(queries) == 0  # nothing to ask elsewhere
+        return
+    assert mode() == "auto"
+    with fresh_plans():
+        assert mode() == "force_custom_plan"
+    assert mode() == "auto"

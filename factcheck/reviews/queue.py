@@ -38,6 +38,7 @@ from factcheck.claims.models import Claim
 from factcheck.drafts.models import Draft
 from factcheck.insights.models import Finding
 from factcheck.newsrooms.access import Capability, newsrooms_where
+from factcheck.prepared import fresh_plans
 from factcheck.reviews.models import Task
 from factcheck.text import short
 
@@ -505,7 +506,10 @@ def queue_page(
     now = now or timezone.now()
     scope = QueueScope.of(newsroom_ids)
     paginator = Paginator(queue_rows(scope, filters, now), per_page)
-    page = paginator.get_page(filters.page)
+    # The count and the slice are planned for their own values (see fresh_plans).
+    with fresh_plans():
+        page = paginator.get_page(filters.page)
+        page.object_list = list(page.object_list)
     wanted: dict[str, list[int]] = {}
     for values in page.object_list:
         wanted.setdefault(values["q_kind"], []).append(values["q_id"])
