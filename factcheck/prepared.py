@@ -9,8 +9,9 @@ the same SQL text every time (which PostgreSQL also prepares server-side, see
 ``DB_PREPARED_STATEMENTS``), the same model instances back as the queryset would give.
 
 A queryset of model instances gives instances; a ``values_list()`` one gives tuples. Only
-integer arguments compared for equality are supported, which is what the hot paths need
-(primary keys, unit indexes). Compiling checks that each placeholder reached the SQL's
+arguments compared for equality are supported, integers or strings, which is what the hot paths
+need (primary keys, unit indexes, a session's key): ``build`` takes an ``int`` unless its
+parameter is annotated ``str``. Compiling checks that each placeholder reached the SQL's
 parameters unchanged, so a queryset whose shape would make the binding wrong fails loudly at
 first use (and in the tests) instead of returning the wrong rows.
 """
@@ -32,9 +33,10 @@ from django.db.models.query import ModelIterable, QuerySet, ValuesListIterable
 M = TypeVar("M")
 
 # Placeholders: positive 32-bit integers (an out-of-range value would make Django drop the
-# condition), far above any real key or index, and each one distinct.
+# condition), far above any real key or index, and each one distinct; strings no one writes.
 _PLACEHOLDER_BASE = 2_000_000_011
 _PLACEHOLDER_STEP = 7_919
+_PLACEHOLDER_TEXT = "\x00factcheck-prepared-{}\x00"
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,15 @@ class Prepared(Generic[M]):
 
     def __init__(self, build: Callable[..., QuerySet[Any, M]]) -> None:
         self._build = build
-        self._names = tuple(inspect.signature(build).parameters)
+        parameters = inspect.signature(build).parameters
+        self._names = tuple(parameters)
+        self._texts = frozenset(
+            name for name, p in parameters.items() if p.annotation in (str, "str")
+        )
         self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, **values: int) -> list[M]:
+    def __call__(self, **values: int | str) -> list[M]:
         compiled, rows = self._run(values)
         model = compiled.model
         if model is None:
@@ -78,22 +84,29 @@ class Prepared(Generic[M]):
             result.append(obj)  # type: ignore[arg-type]
         return result
 
-    def rows(self, **values: int) -> list[tuple[Any, ...]]:
+    def rows(self, **values: int | str) -> list[tuple[Any, ...]]:
         """The rows, as tuples (with the database's values converted as the ORM does)."""
         return [tuple(row) for row in self._run(values)[1]]
 
-    def _run(self, values: dict[str, int]) -> tuple[_Compiled, list[Any]]:
+    def _run(self, values: dict[str, int | str]) -> tuple[_Compiled, list[Any]]:
         if set(values) != set(self._names):
             raise TypeError(f"Expected arguments {self._names}, got {tuple(values)}.")
         compiled = self._compile()
         bound = [
-            p if slot is None else type(p)(int(values[slot]))
+            p if slot is None else self._bind(slot, p, values[slot])
             for p, slot in zip(compiled.params, compiled.slots, strict=True)
         ]
         with connections[compiled.compiler.using].cursor() as cursor:
             cursor.execute(compiled.sql, bound)
             rows = cursor.fetchall()
         return compiled, list(compiled.compiler.results_iter(results=[rows]))
+
+    def _bind(self, name: str, placeholder: Any, value: int | str) -> Any:
+        if name in self._texts:
+            if not isinstance(value, str):
+                raise TypeError(f"{name} must be a string, not {type(value).__name__}.")
+            return value
+        return type(placeholder)(int(value))
 
     def _compile(self) -> _Compiled:
         # One database here (the project has one); the queryset says which.
@@ -102,8 +115,10 @@ class Prepared(Generic[M]):
             return compiled
         with self._lock:
             if not self._compiled:
-                placeholders = {
-                    name: _PLACEHOLDER_BASE + i * _PLACEHOLDER_STEP
+                placeholders: dict[str, int | str] = {
+                    name: _PLACEHOLDER_TEXT.format(i)
+                    if name in self._texts
+                    else _PLACEHOLDER_BASE + i * _PLACEHOLDER_STEP
                     for i, name in enumerate(self._names)
                 }
                 queryset = self._build(**placeholders)
@@ -113,7 +128,11 @@ class Prepared(Generic[M]):
                 # An integer parameter may come wrapped (psycopg's Int4 for a 32-bit column):
                 # it is bound again in the same wrapper.
                 slots = tuple(
-                    by_value.get(int(p)) if isinstance(p, int) and not isinstance(p, bool) else None
+                    by_value.get(p)
+                    if isinstance(p, str)
+                    else by_value.get(int(p))
+                    if isinstance(p, int) and not isinstance(p, bool)
+                    else None
                     for p in params
                 )
                 missing = set(self._names) - set(slots)

@@ -222,6 +222,8 @@ if DRAFT_FETCH_ALLOW_ADDRESSES and set(ALLOWED_HOSTS) - set(LOCAL_HOSTS):
         "unset it where ALLOWED_HOSTS names real hosts."
     )
 
+# Django's database sessions, read by a prepared query (factcheck/sessions.py).
+SESSION_ENGINE = "factcheck.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -147,3 +147,39 @@ def test_fresh_plans_asks_postgresql_for_a_plan_per_run() -> None:
     with fresh_plans():
         assert mode() == "force_custom_plan"
     assert mode() == "auto"
+
+
+def test_string_arguments_are_bound_as_strings(draft: Draft) -> None:
+    by_kind = Prepared(
+        lambda revision, kind: Sentence.objects.filter(revision=revision, kind=kind).order_by("pk")
+    )
+
+    # A parameter annotated ``str`` takes a string (``from __future__`` makes it "str").
+    def build(revision: int, kind: str) -> Any:
+        return Sentence.objects.filter(revision=revision, kind=kind).order_by("pk")
+
+    typed = Prepared(build)
+    revision = draft.revisions.get()
+    for kind in ("sentence", "headline"):
+        expected = list(Sentence.objects.filter(revision=revision, kind=kind).order_by("pk"))
+        assert [s.pk for s in typed(revision=revision.pk, kind=kind)] == [s.pk for s in expected]
+    assert typed(revision=revision.pk, kind="no such kind") == []
+    with pytest.raises(TypeError, match="must be a string"):
+        typed(revision=revision.pk, kind=3)
+    with pytest.raises(ValueError, match="do not reach the SQL"):  # unannotated: an int
+        by_kind(revision=revision.pk, kind="sentence")
+
+
+def test_an_expired_or_unknown_session_is_nobody(editor: User) -> None:
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = Client()
+    client.force_login(editor)
+    assert client.get("/").wsgi_request.user == editor
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/").wsgi_request.user.is_anonymous
+    client.cookies["sessionid"] = "x" * 32  # a key no session has
+    assert client.get("/").wsgi_request.user.is_anonymous
