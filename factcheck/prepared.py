@@ -8,12 +8,14 @@ for each argument, and afterwards run with the arguments bound in place of the p
 the same SQL text every time (which PostgreSQL also prepares server-side, see
 ``DB_PREPARED_STATEMENTS``), the same model instances back as the queryset would give.
 
-A queryset of model instances gives instances; a ``values_list()`` one gives tuples. Only
-arguments compared for equality are supported, integers or strings, which is what the hot paths
-need (primary keys, unit indexes, a session's key): ``build`` takes an ``int`` unless its
-parameter is annotated ``str``. Compiling checks that each placeholder reached the SQL's
-parameters unchanged, so a queryset whose shape would make the binding wrong fails loudly at
-first use (and in the tests) instead of returning the wrong rows.
+A queryset of model instances gives instances; a ``values_list()`` one gives tuples. Only arguments
+compared for equality are supported, integers or strings, which is what the hot paths need (primary
+keys, unit indexes, a session's key): ``build`` takes an ``int`` unless its parameter is annotated
+``str``. A locking query should say ``order_by()`` (as ``get()`` does by itself): a model's default
+ordering may join other tables, against whose old rows PostgreSQL checks a row again once the lock
+it waited for is released. Compiling checks that each placeholder reached the SQL's parameters
+unchanged, so a queryset whose shape would make the binding wrong fails loudly at first use (and in
+the tests) instead of returning the wrong rows.
 """
 
 from __future__ import annotations

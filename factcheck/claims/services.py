@@ -128,9 +128,9 @@ def _mark(
         locked = _SENTENCE_CLAIMS_LOCKED(sentence=next(iter(sentence_pks)))
     else:
         locked = list(
-            Claim.objects.select_for_update(of=("self",)).filter(
-                revision=revision, sentence__in=sentence_pks
-            )
+            Claim.objects.select_for_update(of=("self",))
+            .filter(revision=revision, sentence__in=sentence_pks)
+            .order_by("start", "end", "pk")
         )
     existing = {(claim.start, claim.end): claim for claim in locked}
     text = revision.text
@@ -443,20 +443,30 @@ def _locked(claim: Claim, expected_version: int | None) -> Claim:
     return refuse_stale(found[0], expected_version, _now)
 
 
-# The queries every click on a claim or a unit runs, compiled once (factcheck.prepared).
+# The queries every click on a claim or a unit runs, compiled once (factcheck.prepared). No
+# ordering: the models' default ones join other tables, and a row lock waited on would then be
+# checked again against those tables' old rows (a claim a new version moved would be lost).
 _SENTENCE_CLAIMS_LOCKED = Prepared(
-    lambda sentence: Claim.objects.select_for_update(of=("self",)).filter(sentence=sentence)
+    lambda sentence: (
+        Claim.objects.select_for_update(of=("self",))
+        .filter(sentence=sentence)
+        .order_by("start", "end", "pk")
+    )
 )
 _SENTENCE_CLAIMS_LOCKED_WITH_DRAFT = Prepared(
     lambda sentence: (
         Claim.objects.select_related("draft")
         .select_for_update(of=("self",))
         .filter(sentence=sentence)
+        .order_by("start", "end", "pk")
     )
 )
 _CLAIM_LOCKED_WITH_DRAFT = Prepared(
     lambda claim: (
-        Claim.objects.select_related("draft").select_for_update(of=("self",)).filter(pk=claim)
+        Claim.objects.select_related("draft")
+        .select_for_update(of=("self",))
+        .filter(pk=claim)
+        .order_by()
     )
 )
 _DRAFT_LOCKED_WITH_LATEST = Prepared(
@@ -470,6 +480,7 @@ _DRAFT_LOCKED_WITH_LATEST = Prepared(
             )
         )
         .filter(pk=draft)
+        .order_by()
     )
 )
 

@@ -268,7 +268,9 @@ def workflow_after_claims(
 
 
 # Compiled once (factcheck.prepared): every click that changes a claim runs them.
-_DRAFT_LOCKED = Prepared(lambda draft: Draft.objects.select_for_update().filter(pk=draft))
+_DRAFT_LOCKED = Prepared(
+    lambda draft: Draft.objects.select_for_update().filter(pk=draft).order_by()
+)
 _CLAIM_TASK_IDS = Prepared(
     lambda claim: Task.claims.through.objects.filter(claim_id=claim).values_list("task_id")
 )
