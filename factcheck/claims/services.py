@@ -15,6 +15,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from factcheck import events
+from factcheck.bulk import bulk_insert
 from factcheck.claims import states
 from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.drafts.models import Draft, Revision, Sentence
@@ -93,16 +94,31 @@ def claim_mark_unit(*, sentence: Sentence, by: User | None) -> UnitClick:
     return UnitClick(claim, [c for c in every if c.sentence_id == sentence.pk and c.is_active])
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class UnitsClick:
+    """A click on many whole units ("Confirm selected"): the claim of each unit, in their
+    order, and every live claim of those units after the click (drawn again from them)."""
+
+    claims: list[Claim]
+    unit_claims: list[Claim]
+
+
 def claims_mark_sentences(*, sentences: Sequence[Sentence], by: User | None) -> list[Claim]:
     """Mark whole units of one revision, in their order; as :func:`claim_mark` for each, in a
     constant number of queries however many there are (bulk confirm of suggestions)."""
+    return claims_mark_units(sentences=sentences, by=by).claims
+
+
+@transaction.atomic
+def claims_mark_units(*, sentences: Sequence[Sentence], by: User | None) -> UnitsClick:
+    """:func:`claims_mark_sentences`, with the units' live claims."""
     if not sentences:
-        return []
+        return UnitsClick([], [])
     revision = sentences[0].revision
     if any(sentence.revision_id != revision.pk for sentence in sentences):
         raise ClaimError("Units of one revision only can be marked together.")
-    return _mark(revision, [(s, s.start, s.end) for s in sentences], by)[0]
+    claims, every = _mark(revision, [(s, s.start, s.end) for s in sentences], by)
+    return UnitsClick(claims, [c for c in every if c.is_active])
 
 
 def _mark(
@@ -146,11 +162,13 @@ def _mark(
                 text=text[start:end],
                 created_by=by,
             )
-    created = Claim.objects.bulk_create(
-        fresh.values(),
-        update_conflicts=True,
-        unique_fields=["revision", "start", "end"],
-        update_fields=["text"],  # the same words (the same span of the same text): no change
+    created = list(fresh.values())
+    bulk_insert(
+        Claim,
+        created,
+        conflict=("revision", "start", "end"),
+        update=("text",),  # the same words (the same span of the same text): no change
+        key=("start", "end"),  # of one revision
     )
     # The draft's row with its latest revision's number, in the one query that locks it: a mark
     # on a revision a new version replaced meanwhile (claims.revisions) would be lost on it.

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -391,7 +392,12 @@ def _claims_by_sentence(revision: Revision) -> tuple[list[Claim], dict[int, list
 
 
 def draft_panels(
-    draft: Draft, indexes: Iterable[int] = (), *, all_claims: bool = True
+    draft: Draft,
+    indexes: Iterable[int] = (),
+    *,
+    all_claims: bool = True,
+    revision: Revision | None = None,
+    unit_claims: list[Claim] | None = None,
 ) -> DraftPage:
     """The draft page's side panels (suggestions, claims) and the units ``indexes`` alone, in
     ``blocks[0]``: what the answer to a click that changed those units re-renders. The same
@@ -400,43 +406,49 @@ def draft_panels(
 
     Without ``all_claims``, ``claims`` holds only the live claims of the units ``indexes``
     (an answer that adds their rows to the claims panel instead of drawing it again: a long
-    draft has hundreds), and the suggestions are told from the claims' sentence ids alone."""
-    revision = latest_revision(draft)
+    draft has hundreds), and the suggestions are told by each unit's row, which says whether it
+    has a live claim. ``revision``: the draft's latest, when the caller has read it already;
+    ``unit_claims``: the live claims of the units ``indexes``, when the click that changed them
+    read them already, under its lock (then they are not read again)."""
+    revision = revision or latest_revision(draft)
     wanted = set(indexes)
+    units_in_order = revision.sentences.order_by("index")
+    light = ("pk", "index", "start", "end", "kind", "score", "suggestion_dismissed")
+    rows: Iterable[tuple[Any, ...]]  # the light columns, then: has a live claim
     if all_claims:
         claims, by_sentence = _claims_by_sentence(revision)
-        claimed: set[int] | dict[int, list[Claim]] = by_sentence
+        rows = ((*row, row[0] in by_sentence) for row in units_in_order.values_list(*light))
     else:
-        claims = active_claims(revision, indexes=wanted)
+        if unit_claims is None:
+            claims = active_claims(revision, indexes=wanted)
+        else:  # their ``whole`` is set below, from their units' rows
+            claims = sorted(unit_claims, key=lambda c: (c.start, c.end))
         by_sentence = {}
         for claim in claims:
             by_sentence.setdefault(claim.sentence_id, []).append(claim)
-        claimed = set(
-            Claim.objects.filter(revision=revision)
-            .exclude(status=Claim.Status.DISMISSED)
-            .values_list("sentence_id", flat=True)
-        )
+        live = Claim.objects.filter(sentence=OuterRef("pk")).exclude(status=Claim.Status.DISMISSED)
+        rows = units_in_order.annotate(claimed=Exists(live)).values_list(*light, "claimed")
     threshold = suggestion_threshold(draft.newsroom)
     text = revision.text
     suggested: list[Suggestion] = []
     dismissed: list[Suggestion] = []
     unit_count = boilerplate_count = 0
-    light = ("pk", "index", "start", "end", "kind", "score", "suggestion_dismissed")
-    for pk, index, start, end, kind, score, was_dismissed in revision.sentences.order_by(
-        "index"
-    ).values_list(*light):
+    for _, index, start, end, kind, score, was_dismissed, claimed in rows:
         unit_count += 1
         if kind == Sentence.Kind.BOILERPLATE:
             boilerplate_count += 1
-        elif score is not None and score >= threshold and pk not in claimed:
+        elif score is not None and score >= threshold and not claimed:
             # The rule of _unit_view's ``suggested`` and ``suggestion_dismissed``.
             shown = Suggestion(index, text[start:end], score)
             (dismissed if was_dismissed else suggested).append(shown)
     units: list[UnitView] = []
     if wanted:
-        rows = revision.sentences.filter(index__in=wanted).order_by("index")
-        for row in rows.values_list(*_UNIT_COLUMNS):
+        asked = revision.sentences.filter(index__in=wanted).order_by("index")
+        for row in asked.values_list(*_UNIT_COLUMNS):
             unit = _Unit(*row)
+            if unit_claims is not None:
+                for claim in by_sentence.get(unit.pk, []):
+                    claim.whole = (claim.start, claim.end) == (unit.start, unit.end)  # type: ignore[attr-defined]
             units.append(_unit_view(text, unit, "", by_sentence.get(unit.pk, []), threshold))
     return DraftPage(
         revision=revision,

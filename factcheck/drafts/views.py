@@ -242,9 +242,12 @@ def _highlight_choices(kinds: frozenset[str]) -> list[tuple[str, str, bool]]:
     return [(kind, HIGHLIGHT_LABELS[kind], kind in kinds) for kind in ReaderSettings.KINDS]
 
 
-def draft_context(draft: Draft, role: str, page: DraftPage) -> dict[str, Any]:
+def draft_context(
+    draft: Draft, role: str, page: DraftPage, *, tasks: bool = True
+) -> dict[str, Any]:
     """What drafts/draft.html needs, for the page and for its fragments (insights.views);
-    ``role`` is the user's role in the draft's newsroom."""
+    ``role`` is the user's role in the draft's newsroom. Without ``tasks``, not the tasks
+    panel's (an answer that does not draw it)."""
     return {
         "draft": draft,
         "page": page,
@@ -257,7 +260,7 @@ def draft_context(draft: Draft, role: str, page: DraftPage) -> dict[str, Any]:
         "can_edit": role_can(role, Capability.EDIT_DRAFT),
         "can_load": role_can(role, Capability.LOAD_DRAFT),
         "can_look_up": role_can(role, Capability.PROPOSE_VERDICT),
-        "tasks": draft_tasks(draft),
+        "tasks": draft_tasks(draft) if tasks else [],
     }
 
 

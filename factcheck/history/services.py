@@ -8,9 +8,9 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import connection
 from django.db.models import Model, QuerySet
 
+from factcheck.bulk import bulk_insert
 from factcheck.errors import ConflictError
 from factcheck.history.models import AuditEntry, Versioned
 
@@ -69,32 +69,10 @@ def audit_entry(
 
 
 def audit_record_many(entries: list[AuditEntry]) -> None:
-    """Write the entries of :func:`audit_entry` in one statement whatever their number: on
-    PostgreSQL one ``INSERT … SELECT`` from one array per column (``unnest``); else one prepared
-    INSERT that ``executemany`` runs for each. ``bulk_create`` splits a few hundred entries into
-    batches on SQLite (999 parameters a statement), so a service that writes one entry per claim
-    of a draft would cost more queries for more claims. The entries get no primary key back."""
-    if not entries:
-        return
-    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    rows = [
-        [f.get_db_prep_save(f.pre_save(entry, add=True), connection) for f in fields]
-        for entry in entries
-    ]
-    table = quote(AuditEntry._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            arrays = ", ".join(f"CAST(%s AS {f.db_type(connection)}[])" for f in fields)
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})",  # noqa: S608
-                [[row[i] for row in rows] for i in range(len(fields))],
-            )
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, rows)
+    """Write the entries of :func:`audit_entry` in one statement whatever their number
+    (:func:`factcheck.bulk.bulk_insert`): a service that writes one entry per claim of a draft
+    costs no more queries for more claims. The entries get no primary key back."""
+    bulk_insert(AuditEntry, entries)
 
 
 def changed_fields(obj: Model, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:

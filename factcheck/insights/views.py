@@ -9,7 +9,7 @@ the user was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
+from factcheck.claims.models import Claim
 from factcheck.drafts.access import get_draft_for_user
 from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.drafts.selectors import draft_panels, latest_revision
@@ -87,8 +88,9 @@ def suggestions_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         return _draft_answer(request, draft, role, error="Select at least one suggestion first.")
     by = request.user
     try:
+        unit_claims = None
         if action == "confirm":
-            suggestions_confirm(sentences=sentences, by=by)
+            unit_claims = suggestions_confirm(sentences=sentences, by=by).unit_claims
             notice = _count(len(sentences), "suggestion") + " confirmed as claims."
             if len(sentences) == 1:
                 # The mark endpoint's words: confirming a suggestion is marking it.
@@ -101,8 +103,16 @@ def suggestions_update(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except FactcheckError as exc:
         return _draft_answer(request, draft, role, error=str(exc))
     anchor = f"#u-{sentences[0].index}" if len(sentences) == 1 else "#suggestions-panel"
+    units = [s.index for s in sentences]
     return _draft_answer(
-        request, draft, role, notice=notice, units=[s.index for s in sentences], anchor=anchor
+        request,
+        draft,
+        role,
+        notice=notice,
+        units=units,
+        anchor=anchor,
+        revision=revision,
+        unit_claims=unit_claims,
     )
 
 
@@ -136,7 +146,9 @@ def quote_task(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 def _sentences(revision: Revision, raw: Iterable[str]) -> list[Sentence]:
     indexes = [int(value) for value in raw if str(value).isdigit()]
-    found = list(revision.sentences.filter(index__in=indexes).order_by("index"))
+    # Not their highlights and types (JSON the services do not read): fifty units a click.
+    units = revision.sentences.filter(index__in=indexes).defer("spans", "types")
+    found = list(units.order_by("index"))
     for sentence in found:
         sentence.revision = revision  # the services read its text and draft: no more queries
     return found
@@ -152,15 +164,20 @@ def _draft_answer(
     units: Iterable[int] = (),
     anchor: str = "",
     task_url: str = "",
-    events: Iterable[str] = ("claims-changed",),
+    events: Sequence[str] = ("claims-changed",),
+    revision: Revision | None = None,
+    unit_claims: list[Claim] | None = None,
 ) -> HttpResponse:
     def parts() -> list[Part]:
         # The changed units, their claims' rows added to the claims panel (draft.js puts them
         # in text order and counts them) and the other panels, not the whole page: a bulk
         # confirm on a long draft answers as fast as a single one.
-        page = draft_panels(draft, units, all_claims=False)
-        context = {**draft_context(draft, role, page), "oob": True, "error": error}
-        context.update(notice=notice, task_url=task_url)
+        page = draft_panels(
+            draft, units, all_claims=False, revision=revision, unit_claims=unit_claims
+        )
+        tasks_changed = "tasks-changed" in events
+        context = draft_context(draft, role, page, tasks=tasks_changed)
+        context.update(oob=True, error=error, notice=notice, task_url=task_url)
         changed: list[Part] = [
             (f"{DRAFT_PAGE}#unit", {**context, "unit": unit})
             for block in page.blocks
@@ -168,7 +185,7 @@ def _draft_answer(
         ]
         if page.claims:
             changed.append((f"{DRAFT_PAGE}#claim-row", {**context, "row": page.claims}))
-        names = ("suggestions-panel", "draft-tasks", "flash")
+        names = ("suggestions-panel", *(["draft-tasks"] if tasks_changed else []), "flash")
         return changed + [(f"{DRAFT_PAGE}#{name}", context) for name in names]
 
     return htmx_answer(

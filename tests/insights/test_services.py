@@ -215,9 +215,11 @@ def test_suggestions_are_worthy_units_not_yet_claims_nor_dismissed(
     assert all(s.score >= threshold and s.kind != "boilerplate" for s in suggested)
     assert "It was a grey morning." not in [text_of(s) for s in suggested]
     first, second = suggested[0], suggested[1]
-    claims = suggestions_confirm(sentences=[first], by=editor)
-    assert [c.sentence_id for c in claims] == [first.pk]
-    assert suggestions_confirm(sentences=[first], by=editor) == claims  # harmless repeat
+    click = suggestions_confirm(sentences=[first], by=editor)
+    assert [c.sentence_id for c in click.claims] == [first.pk]
+    assert [c.pk for c in click.unit_claims] == [click.claims[0].pk]  # the unit's live claims
+    again = suggestions_confirm(sentences=[first], by=editor)  # harmless repeat
+    assert again.claims == click.claims and again.unit_claims == click.unit_claims
     assert suggestions_dismiss(sentences=[second], by=editor) == 1
     assert suggestions_dismiss(sentences=[second], by=editor) == 0
     left = list(suggested_sentences(revision, threshold))
@@ -317,7 +319,7 @@ def test_the_demo_draft_has_its_three_planted_findings(newsroom: Any, editor: An
     assert summaries == ["41 vs nearly 30 (death)", "Port Averin vs Port Averine", "S-92 vs S-76"]
 
 
-def test_bulk_dismissal_checks_the_role_once_not_per_sentence(newsroom: Any, editor: Any) -> None:
+def test_bulk_dismissal_costs_the_same_queries_for_two_or_six(newsroom: Any, editor: Any) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -333,7 +335,12 @@ def test_bulk_dismissal_checks_the_role_once_not_per_sentence(newsroom: Any, edi
         return len(captured)
 
     two, six = queries(sentences[:2]), queries(sentences[2:8])
-    assert six - two == 4 * 2  # per sentence: its update and its audit entry, nothing more
+    # The role once, the units locked, changed and their history written: one statement each.
+    assert two == six
+    assert AuditEntry.objects.filter(action="suggestion_dismissed").count() == 8
+    assert Sentence.objects.filter(suggestion_dismissed=True).count() == 8
+    assert suggestions_dismiss(sentences=sentences[:3], by=editor) == 0  # a repeat: no change
+    assert AuditEntry.objects.filter(action="suggestion_dismissed").count() == 8
 
 
 def test_a_draft_in_another_language_says_the_analysis_is_english_only(
