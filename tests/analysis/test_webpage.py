@@ -127,6 +127,81 @@ def test_what_cannot_be_told_apart_is_kept_greyed_not_dropped() -> None:
     assert kinds["Waves broke over the sea wall on Sunday night."] == BOILERPLATE
 
 
+def _story_with(body: str, *, body_class: str = "") -> str:
+    """PAGE with ``body`` in place of its story's last paragraph, and <body> classed."""
+    last = PAGE.index("    <p>Work is due to begin next week")
+    end = PAGE.index("</div>", last)
+    page = PAGE[:last] + body + PAGE[end:]
+    return page.replace("<body>", f'<body class="{body_class}">') if body_class else page
+
+
+def test_the_pages_own_classes_are_not_read_as_furniture_or_captions() -> None:
+    # Gizmodo's <body> carries its feature flags as classes ("f_caption_muted_videos_on").
+    flags = "permalink f_caption_muted_videos_on f_share_tools_on f_ads_on f_related_on"
+    kinds = dict(units(load(_story_with("", body_class=flags))))
+    assert (
+        kinds[
+            "The council estimated the cost of the repairs at €1.2 million, most of which "
+            "it expects the regional government to cover from its flood fund."
+        ]
+        == SENTENCE
+    )
+
+
+def test_linked_lines_of_the_article_stay_its_text_a_related_link_does_not() -> None:
+    linked = (
+        '<p><a href="/wall">The sea wall was last repaired in 1998 after a smaller storm</a>, '
+        "records show.</p>\n"
+        '<p>Related: <a href="/x">Ferry timetable changes for the winter season</a></p>\n'
+        '<p><a href="/y">Get it at the harbour shop for €39.99</a></p>\n'
+        "<p>Work is due to begin next week and should take about three weeks.</p>\n"
+    )
+    kinds = dict(units(load(_story_with(linked))))
+    assert kinds["The sea wall was last repaired in 1998 after a smaller storm, records show."] == (
+        SENTENCE
+    )
+    # A deal list's line: kept, not greyed (the segmenter reads a line without a stop as a head).
+    assert kinds["Get it at the harbour shop for €39.99"] in (SENTENCE, HEADLINE)
+    # A related link points away: greyed (or dropped), never the article's.
+    assert kinds.get("Related: Ferry timetable changes for the winter season", BOILERPLATE) == (
+        BOILERPLATE
+    )
+
+
+def test_an_embedded_social_post_is_the_articles_text() -> None:
+    tweet = (
+        '<div class="embed-tweet"><blockquote class="twitter-tweet"><p>The harbour road stays '
+        "shut until the wall is safe, the council says.</p>— Meralt Council (@meralt) "
+        '<a href="https://x.example/1">May 4, 2026</a></blockquote></div>\n'
+        "<p>Work is due to begin next week and should take about three weeks.</p>\n"
+    )
+    kinds = dict(units(load(_story_with(tweet))))
+    said = "The harbour road stays shut until the wall is safe, the council says."
+    assert kinds[said] == SENTENCE
+
+
+def test_repeated_subheads_trafilatura_skips_are_headlines() -> None:
+    question = '<div class="subhead">{}</div>\n<p>{}</p>\n'
+    body = "".join(
+        question.format(q, a)
+        for q, a in (
+            (
+                "Who pays for the repairs?",
+                "The regional flood fund pays most of the repairs, "
+                "the council said on Monday after its meeting.",
+            ),
+            (
+                "When will the road reopen?",
+                "The road should reopen in about three weeks if the "
+                "weather holds and the engineers sign the wall off.",
+            ),
+        )
+    )
+    kinds = dict(units(load(_story_with(body))))
+    assert kinds["Who pays for the repairs?"] == HEADLINE
+    assert kinds["When will the road reopen?"] == HEADLINE
+
+
 def test_title_and_byline_come_from_the_page_without_the_site_name() -> None:
     loaded = load()
     assert loaded.title_hint == "Harbour road shut after storm surge"

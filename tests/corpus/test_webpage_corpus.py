@@ -19,11 +19,17 @@ def dev() -> list[ev.Page]:
 
 def test_the_split_is_the_one_sources_md_names() -> None:
     sources = (ev.CORPUS / "SOURCES.md").read_text(encoding="utf-8")
-    named = set(re.findall(r"\b[0-9a-f]{16}\b", sources.split("Held-out:")[1].split("##")[0]))
+
+    def named(heading: str) -> set[str]:
+        return set(re.findall(r"\b[0-9a-f]{16}\b", sources.split(heading)[1].split("##")[0]))
+
     pages = ev.load_corpus()
-    assert len(pages) == 40
-    assert {p.name for p in pages if p.part == ev.HELD_OUT} == named
-    assert len(named) == 14
+    assert len(pages) == 181
+    assert sum(p.batch == 1 for p in pages) == 40
+    assert {p.name for p in pages if p.part == ev.HELD_OUT} == named("Held-out:") != set()
+    assert {p.name for p in pages if p.part == ev.HELD_OUT_2} == named("Held-out-2:") != set()
+    assert [len(named("Held-out:")), len(named("Held-out-2:"))] == [14, 43]
+    assert sum(p.part == ev.DEV for p in pages) == 124
 
 
 def test_the_ground_truth_itself_scores_full_marks(dev: list[ev.Page]) -> None:
@@ -87,9 +93,9 @@ def test_held_out_pages_import_as_their_articles() -> None:
 def test_the_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert ev.main(["--part", "dev"]) == 0
     out = capsys.readouterr().out
-    header = ["page", "part", "recall", "junk", "truth", "kept", "grey"]
+    header = ["page", "part", "recall", "junk", "truth", "kept", "grey", "in", "all"]
     assert out.splitlines()[0].split() == header
-    assert re.search(r"^dev: 26 pages, mean recall 0\.\d{3}", out, re.M)
+    assert re.search(r"^dev: 124 pages, mean recall 0\.\d{3} not greyed, 0\.\d{3}", out, re.M)
 
 
 def test_every_corpus_page_gives_normalised_text_and_true_regions() -> None:
