@@ -72,22 +72,25 @@ def test_the_whole_page_is_mostly_junk(dev: list[ev.Page]) -> None:
     assert summary.junk > 0.5
 
 
-# Scored once, after the tuning on dev was done (docs/webpages.md): junk share 0.026, within the
-# issue's 0.05; mean recall 0.961, short of its 0.98 by one page (20b2b64916b00b25, a list of
-# shopping links whose link lines the ground truth counts as article, kept greyed here: 0.476);
-# the other 13 pages are at 0.98 or more. Then the segmenter began keeping list labels ("1.")
-# in their units (the Golden Rules); scored again, not tuned: 0.945, that page at 0.241, junk
-# 0.028. The bounds hold that measurement, not the target, which is missed.
-HELD_OUT_RECALL = 0.94
-
-
-def test_held_out_pages_import_as_their_articles() -> None:
-    scores = ev.score_corpus(ev.load_corpus(part=ev.HELD_OUT))
+# Held-out pages, as measured (docs/webpages.md), not tuned on. Batch 1's 14: scored at the end
+# of the first round (recall 0.961 not greyed), again after the Golden Rules merge (0.945), and
+# a third time after the second round: 0.998 not greyed, 1.000 greyed or not, junk 0.029.
+# Batch 2's 43 (held-out-2), scored once, at the end of the second round: 0.979 not greyed,
+# 0.986 greyed or not (the issue's measure: every unit imported), junk 0.046.
+@pytest.mark.parametrize(
+    ("part", "recall", "imported", "pages_at_target"),
+    [(ev.HELD_OUT, 0.98, 0.98, 13), (ev.HELD_OUT_2, 0.975, 0.98, 35)],
+)
+def test_held_out_pages_import_as_their_articles(
+    part: str, recall: float, imported: float, pages_at_target: int
+) -> None:
+    scores = ev.score_corpus(ev.load_corpus(part=part))
     summary = ev.summarise(scores)
     report = ev.report(scores, details=True)
     assert summary.junk <= ev.TARGET_JUNK, report
-    assert summary.recall >= HELD_OUT_RECALL, report
-    assert sum(score.recall >= ev.TARGET_RECALL for score in scores) >= 13, report
+    assert summary.imported_recall >= imported, report
+    assert summary.recall >= recall, report
+    assert sum(score.recall >= ev.TARGET_RECALL for score in scores) >= pages_at_target, report
 
 
 def test_the_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
