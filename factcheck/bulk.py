@@ -6,10 +6,13 @@ suggestions). Here each value is prepared as the field prepares it for a save
 (``pre_save`` then ``get_db_prep_save``: defaults, ``auto_now``, JSON) and the statement is
 built once:
 
-- on PostgreSQL, ``INSERT … SELECT * FROM unnest(…)`` with one array parameter per column, so
-  the statement's text is the same for one row or five hundred (it stays prepared);
-- elsewhere (SQLite), one ``VALUES`` row per object, in chunks under the SQLite library's
-  limit of parameters per statement (250,000 in the one Python 3.11 brings; 999 in old builds).
+- on PostgreSQL, for more than ten rows, ``INSERT … SELECT * FROM unnest(…)`` with one array
+  parameter per column, so the statement's text is the same for eleven rows or five hundred (it
+  stays prepared);
+- otherwise one ``VALUES`` row per object: for a few rows psycopg builds scalars faster than
+  arrays (one row: 0.6 ms against 1.2 on this machine; even at ten), and SQLite has no arrays.
+  In chunks under the limit of parameters per statement (SQLite: the library's, 250,000 in
+  the one Python 3.11 brings, 999 in old builds; PostgreSQL: 65,535).
 
 With ``conflict`` the insert is an upsert on those fields (``ON CONFLICT … DO UPDATE``), and
 with ``key`` each object gets the primary key of its row (inserted, or the one it met) back,
@@ -28,6 +31,8 @@ from django.db.models import Field, Model
 M = TypeVar("M", bound=Model)
 
 _SQLITE_PARAMETERS = 999  # the lowest limit an SQLite build may have (before 3.32)
+_POSTGRESQL_PARAMETERS = 65_535  # the protocol's
+_VALUES_UP_TO = 10  # rows, on PostgreSQL
 
 
 def bulk_insert(
@@ -68,7 +73,7 @@ def bulk_insert(
     table = quote(meta.db_table)
     found: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and len(rows) > _VALUES_UP_TO:
             arrays = ", ".join(f"CAST(%s AS {f.db_type(connection)}[])" for f in fields)
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}){tail}",  # noqa: S608
@@ -105,7 +110,10 @@ def _field(model: type[Model], name: str) -> Field[Any, Any]:
 
 
 def _parameter_limit() -> int:
-    """The parameters one SQLite statement may take, as the linked library says."""
+    """The parameters one statement may take: PostgreSQL's, or SQLite's as the linked library
+    says."""
+    if connection.vendor == "postgresql":
+        return _POSTGRESQL_PARAMETERS
     connection.ensure_connection()
     raw = connection.connection
     if isinstance(raw, sqlite3.Connection):

@@ -104,17 +104,23 @@ def test_an_upsert_names_both_sides() -> None:
 def test_statements_stay_under_the_parameter_limit(
     draft: Draft, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """SQLite takes one VALUES row a object, so a statement holds as many rows as the library's
-    limit allows (forced to four rows here); PostgreSQL one array a column, so one statement."""
+    """A few rows go as one VALUES row each, as many a statement as the limit of parameters
+    allows (forced to four rows here); on PostgreSQL more than ten go as one array a column,
+    one statement whatever the limit."""
     if connection.vendor == "sqlite":
         import sqlite3
 
         connection.ensure_connection()
         limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
         assert bulk._parameter_limit() == limit
+    else:
+        assert bulk._parameter_limit() == 65_535
     columns = len([f for f in AuditEntry._meta.concrete_fields if not f.primary_key])
     monkeypatch.setattr(bulk, "_parameter_limit", lambda: columns * 4)
-    with CaptureQueriesContext(connection) as captured:
+    with CaptureQueriesContext(connection) as few:
         bulk_insert(AuditEntry, _entries(draft, 10))
-    assert len(captured) == (3 if connection.vendor == "sqlite" else 1)
-    assert AuditEntry.objects.filter(action="note").count() == 10
+    assert len(few) == 3
+    with CaptureQueriesContext(connection) as many:
+        bulk_insert(AuditEntry, _entries(draft, 40))
+    assert len(many) == (10 if connection.vendor == "sqlite" else 1)
+    assert AuditEntry.objects.filter(action="note").count() == 50
