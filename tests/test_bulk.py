@@ -55,33 +55,14 @@ def test_an_upsert_gives_each_object_its_rows_key(draft: Draft, editor: Any) -> 
     revision = draft.revisions.get()
     sentence = revision.sentences.order_by("index").first()
     assert sentence is not None
-    there = Claim.objects.create(
-        draft=draft,
-        revision=revision,
-        sentence=sentence,
-        start=sentence.start,
-        end=sentence.end,
-        text=revision.text[sentence.start : sentence.end],
-        status=Claim.Status.CHECKING,
-    )
-    same = Claim(
-        draft=draft,
-        revision=revision,
-        sentence=sentence,
-        start=sentence.start,
-        end=sentence.end,
-        text=there.text,
-        created_by=editor,
-    )
-    new = Claim(
-        draft=draft,
-        revision=revision,
-        sentence=sentence,
-        start=sentence.start,
-        end=sentence.start + 3,
-        text=revision.text[sentence.start : sentence.start + 3],
-        created_by=editor,
-    )
+
+    def claim(end: int, **fields: Any) -> Claim:
+        span = {"start": sentence.start, "end": end, "text": revision.text[sentence.start : end]}
+        return Claim(draft=draft, revision=revision, sentence=sentence, **span, **fields)
+
+    there = claim(sentence.end, status=Claim.Status.CHECKING)
+    there.save()
+    same, new = claim(sentence.end, created_by=editor), claim(sentence.start + 3, created_by=editor)
     bulk_insert(
         Claim,
         [new, same],
