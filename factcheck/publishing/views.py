@@ -18,6 +18,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +32,6 @@ from factcheck.errors import ConflictError, FactcheckError
 from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import (
     Capability,
-    get_newsroom_for_admin,
     get_newsroom_for_member,
     role_can,
 )
@@ -64,10 +64,9 @@ FEED_MAX_AGE = 300
 @login_required
 @require_http_methods(["GET", "POST"])
 def newsroom_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    if request.method == "POST":
-        newsroom, role = get_newsroom_for_admin(request.user, slug)
-    else:
-        newsroom, role = get_newsroom_for_member(request.user, slug)
+    newsroom, role = get_newsroom_for_member(request.user, slug)
+    if request.method == "POST" and not role_can(role, Capability.MANAGE_MEMBERS):
+        raise PermissionDenied("Only the newsroom's admins change how its verdicts are published.")
     settings = publishing_settings_for(newsroom)
     if request.method == "GET":
         form = PublishingSettingsForm(settings=settings)
