@@ -94,9 +94,9 @@ class Vocabulary:
         allowed = self.ranges[key]
         if isinstance(value, dict):
             kind = value.get("@type")
-            if isinstance(kind, str) and kind in self.parents:
-                if not self.ancestors(kind) & allowed:
-                    return [f"{at}: a {kind} where {sorted(allowed)} is expected"]
+            known = isinstance(kind, str) and kind in self.parents
+            if known and not self.ancestors(str(kind)) & allowed:
+                return [f"{at}: a {kind} where {sorted(allowed)} is expected"]
             return self.problems(value, at)
         literal = _literal_types(value)
         if not any(self.ancestors(t) & allowed for t in literal):

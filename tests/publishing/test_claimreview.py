@@ -11,9 +11,9 @@ import pytest
 
 from factcheck.claims.models import Claim
 from factcheck.publishing.claimreview import dumps
+from factcheck.publishing.models import DEFAULT_RATINGS
 from factcheck.publishing.selectors import draft_claimreviews, newsroom_feed
 from factcheck.publishing.services import publishing_settings_save
-from factcheck.publishing.models import DEFAULT_RATINGS
 from tests.conftest import SAMPLE_TEXT
 from tests.publishing.conftest import APPROVED_AT, PUBLISHED_AT, STORY_URL, Checked, publish
 from tests.publishing.schemaorg import fact_check_problems, vocabulary

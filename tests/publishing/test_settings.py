@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from factcheck.claims.models import Claim
+from factcheck.errors import ConflictError
 from factcheck.history.models import AuditEntry
 from factcheck.publishing.models import PublishingSettings
 from factcheck.publishing.selectors import draft_claimreviews, publishing_settings_for
@@ -18,7 +19,6 @@ from factcheck.publishing.services import (
     publishing_settings_save,
     settings_stamp,
 )
-from factcheck.errors import ConflictError
 from tests.conftest import client_for
 from tests.publishing.conftest import Checked, publish
 
