@@ -18,8 +18,8 @@ urlpatterns = [
     path("insights/", include("factcheck.insights.urls")),
     path("sources/", include("factcheck.sources.urls")),
     path("notifications/", include("factcheck.notifications.urls")),
-    # /publishing/… and, beside the newsroom's pages, /newsrooms/<slug>/publishing/ and the
-    # public feed /newsrooms/<slug>/claimreview.json (no pattern of newsrooms.urls matches them).
+    # /publishing/…, and the newsroom's public feed /newsrooms/<slug>/claimreview.json (no
+    # pattern of newsrooms.urls matches it).
     path("", include("factcheck.publishing.urls")),
     path(
         "accounts/login/",

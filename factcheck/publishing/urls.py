@@ -1,6 +1,7 @@
-"""Publishing's URLs: a draft's publication and its ClaimReview file under `/publishing/`; a
-newsroom's settings page and its public feed beside the newsroom's own pages, under
-`/newsrooms/<slug>/` (included at the root, so one namespace holds both)."""
+"""Publishing's URLs under `/publishing/`: a draft's publication and its ClaimReview file, a
+newsroom's ClaimReview settings; and, the one path under another app's prefix, the newsroom's
+public feed at `/newsrooms/<slug>/claimreview.json` (the address the issue promises websites).
+Included at the root, so that one namespace holds them all."""
 
 from __future__ import annotations
 
@@ -18,6 +19,6 @@ urlpatterns = [
         views.draft_claimreview,
         name="draft_claimreview",
     ),
-    path("newsrooms/<slug:slug>/publishing/", views.newsroom_settings, name="settings"),
+    path("publishing/newsrooms/<slug:slug>/", views.newsroom_settings, name="settings"),
     path("newsrooms/<slug:slug>/claimreview.json", views.newsroom_feed_json, name="feed"),
 ]

@@ -1,6 +1,6 @@
 """Publishing's pages and files.
 
-- ``newsroom_settings`` (``/newsrooms/<slug>/publishing/``): how the newsroom's verdicts are
+- ``newsroom_settings`` (``/publishing/newsrooms/<slug>/``): how the newsroom's verdicts are
   published as ratings; its admins edit, other members read; outsiders 404.
 - ``draft_publication`` (``/publishing/drafts/<id>/``): whether the draft's story is published,
   where and when; editors mark it published or change it, and ``draft_withdraw`` takes it back
