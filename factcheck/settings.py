@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "factcheck.notifications",
     "factcheck.sources",
     "factcheck.insights",
+    "factcheck.publishing",
 ]
 
 MIDDLEWARE = [

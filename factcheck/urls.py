@@ -18,6 +18,9 @@ urlpatterns = [
     path("insights/", include("factcheck.insights.urls")),
     path("sources/", include("factcheck.sources.urls")),
     path("notifications/", include("factcheck.notifications.urls")),
+    # /publishing/…, and the newsroom's public feed /newsrooms/<slug>/claimreview.json (no
+    # pattern of newsrooms.urls matches it).
+    path("", include("factcheck.publishing.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
