@@ -18,6 +18,7 @@ urlpatterns = [
     path("insights/", include("factcheck.insights.urls")),
     path("sources/", include("factcheck.sources.urls")),
     path("notifications/", include("factcheck.notifications.urls")),
+    path("webhooks/", include("factcheck.webhooks.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
