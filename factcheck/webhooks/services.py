@@ -295,6 +295,23 @@ def delivery_begin(*, delivery_id: int) -> Delivery | None:
     return Delivery.objects.select_related("webhook__newsroom").get(pk=delivery_id)
 
 
+def deliveries_requeue_lost(*, idle_for: timedelta) -> list[int]:
+    """Send the task again for deliveries whose message was lost (a broker down when the change
+    committed, a worker killed holding it); their ids. A delivery due for longer than
+    ``idle_for`` (the broker's visibility timeout) and still waiting, or "sending" past its
+    lease, is enqueued again; a duplicate is harmless (:func:`delivery_begin`)."""
+    from factcheck.webhooks.tasks import webhook_deliver
+
+    now = timezone.now()
+    lost = Q(status__in=[D.PENDING, D.RETRYING], next_attempt_at__lt=now - idle_for) | Q(
+        status=D.SENDING, started_at__lt=now - SENDING_LEASE
+    )
+    ids = list(Delivery.objects.filter(lost).values_list("pk", flat=True)[:1000])
+    for pk in ids:
+        webhook_deliver.delay(pk)
+    return ids
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What one POST came to: ``ok`` (a 2xx), else whether another attempt may help."""

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_ready
 
+from factcheck.celery import visibility_timeout
 from factcheck.webhooks.sending import send
-from factcheck.webhooks.services import Outcome, delivery_begin, delivery_record
+from factcheck.webhooks.services import (
+    Outcome,
+    deliveries_requeue_lost,
+    delivery_begin,
+    delivery_record,
+)
 
 
 @shared_task(
@@ -28,3 +35,9 @@ def webhook_deliver(self, delivery_id: int) -> None:  # type: ignore[no-untyped-
     retry_in = delivery_record(delivery=delivery, outcome=outcome)
     if retry_in is not None:
         raise self.retry(countdown=retry_in)
+
+
+@worker_ready.connect
+def requeue_lost_deliveries(**kwargs: object) -> None:
+    """A worker starting after a crash sends again the deliveries whose messages were lost."""
+    deliveries_requeue_lost(idle_for=visibility_timeout())

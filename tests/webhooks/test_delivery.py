@@ -124,3 +124,26 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap(settings: Any) -> Non
         waits = [backoff(attempts) for _ in range(50)]
         assert all(ceiling / 2 <= w <= ceiling for w in waits), (attempts, waits)
         assert len(set(waits)) > 1  # jittered: retries of many hooks do not arrive together
+
+
+def test_deliveries_whose_message_was_lost_are_sent_when_a_worker_starts(
+    newsroom: Any, editor: Any, hook: Webhook, receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from factcheck.webhooks.services import deliveries_requeue_lost
+
+    with django_capture_on_commit_callbacks(execute=False):  # the broker was down: lost
+        draft_import(newsroom=newsroom, by=editor, text=QUIET)
+    delivery = Delivery.objects.get(webhook=hook)
+    assert deliveries_requeue_lost(idle_for=timedelta(minutes=5)) == []  # not overdue yet
+    Delivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert deliveries_requeue_lost(idle_for=timedelta(minutes=5)) == [delivery.pk]
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.SUCCEEDED
+    assert len(receiver.received) == 1
+    assert deliveries_requeue_lost(idle_for=timedelta(minutes=5)) == []
