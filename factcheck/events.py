@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
     from factcheck.claims.models import Claim
     from factcheck.drafts.models import Draft, Revision
+    from factcheck.insights.models import Finding
+    from factcheck.reviews.models import Task
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,39 @@ class RevisionImported:
 
     revision: Revision
     units: int
+
+
+@dataclass(frozen=True)
+class ClaimApproved:
+    """An editor approved a claim's verdict (``claim.draft`` is loaded)."""
+
+    claim: Claim
+    by: User | None
+
+
+@dataclass(frozen=True)
+class TaskAssigned:
+    """A task was given to ``task.assignee`` (on creation or later; ``task.draft`` is loaded)."""
+
+    task: Task
+    by: User | None
+
+
+@dataclass(frozen=True)
+class DraftClearanceChanged:
+    """A draft was cleared for publication, or lost its clearance (``why``: the first blocker)."""
+
+    draft: Draft
+    by: User | None
+    cleared: bool
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class FindingsOpened:
+    """The analysis stored new open findings of one revision (each with its primary key)."""
+
+    findings: tuple[Finding, ...]
 
 
 E = TypeVar("E")

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "factcheck.sources",
     "factcheck.insights",
     "factcheck.publishing",
+    "factcheck.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,31 @@ DRAFT_FETCH_ALLOW_ADDRESSES = env_networks("DRAFT_FETCH_ALLOW_ADDRESSES")
 if DRAFT_FETCH_ALLOW_ADDRESSES and set(ALLOWED_HOSTS) - set(LOCAL_HOSTS):
     raise ImproperlyConfigured(
         "DRAFT_FETCH_ALLOW_ADDRESSES lets links reach private addresses and is for tests only; "
+        "unset it where ALLOWED_HOSTS names real hosts."
+    )
+
+# Webhooks (factcheck/webhooks): each delivery is one POST, bounded by a connect and a total time
+# limit, retried with exponential backoff and jitter (base * 2**n seconds, at most the cap) on
+# connection errors, time-outs, 5xx and 429, up to WEBHOOK_MAX_ATTEMPTS attempts in all.
+WEBHOOK_CONNECT_SECONDS = env_seconds("WEBHOOK_CONNECT_SECONDS", 5)
+WEBHOOK_TIMEOUT_SECONDS = env_seconds("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
+if WEBHOOK_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(
+        f"WEBHOOK_MAX_ATTEMPTS must be 1 or more, got {WEBHOOK_MAX_ATTEMPTS}"
+    )
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30)
+WEBHOOK_BACKOFF_MAX_SECONDS = env_int("WEBHOOK_BACKOFF_MAX_SECONDS", 3600)
+WEBHOOK_USER_AGENT = env_str(
+    "WEBHOOK_USER_AGENT",
+    "factcheck-webhooks/0.1 (newsroom fact-check desk; contact: factcheck@localhost)",
+)
+# For tests only, as DRAFT_FETCH_ALLOW_ADDRESSES: addresses a webhook may target although they
+# are private, over http and on any port (the stub receiver on 127.0.0.1).
+WEBHOOK_ALLOW_NETWORKS = env_networks("WEBHOOK_ALLOW_NETWORKS")
+if WEBHOOK_ALLOW_NETWORKS and set(ALLOWED_HOSTS) - set(LOCAL_HOSTS):
+    raise ImproperlyConfigured(
+        "WEBHOOK_ALLOW_NETWORKS lets webhooks reach private addresses and is for tests only; "
         "unset it where ALLOWED_HOSTS names real hosts."
     )
 

@@ -21,6 +21,7 @@ urlpatterns = [
     # /publishing/…, and the newsroom's public feed /newsrooms/<slug>/claimreview.json (no
     # pattern of newsrooms.urls matches it).
     path("", include("factcheck.publishing.urls")),
+    path("webhooks/", include("factcheck.webhooks.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -71,6 +71,7 @@ from factcheck.sources.services import (
     lookups_start,
     source_settings_for,
 )
+from factcheck.webhooks.models import Delivery, Event, Webhook
 from tests.conftest import SAMPLE_TEXT
 from tests.factories import PASSWORD
 
@@ -436,6 +437,39 @@ def publishing_form(w: World, role: str) -> dict[str, Any]:
         data[f"name_{verdict}"] = "Wrong" if verdict == "inaccurate" else name
         data[f"value_{verdict}"] = "" if value is None else value
     return data
+def add_webhook(w: World) -> None:
+    """A webhook of the demo newsroom with one failed delivery (saved directly: nothing here
+    resolves a name or connects to the address)."""
+    hook = Webhook.objects.create(
+        newsroom=w.draft.newsroom,
+        url=PUBLIC_HOOK_URL,
+        secret="whsec_demo",
+        events=list(Event.values),
+        created_by=w.users["newsadmin"],
+    )
+    w.extra["webhook"] = hook
+    w.extra["delivery"] = Delivery.objects.create(
+        webhook=hook,
+        event=Event.DRAFT_CLEARED,
+        payload={"draft": {"id": w.draft.pk, "title": DEMO_TITLE}},
+        occurred_at=hook.created_at,
+        status=Delivery.Status.FAILED,
+        attempts=1,
+        attempt_limit=3,
+    )
+
+
+# A public address, written as one: the webhook checks need no DNS, and no row connects to it
+# (POSTs of the demo newsroom run in a transaction that never commits).
+PUBLIC_HOOK_URL = "https://93.184.215.14/hooks/factcheck"
+
+
+def the_webhook(w: World) -> dict[str, int]:
+    return {"pk": w.extra["webhook"].pk}
+
+
+def the_delivery(w: World) -> dict[str, int]:
+    return {"pk": w.extra["delivery"].pk}
 
 
 @dataclass(frozen=True)
@@ -889,6 +923,44 @@ EXPECTED: dict[str, Row] = {
         POST=(405, 405, 405, 405, 405),
         public=True,
     ),
+    # --- Webhooks (factcheck/webhooks/urls.py): the newsroom's admins only. ------------------
+    "webhooks:list": Row(the_newsroom, GET=(L, 403, 403, 200, 404), POST=(L, 405, 405, 405, 405)),
+    "webhooks:create": Row(
+        the_newsroom,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 403, 403, 302, 404),
+        body=lambda w, role: {"url": PUBLIC_HOOK_URL, "events": ["draft.cleared"]},
+        done=lambda w, role: Webhook.objects.filter(url=PUBLIC_HOOK_URL).exists(),
+    ),
+    "webhooks:detail": Row(
+        the_webhook,
+        GET=(L, 403, 403, 200, 404),
+        POST=(L, 403, 403, 302, 404),
+        setup=add_webhook,
+        body=lambda w, role: {"events": ["task.assigned"], "active": "on"},
+        done=lambda w, role: (
+            Webhook.objects.get(pk=w.extra["webhook"].pk).events == ["task.assigned"]
+        ),
+    ),
+    "webhooks:delete": Row(
+        the_webhook,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 403, 403, 302, 404),
+        setup=add_webhook,
+        done=lambda w, role: not Webhook.objects.filter(pk=w.extra["webhook"].pk).exists(),
+    ),
+    "webhooks:deliveries": Row(
+        the_webhook, GET=(L, 403, 403, 200, 404), POST=(L, 405, 405, 405, 405), setup=add_webhook
+    ),
+    "webhooks:resend": Row(
+        the_delivery,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 403, 403, 302, 404),
+        setup=add_webhook,
+        done=lambda w, role: (
+            Delivery.objects.get(pk=w.extra["delivery"].pk).status == Delivery.Status.PENDING
+        ),
+    ),
     # --- Logging in and out: the two URLs that are not behind the login. --------------------
     # A logged-in user is sent on from the login page, whatever the method.
     "login": Row(
@@ -953,6 +1025,8 @@ def test_each_row_gives_its_patterns_keywords_and_an_answer_per_role() -> None:
             "evidence": stand_in,
             "document": stand_in,
             "finding": stand_in,
+            "webhook": stand_in,
+            "delivery": stand_in,
         },
     )
     wrong = {}

@@ -5,7 +5,7 @@ write the audit entry, all in one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -317,6 +317,8 @@ def claim_approve(*, claim: Claim, by: User | None, expected_version: int | None
             "changed_since_checked": False,
             "checked_text": "",
         },
+        # In the approval's transaction: the webhooks' deliveries commit with it.
+        after=lambda approved: events.emit(events.ClaimApproved(claim=approved, by=by)),
     )
     _notify(claim, by, Notification.Kind.APPROVED, f"Your verdict was approved: {verdict}")
     return claim
@@ -408,7 +410,10 @@ def _move(
     locked: bool = False,
     idempotent: bool = False,
     react: bool = True,
+    after: Callable[[Claim], None] | None = None,
 ) -> Claim:
+    """Move ``claim`` to ``target``; ``after`` runs with the moved claim inside the move's
+    transaction."""
     # A caller that locked the row holds the transaction: no savepoint of our own (a query).
     with transaction.atomic(savepoint=not locked):
         current = claim if locked else _locked(claim, expected_version)
@@ -421,6 +426,8 @@ def _move(
         claim = claim_save(
             current, by, values, changes, action="status", summary=summary, react=react
         )
+        if after is not None:
+            after(claim)
     return claim
 
 

@@ -261,6 +261,7 @@ def _store_findings(
             )
         )
     Finding.objects.bulk_create(new)
+    events.emit(events.FindingsOpened(findings=tuple(f for f in new if f.status == F.OPEN)))
     Finding.objects.bulk_update(rescored, ["confidence"])
     stale = [f.pk for key, f in existing.items() if key not in seen and f.status == F.OPEN]
     Finding.objects.filter(pk__in=stale).delete()  # nobody acted on them: nothing is lost

@@ -97,6 +97,7 @@ def task_create(
     _audit(task, "created", by, f"Created task “{task.title}”", {"status": (None, task.status)})
     if assignee is not None:
         _notify_assigned(task, by)
+        events.emit(events.TaskAssigned(task=task, by=by))
     draft_refresh_clearance(draft=draft, by=by)
     return task
 
@@ -118,6 +119,7 @@ def task_assign(
         )
         if assignee is not None:
             _notify_assigned(current, by)
+            events.emit(events.TaskAssigned(task=current, by=by))
     return current
 
 
@@ -380,6 +382,7 @@ def _set_cleared(draft: Draft, by: User | None, *, cleared: bool, why: str = "")
         draft_id=draft.pk,
         changes={"cleared_at": (before, draft.cleared_at)},
     )
+    events.emit(events.DraftClearanceChanged(draft=draft, by=by, cleared=cleared, why=why))
     return draft
 
 

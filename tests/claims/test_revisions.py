@@ -474,9 +474,10 @@ def _load_queries(newsroom: Any, editor: Any, claims: int) -> int:
 # The role; the claims locked, the draft locked, the previous revision, its units, its claims,
 # the orphans; the new revision, its units (one executemany) and their ids; the claims written
 # (one executemany), the draft's date, the history (one executemany); the old open findings
-# dropped, the analysis queued (a long draft: sent after commit); the savepoint and its release.
-# Unchecked claims of an uncleared draft move no task and no clearance.
-LOAD_QUERIES = 17
+# dropped, the analysis queued (a long draft: sent after commit); the newsroom's webhooks for
+# revision.loaded; the savepoint and its release. Unchecked claims of an uncleared draft move no
+# task and no clearance.
+LOAD_QUERIES = 18
 
 
 def test_loading_a_version_costs_the_same_queries_for_10_or_150_claims(
