@@ -18,6 +18,8 @@ urlpatterns = [
     path("insights/", include("factcheck.insights.urls")),
     path("sources/", include("factcheck.sources.urls")),
     path("notifications/", include("factcheck.notifications.urls")),
+    path("api/", include("factcheck.api.urls")),
+    path("api-tokens/", include("factcheck.api.page_urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
