@@ -23,6 +23,10 @@ urlpatterns = [
     path("v1/drafts/<int:pk>/sentences/", views.sentences, name="sentences"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("docs/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "docs/redoc/",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
     re_path(r"^(?P<rest>.*)$", views.not_found, name="not_found"),
 ]
