@@ -10,7 +10,6 @@ import pytest
 from django.test import override_settings
 
 from factcheck.api.services import api_token_create
-from factcheck.claims.models import Claim
 from factcheck.claims.services import claim_mark_sentence
 from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.drafts.services import draft_update
@@ -124,7 +123,10 @@ def test_bad_input_is_400_with_the_field(
     assert not Draft.objects.exists()
 
 
-@pytest.mark.parametrize("payload", [{"newsroom": "demo"}, {"newsroom": "demo", "text": "a", "url": "https://example.org/"}])
+@pytest.mark.parametrize(
+    "payload",
+    [{"newsroom": "demo"}, {"newsroom": "demo", "text": "a", "url": "https://example.org/"}],
+)
 def test_exactly_one_input_is_asked_for(
     editor_api: ApiClient, newsroom: Any, payload: dict[str, str]
 ) -> None:
@@ -372,4 +374,3 @@ def test_sentences_are_paginated_with_their_text(editor_api: ApiClient, draft: D
     assert [s["index"] for s in rest["results"]] == list(range(3, len(units)))
     assert editor_api.get(_url(draft, "sentences/?revision=1")).json()["count"] == len(units)
     assert_error(editor_api.get(_url(draft, "sentences/?revision=2")), 404, "not_found")
-
