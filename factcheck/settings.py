@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc, served from our static files
     "factcheck.newsrooms",
     "factcheck.drafts",
     "factcheck.claims",
@@ -106,6 +109,7 @@ INSTALLED_APPS = [
     "factcheck.insights",
     "factcheck.publishing",
     "factcheck.webhooks",
+    "factcheck.api",
 ]
 
 MIDDLEWARE = [
@@ -332,3 +336,46 @@ LOGGING = {
 # Celery task after the import commits. The analysis costs a few ms a unit (an encoder and a
 # parse), so 60 units keep the import of a short story well under a second.
 ANALYSIS_INLINE_MAX_UNITS = env_int("ANALYSIS_INLINE_MAX_UNITS", 60)
+
+
+# The REST API (factcheck/api, docs/api.md): bearer tokens only (no session, so no CSRF to
+# think about), JSON in and out (files as multipart), one error shape, limits per token.
+def env_rate(name: str, default: str) -> str:
+    """A DRF rate: ``N/second``, ``N/minute``, ``N/hour`` or ``N/day``."""
+    value = env_str(name, default).strip()
+    count, _, period = value.partition("/")
+    if not count.isdigit() or int(count) <= 0 or period not in {"second", "minute", "hour", "day"}:
+        raise ImproperlyConfigured(f"{name} must look like 600/minute, got {value!r}")
+    return value
+
+
+API_RATE_PER_TOKEN = env_rate("API_RATE_PER_TOKEN", "600/minute")
+# A token's last use is written at most this often (not on every request).
+API_TOKEN_TOUCH_SECONDS = env_seconds("API_TOKEN_TOUCH_SECONDS", 60)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["factcheck.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["factcheck.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "factcheck.api.pagination.Pagination",
+    "EXCEPTION_HANDLER": "factcheck.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "factcheck API",
+    "DESCRIPTION": "The fact-check desk from outside: push drafts, read their claims and "
+    "clearance. Every request carries `Authorization: Bearer <token>`; see docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs' scripts and styles from our static files (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Swagger UI would otherwise send the schema to validator.swagger.io for its badge.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -22,6 +22,8 @@ urlpatterns = [
     # pattern of newsrooms.urls matches it).
     path("", include("factcheck.publishing.urls")),
     path("webhooks/", include("factcheck.webhooks.urls")),
+    path("api/", include("factcheck.api.urls")),
+    path("api-tokens/", include("factcheck.api.page_urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

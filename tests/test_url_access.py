@@ -41,6 +41,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from factcheck.api.models import ApiToken
+from factcheck.api.services import api_token_create
 from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.claims.revisions import claim_archive, revision_load
 from factcheck.claims.services import (
@@ -80,8 +82,9 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "editor", "checker", "newsadmin", "outsider")
 METHODS = ("GET", "POST")
 # Namespaces left out of the walk: Django's admin has its own staff check (the last test here);
-# the old paths only redirect, for everyone (tests/test_legacy_urls.py).
-SKIPPED_NAMESPACES = {"admin", "legacy"}
+# the old paths only redirect, for everyone (tests/test_legacy_urls.py); the REST API takes
+# bearer tokens, not the session, and has its own table (tests/api/test_access_table.py).
+SKIPPED_NAMESPACES = {"admin", "legacy", "api"}
 
 LOGIN = "login"  # 302 to /accounts/login/?next=<this URL>
 MISSING_PK = 987_654_321
@@ -437,6 +440,8 @@ def publishing_form(w: World, role: str) -> dict[str, Any]:
         data[f"name_{verdict}"] = "Wrong" if verdict == "inaccurate" else name
         data[f"value_{verdict}"] = "" if value is None else value
     return data
+
+
 def add_webhook(w: World) -> None:
     """A webhook of the demo newsroom with one failed delivery (saved directly: nothing here
     resolves a name or connects to the address)."""
@@ -470,6 +475,19 @@ def the_webhook(w: World) -> dict[str, int]:
 
 def the_delivery(w: World) -> dict[str, int]:
     return {"pk": w.extra["delivery"].pk}
+
+
+def add_personal_token(w: World) -> None:
+    w.extra["token"] = api_token_create(by=w.users["editor"], name="editor's").token
+
+
+def add_newsroom_token(w: World) -> None:
+    admin = w.users["newsadmin"]
+    w.extra["token"] = api_token_create(by=admin, name="CMS", newsroom=w.draft.newsroom).token
+
+
+def fresh_token(w: World) -> ApiToken:
+    return ApiToken.objects.get(pk=w.extra["token"].pk)
 
 
 @dataclass(frozen=True)
@@ -961,6 +979,37 @@ EXPECTED: dict[str, Row] = {
             Delivery.objects.get(pk=w.extra["delivery"].pk).status == Delivery.Status.PENDING
         ),
     ),
+    # --- API tokens (factcheck/api/pages.py). --------------------------------------------------
+    # The user's own tokens: everyone signed in has a list, and makes one (the answer shows
+    # its secret: 200, not a redirect).
+    "api_tokens:personal": Row(
+        none,
+        GET=(L, 200, 200, 200, 200),
+        POST=(L, 200, 200, 200, 200),
+        body=lambda w, role: {"name": f"{role} script"},
+    ),
+    # The editor's own token: only its owner revokes it; to anyone else it does not exist.
+    "api_tokens:personal_revoke": Row(
+        lambda w: {"pk": w.extra["token"].pk},
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 302, 404, 404, 404),
+        setup=add_personal_token,
+        done=lambda w, role: fresh_token(w).revoked_at is not None,
+    ),
+    # The newsroom's tokens: its admins only (MANAGE_MEMBERS).
+    "api_tokens:newsroom": Row(
+        the_newsroom,
+        GET=(L, 403, 403, 200, 404),
+        POST=(L, 403, 403, 200, 404),
+        body=lambda w, role: {"name": "CMS"},
+    ),
+    "api_tokens:newsroom_revoke": Row(
+        lambda w: {"slug": w.draft.newsroom.slug, "pk": w.extra["token"].pk},
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 403, 403, 302, 404),
+        setup=add_newsroom_token,
+        done=lambda w, role: fresh_token(w).revoked_at is not None,
+    ),
     # --- Logging in and out: the two URLs that are not behind the login. --------------------
     # A logged-in user is sent on from the login page, whatever the method.
     "login": Row(
@@ -1027,6 +1076,7 @@ def test_each_row_gives_its_patterns_keywords_and_an_answer_per_role() -> None:
             "finding": stand_in,
             "webhook": stand_in,
             "delivery": stand_in,
+            "token": stand_in,
         },
     )
     wrong = {}

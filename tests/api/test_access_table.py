@@ -1,0 +1,162 @@
+"""Every API endpoint × every caller × GET / POST / PATCH: the pages' roles hold in the API.
+
+The callers: no token; personal tokens of the demo newsroom's editor, checker and admin; a
+personal token of an editor of another newsroom ("outsider"); a newsroom token of the demo
+newsroom (``cms``, an editor there) and one of the other newsroom (``other_cms``). Every pattern
+under the ``api`` namespace must have a row here. Each case runs against a fresh demo draft; a
+refusal writes nothing, and an outsider's answer is the one for an object that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from factcheck.api.services import api_token_create
+from factcheck.claims.models import Claim
+from factcheck.drafts.models import Draft, Revision
+from factcheck.drafts.services import draft_import
+from factcheck.history.models import AuditEntry
+from tests.api.conftest import ApiClient, token_for
+from tests.conftest import SAMPLE_TEXT
+from tests.factories import UserFactory
+from tests.test_url_access import _walk
+
+pytestmark = pytest.mark.django_db
+
+CALLERS = ("anonymous", "editor", "checker", "newsadmin", "cms", "outsider", "other_cms")
+METHODS = ("GET", "POST", "PATCH")
+MISSING_PK = 987_654_321
+NEW_TEXT = SAMPLE_TEXT.replace("300 homes", "350 homes")
+
+
+@dataclass(frozen=True)
+class Row:
+    """What each caller gets, in the order of CALLERS, for each method; the URL's keywords; the
+    body of a write."""
+
+    url: Callable[[Draft], dict[str, Any]]
+    GET: tuple[int, ...]
+    POST: tuple[int, ...]
+    PATCH: tuple[int, ...]
+    body: Callable[[Draft], dict[str, Any]] = lambda d: {}
+
+
+def none(draft: Draft) -> dict[str, Any]:
+    return {}
+
+
+def the_draft(draft: Draft) -> dict[str, Any]:
+    return {"pk": draft.pk}
+
+
+#                     anon editor checker admin cms outsider other_cms
+READ = (401, 200, 200, 200, 200, 404, 404)
+WRONG = (401, 405, 405, 405, 405, 405, 405)
+EXPECTED: dict[str, Row] = {
+    # The list: everyone's own (an outsider's is empty); a new draft in the demo newsroom:
+    # those who may load drafts there, 403 a checker, 404 a stranger to it.
+    "api:drafts": Row(
+        none,
+        GET=(401, 200, 200, 200, 200, 200, 200),
+        POST=(401, 201, 403, 201, 201, 404, 404),
+        PATCH=WRONG,
+        body=lambda d: {"newsroom": d.newsroom.slug, "text": SAMPLE_TEXT},
+    ),
+    # The draft with claims and clearance; its title and deadline with the version read.
+    "api:draft": Row(
+        the_draft,
+        GET=READ,
+        POST=WRONG,
+        PATCH=(401, 200, 403, 200, 200, 404, 404),
+        body=lambda d: {"version": d.version, "title": "Retitled"},
+    ),
+    # Its revisions; a new one: those who may load drafts.
+    "api:revisions": Row(
+        the_draft,
+        GET=READ,
+        POST=(401, 201, 403, 201, 201, 404, 404),
+        PATCH=WRONG,
+        body=lambda d: {"text": NEW_TEXT},
+    ),
+    "api:revision_diff": Row(
+        lambda d: {"pk": d.pk, "number": 1}, GET=READ, POST=WRONG, PATCH=WRONG
+    ),
+    "api:sentences": Row(the_draft, GET=READ, POST=WRONG, PATCH=WRONG),
+    # The schema and its docs: public (they hold no newsroom's data); read-only.
+    "api:schema": Row(none, GET=(200,) * 7, POST=(405,) * 7, PATCH=(405,) * 7),
+    "api:docs": Row(none, GET=(200,) * 7, POST=(405,) * 7, PATCH=(405,) * 7),
+    "api:redoc": Row(none, GET=(200,) * 7, POST=(405,) * 7, PATCH=(405,) * 7),
+    # Any other path: 404 in the API's shape (401 first without a token).
+    "api:not_found": Row(
+        lambda d: {"rest": "v1/nothing/"},
+        GET=(401,) + (404,) * 6,
+        POST=(401,) + (404,) * 6,
+        PATCH=(401,) + (404,) * 6,
+    ),
+}
+
+
+def test_every_api_pattern_is_in_the_table() -> None:
+    from django.urls import get_resolver
+
+    names = {name for name, _ in _walk(get_resolver().url_patterns) if name.startswith("api:")}
+    assert names == set(EXPECTED)
+
+
+@pytest.fixture
+def callers(
+    newsroom: Any, other_newsroom: Any, editor: Any, checker: Any, newsadmin: Any, outsider: Any
+) -> dict[str, ApiClient]:
+    other_admin = UserFactory(username="otheradmin")
+    other_newsroom.memberships.create(user=other_admin, role="admin")
+    return {
+        "anonymous": ApiClient(),
+        "editor": ApiClient(token_for(editor)),
+        "checker": ApiClient(token_for(checker)),
+        "newsadmin": ApiClient(token_for(newsadmin)),
+        "cms": ApiClient(api_token_create(by=newsadmin, name="CMS", newsroom=newsroom).secret),
+        "outsider": ApiClient(token_for(outsider)),
+        "other_cms": ApiClient(token_for(other_admin, other_newsroom)),
+    }
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(m.objects.count() for m in (Draft, Revision, Claim, AuditEntry))
+
+
+CASES = [
+    pytest.param(name, caller, method, id=f"{name}-{caller}-{method}")
+    for name in sorted(EXPECTED)
+    for caller in CALLERS
+    for method in METHODS
+]
+
+
+@pytest.mark.parametrize(("name", "caller", "method"), CASES)
+def test_api_access(
+    name: str, caller: str, method: str, callers: dict[str, ApiClient], newsroom: Any, editor: Any
+) -> None:
+    draft = draft_import(newsroom=newsroom, by=editor, text=SAMPLE_TEXT)
+    row = EXPECTED[name]
+    expected = getattr(row, method)[CALLERS.index(caller)]
+    client = callers[caller]
+    keywords = row.url(draft)
+    before = counts()
+
+    response = client.call(method.lower(), reverse(name, kwargs=keywords), row.body(draft))
+
+    assert response.status_code == expected, response.content[:300]
+    if expected >= 400:
+        assert counts() == before, "a refused request wrote rows"
+        if name not in ("api:schema", "api:docs", "api:redoc"):
+            assert set(response.json()) == {"error"}
+    if caller in ("outsider", "other_cms") and "pk" in keywords:
+        missing = {**keywords, "pk": MISSING_PK}
+        again = client.call(method.lower(), reverse(name, kwargs=missing), row.body(draft))
+        assert again.status_code == response.status_code, "an outsider can tell it exists"
+        assert SAMPLE_TEXT.split("\n")[0] not in response.content.decode()
