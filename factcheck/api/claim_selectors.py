@@ -45,13 +45,49 @@ def _claims() -> QuerySet[Claim]:
     )
 
 
+# The columns a claim's row in a list shows (``serializers.ClaimSerializer``): a list of
+# hundreds then builds small objects, not whole units (with their JSON) and whole revisions.
+LISTED = (
+    "version",
+    "text",
+    "status",
+    "verdict",
+    "rationale",
+    "anchor",
+    "start",
+    "end",
+    "changed_since_checked",
+    "proposed_at",
+    "reviewed_at",
+    "revision__number",
+    "sentence__index",
+)
+
+
 def draft_claims(draft: Draft, *, statuses: list[str] | None = None) -> QuerySet[Claim]:
     """The draft's claims in the order of the draft's answer (latest revision first, then by
     place in the text), only those of ``statuses`` when given."""
-    claims = _claims().filter(draft=draft)
+    claims = Claim.objects.select_related("revision", "sentence").filter(draft=draft).only(*LISTED)
     if statuses:
         claims = claims.filter(status__in=statuses)
     return claims.order_by("-revision__number", "start", "end", "pk")
+
+
+def with_links(claims: list[Claim]) -> list[Claim]:
+    """``claims``, each with its evidence links as ``link_rows`` (``url``, ``note``), read in one
+    query. Django's prefetch would do the same in the same queries, but its per-object work
+    was a third of a 500-claim page's time, with no link at all."""
+    rows: dict[int, list[dict[str, str]]] = {claim.pk: [] for claim in claims}
+    links = (
+        EvidenceLink.objects.filter(claim_id__in=list(rows))
+        .order_by("pk")
+        .values_list("claim_id", "url", "note")
+    )
+    for claim_id, url, note in links:
+        rows[claim_id].append({"url": url, "note": note})
+    for claim in claims:
+        claim.link_rows = rows[claim.pk]  # type: ignore[attr-defined]
+    return claims
 
 
 def claim_detail(pk: int) -> Claim:

@@ -9,7 +9,12 @@ from typing import Any
 from django.core.validators import URLValidator
 from rest_framework import serializers
 
-from factcheck.api.serializers import BlockerSerializer, ClaimSerializer, ClearanceSerializer
+from factcheck.api.serializers import (
+    BlockerSerializer,
+    ClaimSerializer,
+    ClearanceSerializer,
+    EvidenceLinkSerializer,
+)
 from factcheck.claims.models import Claim
 
 LINKS_MAX = 20  # evidence links sent with one proposal (the page offers 3 rows at a time)
@@ -86,6 +91,13 @@ class SendBackSerializer(VersionInputSerializer):
 
 
 # --- Output ----------------------------------------------------------------------------------
+
+
+class ClaimRowSerializer(ClaimSerializer):
+    """A claim in the list: the draft's shape (``ClaimSerializer``), its links read by
+    ``claim_selectors.with_links``."""
+
+    links = EvidenceLinkSerializer(many=True, source="link_rows")
 
 
 class ClaimDetailSerializer(ClaimSerializer):

@@ -23,10 +23,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from factcheck.api.authentication import request_token
-from factcheck.api.claim_selectors import api_claim, claim_detail, draft_claims
+from factcheck.api.claim_selectors import api_claim, claim_detail, draft_claims, with_links
 from factcheck.api.claim_serializers import (
     ClaimDetailSerializer,
     ClaimMarkSerializer,
+    ClaimRowSerializer,
     ClearanceStateSerializer,
     ProposeSerializer,
     ReportSerializer,
@@ -36,7 +37,7 @@ from factcheck.api.claim_serializers import (
 from factcheck.api.errors import error_body
 from factcheck.api.pagination import Pagination
 from factcheck.api.selectors import api_draft
-from factcheck.api.serializers import BlockerSerializer, ClaimSerializer, ErrorSerializer
+from factcheck.api.serializers import BlockerSerializer, ErrorSerializer
 from factcheck.api.views import ERRORS, PAGE_PARAMETERS, READ_ERRORS
 from factcheck.claims.models import Claim
 from factcheck.claims.services import (
@@ -81,7 +82,7 @@ STATUSES = ", ".join(Claim.Status.values)
         ),
         *PAGE_PARAMETERS,
     ],
-    responses={200: ClaimSerializer(many=True), **READ_ERRORS},
+    responses={200: ClaimRowSerializer(many=True), **READ_ERRORS},
 )
 @extend_schema(
     methods=["POST"],
@@ -106,8 +107,8 @@ def claims(request: Request, pk: int) -> Response:
     found, _ = api_draft(request.user, token, pk)
     paginator = Pagination()
     rows = draft_claims(found, statuses=_statuses(request.query_params.get("status")))
-    page = paginator.paginate_queryset(rows, request)
-    return paginator.get_paginated_response(ClaimSerializer(page, many=True).data)
+    page = with_links(paginator.paginate_queryset(rows, request) or [])
+    return paginator.get_paginated_response(ClaimRowSerializer(page, many=True).data)
 
 
 def _mark(request: Request, draft: Draft) -> Response:

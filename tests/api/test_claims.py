@@ -160,10 +160,22 @@ def test_the_list_is_in_text_order_paginated_and_filtered_by_status(
     editor_api: ApiClient, draft: Draft, editor: Any
 ) -> None:
     first, second, third = (_marked(draft, editor, i) for i in (3, 1, 2))
-    claim_propose(claim=third, by=editor, verdict="misleading", rationale="Only 250.")
+    links = [("https://example.org/b", "Second"), ("https://example.org/a", "First")]
+    claim_propose(claim=third, by=editor, verdict="misleading", rationale="Only 250.", links=links)
     body = editor_api.get(_claims(draft)).json()
     assert body["count"] == 3
     assert [c["id"] for c in body["results"]] == [second.pk, third.pk, first.pk]
+    assert [c["links"] for c in body["results"]] == [
+        [],
+        [
+            {"url": "https://example.org/b", "note": "Second"},
+            {"url": "https://example.org/a", "note": "First"},
+        ],
+        [],
+    ]
+    # The same shape as the draft's own claims.
+    detail = editor_api.get(f"{API}/drafts/{draft.pk}/").json()["claims"]
+    assert body["results"] == detail
 
     page = editor_api.get(_claims(draft) + "?limit=2&offset=2").json()
     assert [c["id"] for c in page["results"]] == [first.pk] and page["previous"]
