@@ -629,6 +629,46 @@ def reanchor_accuracy_results() -> dict[str, object]:
     }
 
 
+def api_claims_results(newsroom: Newsroom, editor: object) -> dict[str, object]:
+    """api_claims_list_p50_ms: GET /api/v1/drafts/<id>/claims/?limit=500 with a bearer token,
+    on a 600-sentence draft with a claim on every unit (600): the largest page the API gives
+    (500 claims, each with its revision, unit and evidence links), the median of 20 after one
+    warm-up; api_claims_list_queries: its SQL. The default page (50 claims) is timed too, in
+    api_claims_list_setup."""
+    from factcheck.api.services import api_token_create
+    from factcheck.claims.services import claims_mark_sentences
+
+    draft = draft_import(newsroom=newsroom, by=editor, text=synthetic_draft(600, seed=607))  # type: ignore[arg-type]
+    units = list(draft.revisions.get().sentences.order_by("index"))
+    claims_mark_sentences(sentences=units, by=editor)  # type: ignore[arg-type]
+    assert draft.claims.count() == 600, draft.claims.count()
+    secret = api_token_create(by=editor, name="bench", newsroom=None).secret  # type: ignore[arg-type]
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    url = f"/api/v1/drafts/{draft.pk}/claims/"
+
+    def get(query: str) -> None:
+        response = api.get(url + query)
+        assert response.status_code == 200, response.content[:200]
+
+    get("?limit=500")  # warm up; writes the token's last use (43 requests: under the limit)
+    body = api.get(url + "?limit=500").json()
+    assert body["count"] == 600 and len(body["results"]) == 500, body["count"]
+    with CaptureQueriesContext(connection) as captured:
+        get("?limit=500")
+    queries = len(captured)  # now: later requests reset the connection's query log
+    full = statistics.median(timed(lambda: get("?limit=500"), 20))
+    default = statistics.median(timed(lambda: get(""), 20))
+    return {
+        "api_claims_list_p50_ms": round(full * 1000, 2),
+        "api_claims_list_queries": queries,
+        "api_claims_list_setup": {
+            "claims": 600,
+            "limit": 500,
+            "default_page_50_p50_ms": round(default * 1000, 2),
+        },
+    }
+
+
 def main() -> None:
     # Other work on the machine skews every timing here: the load before the bench started says
     # how quiet the machine was (a 2-core machine is busy above 2).
@@ -657,6 +697,7 @@ def main() -> None:
         results.update(queue_results(run))
         results.update(reanchor_results(newsroom, editor))
         results.update(reanchor_accuracy_results())
+        results.update(api_claims_results(newsroom, editor))
     finally:
         if os.environ.get("REDIS_URL"):
             drop_queue(queue)

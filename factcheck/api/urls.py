@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from factcheck.api import views
+from factcheck.api import claims, views
 
 app_name = "api"
 
@@ -21,6 +21,16 @@ urlpatterns = [
         name="revision_diff",
     ),
     path("v1/drafts/<int:pk>/sentences/", views.sentences, name="sentences"),
+    # Claims and clearance
+    path("v1/drafts/<int:pk>/claims/", claims.claims, name="claims"),
+    path("v1/claims/<int:pk>/", claims.claim, name="claim"),
+    path("v1/claims/<int:pk>/dismiss/", claims.claim_dismiss_view, name="claim_dismiss"),
+    path("v1/claims/<int:pk>/restore/", claims.claim_restore_view, name="claim_restore"),
+    path("v1/claims/<int:pk>/propose/", claims.claim_propose_view, name="claim_propose"),
+    path("v1/claims/<int:pk>/approve/", claims.claim_approve_view, name="claim_approve"),
+    path("v1/claims/<int:pk>/send-back/", claims.claim_send_back_view, name="claim_send_back"),
+    path("v1/drafts/<int:pk>/clearance/", claims.clearance, name="clearance"),
+    path("v1/drafts/<int:pk>/report/", claims.report, name="report"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path(

@@ -18,7 +18,8 @@ from django.urls import reverse
 
 from factcheck.api.services import api_token_create
 from factcheck.claims.models import Claim
-from factcheck.drafts.models import Draft, Revision
+from factcheck.claims.services import claim_dismiss, claim_mark_sentence, claim_propose
+from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.drafts.services import draft_import
 from factcheck.history.models import AuditEntry
 from tests.api.conftest import ApiClient, token_for
@@ -57,6 +58,27 @@ def the_draft(draft: Draft) -> dict[str, Any]:
 #                     anon editor checker admin cms outsider other_cms
 READ = (401, 200, 200, 200, 200, 404, 404)
 WRONG = (401, 405, 405, 405, 405, 405, 405)
+# A write of the editor's (mark, dismiss, approve, clear…): 403 a checker, 404 a stranger.
+EDITORS = (401, 200, 403, 200, 200, 404, 404)
+
+
+def a_claim(draft: Draft, status: str = "unchecked") -> dict[str, Any]:
+    """A claim of the draft on "About 300 homes lost power." (unit 2), in ``status``."""
+    by = draft.created_by
+    claim = claim_mark_sentence(
+        sentence=Sentence.objects.get(revision__draft=draft, index=2), by=by
+    )
+    if status == "proposed":
+        claim = claim_propose(claim=claim, by=by, verdict="accurate", rationale="Council data.")
+    elif status == "dismissed":
+        claim = claim_dismiss(claim=claim, by=by).obj
+    return {"pk": claim.pk}
+
+
+def its_version(draft: Draft, **extra: Any) -> dict[str, Any]:
+    return {"version": Claim.objects.get(draft=draft).version, **extra}
+
+
 EXPECTED: dict[str, Row] = {
     # The list: everyone's own (an outsider's is empty); a new draft in the demo newsroom:
     # those who may load drafts there, 403 a checker, 404 a stranger to it.
@@ -87,6 +109,42 @@ EXPECTED: dict[str, Row] = {
         lambda d: {"pk": d.pk, "number": 1}, GET=READ, POST=WRONG, PATCH=WRONG
     ),
     "api:sentences": Row(the_draft, GET=READ, POST=WRONG, PATCH=WRONG),
+    # Claims and clearance. The list for members; marking (a unit here) as on the pages, for
+    # those who may mark claims: 403 a checker.
+    "api:claims": Row(
+        the_draft,
+        GET=READ,
+        POST=(401, 201, 403, 201, 201, 404, 404),
+        PATCH=WRONG,
+        body=lambda d: {"sentence": 2},
+    ),
+    "api:claim": Row(a_claim, GET=READ, POST=WRONG, PATCH=WRONG),
+    "api:claim_dismiss": Row(a_claim, GET=WRONG, POST=EDITORS, PATCH=WRONG, body=its_version),
+    "api:claim_restore": Row(
+        lambda d: a_claim(d, "dismissed"), GET=WRONG, POST=EDITORS, PATCH=WRONG, body=its_version
+    ),
+    # A verdict: checkers propose; editors and admins approve or send back.
+    "api:claim_propose": Row(
+        a_claim,
+        GET=WRONG,
+        POST=(401, 200, 200, 200, 200, 404, 404),
+        PATCH=WRONG,
+        body=lambda d: its_version(d, verdict="misleading", rationale="Only 250 homes."),
+    ),
+    "api:claim_approve": Row(
+        lambda d: a_claim(d, "proposed"), GET=WRONG, POST=EDITORS, PATCH=WRONG, body=its_version
+    ),
+    "api:claim_send_back": Row(
+        lambda d: a_claim(d, "proposed"),
+        GET=WRONG,
+        POST=EDITORS,
+        PATCH=WRONG,
+        body=lambda d: its_version(d, note="Ask the utility."),
+    ),
+    # Clearance: members read it; those who may clear (editors, admins) clear (the fresh draft
+    # has nothing to check: clearable).
+    "api:clearance": Row(the_draft, GET=READ, POST=EDITORS, PATCH=WRONG),
+    "api:report": Row(the_draft, GET=READ, POST=WRONG, PATCH=WRONG),
     # The schema and its docs: public (they hold no newsroom's data); read-only.
     "api:schema": Row(none, GET=(200,) * 7, POST=(405,) * 7, PATCH=(405,) * 7),
     "api:docs": Row(none, GET=(200,) * 7, POST=(405,) * 7, PATCH=(405,) * 7),

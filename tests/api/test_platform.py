@@ -85,6 +85,16 @@ def test_the_schema_is_valid_openapi_3(anonymous_api: ApiClient) -> None:
         "/api/v1/drafts/{id}/revisions/",
         "/api/v1/drafts/{id}/revisions/{number}/diff/",
         "/api/v1/drafts/{id}/sentences/",
+        # Claims and clearance
+        "/api/v1/drafts/{id}/claims/",
+        "/api/v1/claims/{id}/",
+        "/api/v1/claims/{id}/dismiss/",
+        "/api/v1/claims/{id}/restore/",
+        "/api/v1/claims/{id}/propose/",
+        "/api/v1/claims/{id}/approve/",
+        "/api/v1/claims/{id}/send-back/",
+        "/api/v1/drafts/{id}/clearance/",
+        "/api/v1/drafts/{id}/report/",
     }
     assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     create = paths["/api/v1/drafts/"]["post"]
