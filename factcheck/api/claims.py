@@ -51,7 +51,7 @@ from factcheck.claims.services import (
 )
 from factcheck.drafts.models import Draft
 from factcheck.drafts.selectors import latest_revision, latest_sentence
-from factcheck.errors import FactcheckError, TransitionError
+from factcheck.errors import FactcheckError
 from factcheck.newsrooms.access import Capability
 from factcheck.outcome import Done
 from factcheck.reviews.panel import clearance_panel
@@ -235,17 +235,11 @@ def claim_send_back_view(request: Request, pk: int) -> Response:
     found, _ = api_claim(request.user, request_token(request), pk, Capability.APPROVE)
     form = SendBackSerializer(data=request.data)
     form.is_valid(raise_exception=True)
-    version = form.validated_data["version"]
-    if found.version == version and found.status != Claim.Status.PROPOSED:
-        # The service moves any claim to "checking" (the page offers it for proposals only):
-        # only a proposed verdict is sent back. A stale version is the service's 409 below.
-        label = found.get_status_display().lower()
-        raise TransitionError(f"Only a proposed verdict can be sent back; this claim is {label}.")
     claim_send_back(
         claim=found,
         by=request.user,  # type: ignore[arg-type]  # authenticated: a User
         note=form.validated_data.get("note", ""),
-        expected_version=version,
+        expected_version=form.validated_data["version"],
     )
     return _claim_answer(found.pk)
 

@@ -19,7 +19,7 @@ from factcheck.bulk import bulk_insert
 from factcheck.claims import states
 from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.drafts.models import Draft, Revision, Sentence
-from factcheck.errors import FactcheckError
+from factcheck.errors import FactcheckError, TransitionError
 from factcheck.history.models import AuditEntry
 from factcheck.history.services import (
     audit_entry,
@@ -332,6 +332,7 @@ def claim_send_back(
         S.CHECKING,
         by,
         expected_version=expected_version,
+        only_from=S.PROPOSED,  # "start checking" is the same move, from unchecked
         summary="Sent back" + (f": {short(note, 60)}" if note.strip() else ""),
         values={"reviewed_by": by, "reviewed_at": timezone.now(), "review_note": note.strip()},
     )
@@ -411,9 +412,11 @@ def _move(
     idempotent: bool = False,
     react: bool = True,
     after: Callable[[Claim], None] | None = None,
+    only_from: str | None = None,
 ) -> Claim:
     """Move ``claim`` to ``target``; ``after`` runs with the moved claim inside the move's
-    transaction."""
+    transaction. ``only_from``: the one status the move is made from, checked under the lock
+    (sending back takes a proposal to "checking", which "start checking" does from unchecked)."""
     # A caller that locked the row holds the transaction: no savepoint of our own (a query).
     with transaction.atomic(savepoint=not locked):
         current = claim if locked else _locked(claim, expected_version)
@@ -421,6 +424,12 @@ def _move(
             return current  # someone (or a double click) got there first: nothing to do
         needed = states.check_move(current.status, target)
         _require(by, current, needed)
+        if only_from is not None and current.status != only_from:
+            raise TransitionError(
+                f"{summary.split(':')[0]} is only for a claim that is "
+                f"{S(only_from).label.lower()}; this one is "
+                f"{current.get_status_display().lower()}."
+            )
         values = {**(values or {}), "status": target}
         changes = changed_fields(current, values)
         claim = claim_save(

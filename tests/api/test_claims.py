@@ -300,9 +300,10 @@ def test_an_illegal_move_is_409_invalid_state(
     assert (
         "unchecked cannot become approved" in assert_error(approve, 409, "invalid_state")["message"]
     )
-    # The service would move an unchecked claim to "checking"; the API sends back proposals only.
+    # Sending back is for proposals only (the service refuses it, under the claim's lock).
     back = editor_api.post(_claim(claim, "send-back"), {"version": claim.version})
-    assert "Only a proposed verdict" in assert_error(back, 409, "invalid_state")["message"]
+    message = assert_error(back, 409, "invalid_state")["message"]
+    assert "Sent back is only for a claim that is verdict proposed" in message
     claim.refresh_from_db()
     assert claim.status == "unchecked"
 

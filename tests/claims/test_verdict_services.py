@@ -90,6 +90,16 @@ def test_send_back_returns_the_claim_to_checking_with_the_note(
     assert claim.status == S.PROPOSED and claim.review_note == ""
 
 
+def test_only_a_proposed_verdict_is_sent_back(claims: list[Claim], editor: Any) -> None:
+    # "Start checking" is the same move from unchecked: sending back must not make it.
+    before = AuditEntry.objects.count()
+    with pytest.raises(TransitionError, match="only for a claim that is verdict proposed"):
+        claim_send_back(claim=claims[0], by=editor, note="No.")
+    claims[0].refresh_from_db()
+    assert claims[0].status == S.UNCHECKED and claims[0].review_note == ""
+    assert AuditEntry.objects.count() == before
+
+
 @pytest.mark.parametrize("field", ["text", "verdict"])
 def test_editing_an_approved_claim_sends_it_back_for_review(
     claims: list[Claim], checker: Any, editor: Any, field: str
