@@ -9,8 +9,8 @@ requests run in this process, on the test's own database connection, so pytest-d
 transaction per test holds the data each operation's test makes and rolls it back after. Not a
 live server: ``live_server`` answers from another thread on another connection, so it needs
 ``transactional_db`` (every table flushed after each operation's test: slow on PostgreSQL) and
-shows a server error's traceback only in its log. Operations that later work adds to the schema are tested by this
-module with no change to it: it iterates over the whole schema.
+shows a server error's traceback only in its log. Operations that later work adds to the
+schema are tested by this module with no change to it: it iterates over the whole schema.
 
 Bounded for CI: at most ``MAX_EXAMPLES`` generated requests an operation (plus schemathesis'
 explicit examples and boundary cases), a deadline per request, derandomised (the same cases on
