@@ -363,7 +363,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "factcheck.api.pagination.Pagination",
     "EXCEPTION_HANDLER": "factcheck.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with the paginated lists and the error envelope (factcheck/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "factcheck.api.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "factcheck API",
@@ -378,4 +379,7 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI would otherwise send the schema to validator.swagger.io for its badge.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH here is not DRF's partial update: its serializer's required fields (the version
+    # read) are required, so the schema must not document a "Patched…" body with none required.
+    "COMPONENT_SPLIT_PATCH": False,
 }

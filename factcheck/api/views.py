@@ -62,9 +62,15 @@ ERRORS = {
     }.items()
 }
 READ_ERRORS = {k: v for k, v in ERRORS.items() if k != 400}
+# limit and offset as the paginator reads them (1 to 500, and from 0: anything else is a 400).
 PAGE_PARAMETERS = [
-    OpenApiParameter("limit", int, description="Items per page (default 50, at most 500)."),
-    OpenApiParameter("offset", int, description="Items to skip."),
+    OpenApiParameter(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": Pagination.max_limit},
+        description=f"Items per page (default {Pagination.default_limit}, "
+        f"at most {Pagination.max_limit}).",
+    ),
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Items to skip."),
 ]
 
 
