@@ -666,6 +666,9 @@ def api_claims_results(newsroom: Newsroom, editor: object) -> dict[str, object]:
             "limit": 500,
             "default_page_50_p50_ms": round(default * 1000, 2),
         },
+    }
+
+
 def api_results(newsroom: Newsroom) -> dict[str, object]:
     """api_draft_create_600_s: ``POST /api/v1/drafts/`` of a 600-sentence draft as JSON with a
     newsroom token (``Authorization: Bearer``), through Django's test client, until its 201: the
