@@ -74,7 +74,10 @@ def _body(exc: exceptions.APIException, data: Any) -> dict[str, Any]:
         fields = dict(data) if isinstance(data, dict) else {"non_field_errors": data}
         general = fields.pop("non_field_errors", None)
         message = _first(general) or "Some of what you sent is not valid: see fields."
-        return error_body("invalid", message, {k: _strings(v) for k, v in fields.items()})
+        flat: dict[str, list[str]] = {}
+        for name, value in fields.items():
+            _flatten(str(name), value, flat)
+        return error_body("invalid", message, flat)
     codes = exc.get_codes()
     code = codes if isinstance(codes, str) else exc.default_code
     message = str(exc.detail)
@@ -90,10 +93,17 @@ def _first(value: Any) -> str:
     return str(value) if value else ""
 
 
-def _strings(value: Any) -> Any:
-    """Field errors as lists of messages (nested ones kept nested)."""
+def _flatten(name: str, value: Any, into: dict[str, list[str]]) -> None:
+    """Field errors as lists of messages by field; a nested field's path joined with dots
+    (``links.6.note``: the seventh link's note), so that every value is a list of strings."""
     if isinstance(value, dict):
-        return {k: _strings(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_strings(v) if isinstance(v, dict | list) else str(v) for v in value]
-    return [str(value)]
+        for key, inner in value.items():
+            _flatten(f"{name}.{key}", inner, into)
+    elif isinstance(value, list | tuple):
+        for index, inner in enumerate(value):
+            if isinstance(inner, dict | list | tuple):
+                _flatten(f"{name}.{index}", inner, into)
+            elif inner:
+                into.setdefault(name, []).append(str(inner))
+    elif value:
+        into.setdefault(name, []).append(str(value))

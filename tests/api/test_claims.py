@@ -260,11 +260,15 @@ def test_propose_input_is_checked(checker_api: ApiClient, draft: Draft, editor: 
         ({"verdict": "accurate", "rationale": "x"}, "version"),
         (
             {"verdict": "accurate", "rationale": "x", "version": 1, "links": [{"url": "ftp://x"}]},
-            "links",
+            "links.0.url",  # a nested field's path, dotted: every value is a list of messages
         ),
     ):
         error = assert_error(checker_api.post(url, payload), 400, "invalid")
         assert field in error["fields"], (payload, error)
+        assert all(
+            isinstance(m, list) and all(isinstance(t, str) for t in m)
+            for m in error["fields"].values()
+        )
     blank = {"verdict": "accurate", "rationale": "   ", "version": claim.version}
     assert_error(checker_api.post(url, blank), 400, "invalid")
     claim.refresh_from_db()
