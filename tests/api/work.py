@@ -23,12 +23,10 @@ def user(username: str) -> Any:
 
 
 def units(draft: Draft) -> list[Sentence]:
-    """The sample draft's sentences, in order (headline and site furniture left out)."""
-    return list(
-        Sentence.objects.filter(revision__draft=draft, kind=Sentence.Kind.SENTENCE).order_by(
-            "index"
-        )
-    )
+    """The sentences of the draft's latest revision, in order (headline and site furniture
+    left out)."""
+    latest = draft.revisions.order_by("-number")[0]
+    return list(latest.sentences.filter(kind=Sentence.Kind.SENTENCE).order_by("index"))
 
 
 def a_claim(draft: Draft, which: int = 0) -> Claim:
