@@ -398,3 +398,14 @@ def test_an_outsider_reads_no_comment(outsider_api: ApiClient, draft: Draft, edi
     response = outsider_api.get(task_url(task, "comments/"))
     assert_error(response, 404, "not_found")
     assert "Secret source" not in response.content.decode()
+
+
+def test_the_schema_documents_the_conflicts_and_the_accepted_lookup(
+    anonymous_api: ApiClient,
+) -> None:
+    paths = anonymous_api.get("/api/schema/?format=json").json()["paths"]
+    move = paths["/api/v1/tasks/{id}/move/"]["post"]
+    assert {"200", "400", "401", "403", "404", "409", "429"} <= set(move["responses"])
+    assert {"201", "403"} <= set(paths["/api/v1/drafts/{id}/tasks/"]["post"]["responses"])
+    assert "202" in paths["/api/v1/claims/{id}/lookups/"]["post"]["responses"]
+    assert "409" in paths["/api/v1/findings/{id}/dismiss/"]["post"]["responses"]
