@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from factcheck.api import claims, views
+from factcheck.api import claims, findings, lookups, queue, task_views, views
 
 app_name = "api"
 
@@ -31,6 +31,23 @@ urlpatterns = [
     path("v1/claims/<int:pk>/send-back/", claims.claim_send_back_view, name="claim_send_back"),
     path("v1/drafts/<int:pk>/clearance/", claims.clearance, name="clearance"),
     path("v1/drafts/<int:pk>/report/", claims.report, name="report"),
+    # Tasks, findings, lookups and the queue
+    path("v1/drafts/<int:pk>/tasks/", task_views.draft_tasks, name="draft_tasks"),
+    path("v1/tasks/<int:pk>/", task_views.task, name="task"),
+    path("v1/tasks/<int:pk>/assign/", task_views.task_assign_view, name="task_assign"),
+    path("v1/tasks/<int:pk>/move/", task_views.task_move_view, name="task_move"),
+    path("v1/tasks/<int:pk>/comments/", task_views.task_comments_view, name="task_comments"),
+    path("v1/drafts/<int:pk>/findings/", findings.draft_findings, name="draft_findings"),
+    path("v1/findings/<int:pk>/", findings.finding, name="finding"),
+    path("v1/findings/<int:pk>/dismiss/", findings.finding_dismiss_view, name="finding_dismiss"),
+    path("v1/findings/<int:pk>/reopen/", findings.finding_reopen_view, name="finding_reopen"),
+    path("v1/findings/<int:pk>/task/", findings.finding_task_view, name="finding_task"),
+    path("v1/claims/<int:pk>/lookups/", lookups.claim_lookups_view, name="claim_lookups"),
+    path("v1/claims/<int:pk>/evidence/", lookups.claim_evidence_view, name="claim_evidence"),
+    path("v1/lookups/<int:pk>/", lookups.lookup, name="lookup"),
+    path("v1/evidence/<int:pk>/attach/", lookups.evidence_attach_view, name="evidence_attach"),
+    path("v1/evidence/<int:pk>/dismiss/", lookups.evidence_dismiss_view, name="evidence_dismiss"),
+    path("v1/queue/", queue.queue, name="queue"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path(

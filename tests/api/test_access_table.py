@@ -22,7 +22,13 @@ from factcheck.claims.services import claim_dismiss, claim_mark_sentence, claim_
 from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.drafts.services import draft_import
 from factcheck.history.models import AuditEntry
+from factcheck.insights.models import Finding
+from factcheck.insights.services import finding_dismiss
+from factcheck.reviews.models import Comment, Task
+from factcheck.sources.models import Evidence, Lookup
 from tests.api.conftest import ApiClient, token_for
+from tests.api.work import a_claim as work_claim
+from tests.api.work import a_finding, a_task, found_evidence
 from tests.conftest import SAMPLE_TEXT
 from tests.factories import UserFactory
 from tests.test_url_access import _walk
@@ -77,6 +83,39 @@ def a_claim(draft: Draft, status: str = "unchecked") -> dict[str, Any]:
 
 def its_version(draft: Draft, **extra: Any) -> dict[str, Any]:
     return {"version": Claim.objects.get(draft=draft).version, **extra}
+
+
+# Tasks, findings, lookups and the queue: each URL's object made for the case.
+
+
+def the_task(draft: Draft) -> dict[str, Any]:
+    """An open task assigned to the checker (who may start it: it is theirs)."""
+    return {"pk": a_task(draft).pk}
+
+
+def the_finding(draft: Draft) -> dict[str, Any]:
+    return {"pk": a_finding(draft).pk}
+
+
+def a_dismissed_finding(draft: Draft) -> dict[str, Any]:
+    return {"pk": finding_dismiss(finding=a_finding(draft), by=None).obj.pk}
+
+
+def the_claim(draft: Draft) -> dict[str, Any]:
+    return {"pk": work_claim(draft).pk}
+
+
+def the_lookup(draft: Draft) -> dict[str, Any]:
+    found_evidence(work_claim(draft), "https://example.org/a")
+    return {"pk": Lookup.objects.get(claim__draft=draft).pk}
+
+
+def the_evidence(draft: Draft) -> dict[str, Any]:
+    return {"pk": found_evidence(work_claim(draft), "https://example.org/a")[0].pk}
+
+
+def version_of(model: Any) -> Callable[[Draft], dict[str, Any]]:
+    return lambda d: {"version": model.objects.get(draft=d).version}
 
 
 EXPECTED: dict[str, Row] = {
@@ -145,6 +184,87 @@ EXPECTED: dict[str, Row] = {
     # has nothing to check: clearable).
     "api:clearance": Row(the_draft, GET=READ, POST=EDITORS, PATCH=WRONG),
     "api:report": Row(the_draft, GET=READ, POST=WRONG, PATCH=WRONG),
+    # Tasks, findings, lookups and the queue. Tasks: created and assigned by those who assign
+    # (403 a checker); moved by an editor or by their assignee (the checker here); comments by
+    # every member.
+    "api:draft_tasks": Row(
+        the_draft,
+        GET=READ,
+        POST=(401, 201, 403, 201, 201, 404, 404),
+        PATCH=WRONG,
+        body=lambda d: {"title": "Check the road", "assignee": "checker"},
+    ),
+    "api:task": Row(the_task, GET=READ, POST=WRONG, PATCH=WRONG),
+    "api:task_assign": Row(
+        the_task,
+        GET=WRONG,
+        POST=(401, 200, 403, 200, 200, 404, 404),
+        PATCH=WRONG,
+        body=lambda d: {"assignee": "editor"},
+    ),
+    "api:task_move": Row(
+        the_task,
+        GET=WRONG,
+        POST=(401, 200, 200, 200, 200, 404, 404),
+        PATCH=WRONG,
+        body=lambda d: {"status": "in_progress", **version_of(Task)(d)},
+    ),
+    "api:task_comments": Row(
+        the_task,
+        GET=READ,
+        POST=(401, 201, 201, 201, 201, 404, 404),
+        PATCH=WRONG,
+        body=lambda d: {"body": "Called the council, @editor."},
+    ),
+    # Findings: every member reads; those who assign dismiss, reopen and make tasks.
+    "api:draft_findings": Row(the_draft, GET=READ, POST=WRONG, PATCH=WRONG),
+    "api:finding": Row(the_finding, GET=READ, POST=WRONG, PATCH=WRONG),
+    "api:finding_dismiss": Row(
+        the_finding,
+        GET=WRONG,
+        POST=(401, 200, 403, 200, 200, 404, 404),
+        PATCH=WRONG,
+        body=version_of(Finding),
+    ),
+    "api:finding_reopen": Row(
+        a_dismissed_finding,
+        GET=WRONG,
+        POST=(401, 200, 403, 200, 200, 404, 404),
+        PATCH=WRONG,
+        body=version_of(Finding),
+    ),
+    "api:finding_task": Row(
+        the_finding,
+        GET=WRONG,
+        POST=(401, 201, 403, 201, 201, 404, 404),
+        PATCH=WRONG,
+        body=version_of(Finding),
+    ),
+    # Lookups and evidence: every member reads; those who propose verdicts (checkers too) look
+    # up, attach and dismiss.
+    "api:claim_lookups": Row(
+        the_claim,
+        GET=READ,
+        POST=(401, 202, 202, 202, 202, 404, 404),
+        PATCH=WRONG,
+        body=lambda d: {"source": "archive"},
+    ),
+    "api:claim_evidence": Row(the_claim, GET=READ, POST=WRONG, PATCH=WRONG),
+    "api:lookup": Row(the_lookup, GET=READ, POST=WRONG, PATCH=WRONG),
+    "api:evidence_attach": Row(
+        the_evidence, GET=WRONG, POST=(401, 200, 200, 200, 200, 404, 404), PATCH=WRONG
+    ),
+    "api:evidence_dismiss": Row(
+        the_evidence, GET=WRONG, POST=(401, 200, 200, 200, 200, 404, 404), PATCH=WRONG
+    ),
+    # The queue: the caller's own, where they approve (an outsider's is their newsroom's, empty
+    # of the demo's work); a checker approves nowhere: 403.
+    "api:queue": Row(
+        none,
+        GET=(401, 200, 403, 200, 200, 200, 200),
+        POST=WRONG,
+        PATCH=WRONG,
+    ),
     # The schema and its docs: public (they hold no newsroom's data); read-only.
     "api:schema": Row(none, GET=(200,) * 7, POST=(405,) * 7, PATCH=(405,) * 7),
     "api:docs": Row(none, GET=(200,) * 7, POST=(405,) * 7, PATCH=(405,) * 7),
@@ -184,7 +304,11 @@ def callers(
 
 
 def counts() -> tuple[int, ...]:
-    return tuple(m.objects.count() for m in (Draft, Revision, Claim, AuditEntry))
+    models = (Draft, Revision, Claim, AuditEntry, Task, Comment, Lookup, Finding)
+    return (
+        *(m.objects.count() for m in models),
+        Evidence.objects.exclude(status=Evidence.Status.NEW).count(),
+    )
 
 
 CASES = [

@@ -95,6 +95,23 @@ def test_the_schema_is_valid_openapi_3(anonymous_api: ApiClient) -> None:
         "/api/v1/claims/{id}/send-back/",
         "/api/v1/drafts/{id}/clearance/",
         "/api/v1/drafts/{id}/report/",
+        # Tasks, findings, lookups and the queue
+        "/api/v1/drafts/{id}/tasks/",
+        "/api/v1/tasks/{id}/",
+        "/api/v1/tasks/{id}/assign/",
+        "/api/v1/tasks/{id}/move/",
+        "/api/v1/tasks/{id}/comments/",
+        "/api/v1/drafts/{id}/findings/",
+        "/api/v1/findings/{id}/",
+        "/api/v1/findings/{id}/dismiss/",
+        "/api/v1/findings/{id}/reopen/",
+        "/api/v1/findings/{id}/task/",
+        "/api/v1/claims/{id}/lookups/",
+        "/api/v1/claims/{id}/evidence/",
+        "/api/v1/lookups/{id}/",
+        "/api/v1/evidence/{id}/attach/",
+        "/api/v1/evidence/{id}/dismiss/",
+        "/api/v1/queue/",
     }
     assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     create = paths["/api/v1/drafts/"]["post"]
