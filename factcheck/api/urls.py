@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from factcheck.api import claims, findings, lookups, queue, task_views, views
+from factcheck.api import claims, findings, lookups, publishing, queue, task_views, views
 
 app_name = "api"
 
@@ -48,6 +48,14 @@ urlpatterns = [
     path("v1/evidence/<int:pk>/attach/", lookups.evidence_attach_view, name="evidence_attach"),
     path("v1/evidence/<int:pk>/dismiss/", lookups.evidence_dismiss_view, name="evidence_dismiss"),
     path("v1/queue/", queue.queue, name="queue"),
+    # Publishing: the story's public address, and its ClaimReview
+    path("v1/drafts/<int:pk>/publication/", publishing.publication, name="publication"),
+    path(
+        "v1/drafts/<int:pk>/publication/withdraw/",
+        publishing.publication_withdraw_view,
+        name="publication_withdraw",
+    ),
+    path("v1/drafts/<int:pk>/claimreview/", publishing.claimreview, name="claimreview"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path(

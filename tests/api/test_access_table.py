@@ -24,6 +24,7 @@ from factcheck.drafts.services import draft_import
 from factcheck.history.models import AuditEntry
 from factcheck.insights.models import Finding
 from factcheck.insights.services import finding_dismiss
+from factcheck.publishing.models import Publication
 from factcheck.reviews.models import Comment, Task
 from factcheck.sources.models import Evidence, Lookup
 from tests.api.conftest import ApiClient, token_for
@@ -66,6 +67,7 @@ READ = (401, 200, 200, 200, 200, 404, 404)
 WRONG = (401, 405, 405, 405, 405, 405, 405)
 # A write of the editor's (mark, dismiss, approve, clear…): 403 a checker, 404 a stranger.
 EDITORS = (401, 200, 403, 200, 200, 404, 404)
+PUBLISHED_AT = "2026-03-02T09:30:00+00:00"
 
 
 def a_claim(draft: Draft, status: str = "unchecked") -> dict[str, Any]:
@@ -184,6 +186,17 @@ EXPECTED: dict[str, Row] = {
     # has nothing to check: clearable).
     "api:clearance": Row(the_draft, GET=READ, POST=EDITORS, PATCH=WRONG),
     "api:report": Row(the_draft, GET=READ, POST=WRONG, PATCH=WRONG),
+    # Publishing: members read the publication and the ClaimReview; those who clear (editors,
+    # admins, the newsroom's token) mark the story published and withdraw it.
+    "api:publication": Row(
+        the_draft,
+        GET=READ,
+        POST=EDITORS,
+        PATCH=WRONG,
+        body=lambda d: {"url": "https://news.example.org/storm", "published_at": PUBLISHED_AT},
+    ),
+    "api:publication_withdraw": Row(the_draft, GET=WRONG, POST=EDITORS, PATCH=WRONG),
+    "api:claimreview": Row(the_draft, GET=READ, POST=WRONG, PATCH=WRONG),
     # Tasks, findings, lookups and the queue. Tasks: created and assigned by those who assign
     # (403 a checker); moved by an editor or by their assignee (the checker here); comments by
     # every member.
@@ -304,7 +317,7 @@ def callers(
 
 
 def counts() -> tuple[int, ...]:
-    models = (Draft, Revision, Claim, AuditEntry, Task, Comment, Lookup, Finding)
+    models = (Draft, Revision, Claim, AuditEntry, Task, Comment, Lookup, Finding, Publication)
     return (
         *(m.objects.count() for m in models),
         Evidence.objects.exclude(status=Evidence.Status.NEW).count(),

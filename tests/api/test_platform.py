@@ -112,6 +112,10 @@ def test_the_schema_is_valid_openapi_3(anonymous_api: ApiClient) -> None:
         "/api/v1/evidence/{id}/attach/",
         "/api/v1/evidence/{id}/dismiss/",
         "/api/v1/queue/",
+        # Publishing
+        "/api/v1/drafts/{id}/publication/",
+        "/api/v1/drafts/{id}/publication/withdraw/",
+        "/api/v1/drafts/{id}/claimreview/",
     }
     assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     create = paths["/api/v1/drafts/"]["post"]

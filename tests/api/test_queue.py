@@ -207,3 +207,13 @@ def test_the_queue_costs_the_same_for_few_rows_or_many(
     # the page; one fetch for each kind on it. On PostgreSQL the count and the page are planned
     # for their own values: one SET LOCAL more (factcheck.prepared.fresh_plans).
     assert few == count() == 8 + (connection.vendor == "postgresql")
+
+
+def test_a_bad_page_is_refused_before_the_queue_is_read(editor_api: Any) -> None:
+    # On PostgreSQL the queue runs in fresh_plans(), which holds no savepoint: the refusal must
+    # come first, or it would end the transaction a caller holds (this test's, here).
+    for query in ("offset=null&offset=null", "limit=0", "offset=-1"):
+        response = editor_api.get(f"/api/v1/queue/?{query}")
+        assert response.status_code == 400, query
+        assert not connection.needs_rollback
+    assert editor_api.get("/api/v1/queue/").status_code == 200
