@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from factcheck.api.authentication import request_token
 from factcheck.api.errors import PayloadTooLarge
 from factcheck.api.pagination import Pagination
+from factcheck.api.params import flag
 from factcheck.api.selectors import (
     api_draft,
     api_drafts,
@@ -108,8 +109,8 @@ def drafts(request: Request) -> Response:
         request.user,
         request_token(request),
         newsroom=query.get("newsroom", ""),
-        archived=_flag(query.get("archived")) is True,
-        cleared=_flag(query.get("cleared")),
+        archived=flag(query.get("archived"), "archived") is True,
+        cleared=flag(query.get("cleared"), "cleared"),
     )
     paginator = Pagination()
     page = paginator.paginate_queryset(found, request)
@@ -315,17 +316,6 @@ def _refuse_large(request: Request) -> None:
     if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
         limit = settings.DRAFT_MAX_BYTES // (1024 * 1024)
         raise PayloadTooLarge(f"The request is too large: a draft has at most {limit} MB.")
-
-
-def _flag(raw: str | None) -> bool | None:
-    if raw is None or raw == "":
-        return None
-    lowered = raw.lower()
-    if lowered in {"1", "true", "yes"}:
-        return True
-    if lowered in {"0", "false", "no"}:
-        return False
-    raise exceptions.ValidationError({"filter": [f"Use true or false, not {raw!r}."]})
 
 
 def _number(raw: str | None, name: str) -> int | None:

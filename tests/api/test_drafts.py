@@ -281,7 +281,8 @@ def test_the_list_is_paginated_and_filtered_by_newsroom(
     assert set(item) >= {"id", "title", "revision", "claims", "cleared", "version", "archived"}
     assert editor_api.get(DRAFTS + "?cleared=true").json()["count"] == 0
     assert editor_api.get(DRAFTS + "?archived=true").json()["count"] == 0
-    assert_error(editor_api.get(DRAFTS + "?cleared=maybe"), 400, "invalid")
+    error = assert_error(editor_api.get(DRAFTS + "?cleared=maybe"), 400, "invalid")
+    assert error["fields"] == {"cleared": ["Use true or false, not 'maybe'."]}
 
 
 # --- Editing with a version ------------------------------------------------------------------
