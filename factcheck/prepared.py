@@ -188,14 +188,25 @@ def fresh_plans() -> Iterator[None]:
     clicks' small queries would otherwise pay on every run (a millisecond on the claims table,
     with its dozen indexes). For a query whose best plan depends on its values, such as the
     review queue's over 100,000 claims, that plan was slower than not preparing at all: such a
-    query runs inside this block (one transaction, and one ``SET LOCAL`` statement). Elsewhere
+    query runs inside this block (one ``SET LOCAL`` statement, in a transaction of its own or, if
+    the caller holds one, in the caller's to its end). Elsewhere
     than PostgreSQL, nothing."""
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         yield
         return
-    # No savepoint inside a transaction already open: a read needs none (a statement saved).
-    with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+    if connection.in_atomic_block:
+        # Inside the caller's transaction: the setting lasts to its end, and no block of our
+        # own (a savepoint would cost a query; an atomic block without one would end the
+        # caller's transaction on any error raised inside, a refused page number included).
+        _force_custom_plans(connection)
         yield
+        return
+    with transaction.atomic():
+        _force_custom_plans(connection)
+        yield
+
+
+def _force_custom_plans(connection: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")

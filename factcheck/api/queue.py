@@ -50,10 +50,6 @@ def queue(request: Request) -> Response:
     filters = _filters(request.query_params, newsroom_ids)
     now = timezone.now()
     paginator = Pagination()
-    # A bad limit or offset is refused here, before the block below: an error raised inside it
-    # would end a transaction the caller holds (fresh_plans takes no savepoint of its own).
-    paginator.get_limit(request)
-    paginator.get_offset(request)
     rows = queue_rows(QueueScope.of(newsroom_ids), filters, now)
     # The count and the slice are planned for their own values (see reviews.queue).
     with fresh_plans():

@@ -209,9 +209,9 @@ def test_the_queue_costs_the_same_for_few_rows_or_many(
     assert few == count() == 8 + (connection.vendor == "postgresql")
 
 
-def test_a_bad_page_is_refused_before_the_queue_is_read(editor_api: Any) -> None:
-    # On PostgreSQL the queue runs in fresh_plans(), which holds no savepoint: the refusal must
-    # come first, or it would end the transaction a caller holds (this test's, here).
+def test_a_bad_page_is_refused_and_the_callers_transaction_lives_on(editor_api: Any) -> None:
+    # On PostgreSQL the queue runs in fresh_plans(): a refusal raised inside it must not end the
+    # transaction a caller holds (this test's, here).
     for query in ("offset=null&offset=null", "limit=0", "offset=-1"):
         response = editor_api.get(f"/api/v1/queue/?{query}")
         assert response.status_code == 400, query
