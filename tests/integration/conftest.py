@@ -28,8 +28,9 @@ import pytest
 from tests.conftest import missing_locally
 
 ROOT = Path(__file__).resolve().parents[2]
-# The worker's broker and cache: a Redis database of their own, emptied before and after.
-INTEGRATION_REDIS_DB = 14
+# The worker's broker and cache: a Redis database of their own, emptied before and after
+# (another number with FACTCHECK_INTEGRATION_REDIS_DB, so that two checkouts can run at once).
+INTEGRATION_REDIS_DB = int(os.environ.get("FACTCHECK_INTEGRATION_REDIS_DB", "14"))
 # Low, so that a killed worker's tasks come back within seconds (production: 300 s).
 VISIBILITY_TIMEOUT = 5
 # The stub's search answers this many pages; each becomes one piece of evidence.
