@@ -10,8 +10,11 @@ CheckThat! 2024 English data, its stopping point and threshold chosen by cross-v
 * ``tokenizer.json``: the base model's WordPiece tokenizer;
 * ``manifest.json``: the threshold, the files' sha256 and how the model was made.
 
-Scoring needs onnxruntime, tokenizers and numpy, never torch. Every file is checked against the
-manifest's sha256 before it is used: a changed file is refused with a message naming it.
+Scoring needs onnxruntime, tokenizers, numpy and onnx, never torch. Every file is checked against
+the manifest's sha256 before it is used: a changed file is refused with a message naming it.
+On a CPU whose int8 kernel sums exactly (x86 with VNNI or AMX), the uint8 weights are shifted
+back to int8 in memory at load time: the same integers, the same scores, and the faster kernel
+(:func:`int8_weights`).
 Sentences are scored in batches of similar length (less padding), truncated at
 :data:`MAX_TOKENS` word pieces.
 
@@ -24,6 +27,8 @@ import csv
 import functools
 import io
 import json
+import logging
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,12 +39,15 @@ from factcheck.analysis import integrity
 __all__ = [
     "DEFAULT_DIR",
     "HEADER",
+    "KERNEL_ENV",
     "Model",
     "ModelError",
     "Row",
     "TsvError",
     "evaluate",
     "evaluate_scores",
+    "exact_int8_kernel",
+    "int8_weights",
     "load",
     "read_manifest",
     "read_tsv",
@@ -61,6 +69,20 @@ BATCH = 64
 # that it sits on a plateau rather than on one lucky point.
 THRESHOLDS = tuple(round(0.05 + 0.01 * i, 2) for i in range(91))
 SMOOTHING = 2
+# Which MatMul weights the session multiplies: "auto" (int8 where the CPU's int8 kernel sums
+# exactly, else the committed uint8), "uint8" or "int8" (for tests and for an operator in doubt).
+KERNEL_ENV = "FACTCHECK_CW_KERNEL"
+KERNELS = ("auto", "uint8", "int8")
+# Scored with both weights at load time before the int8 ones are trusted: any saturating kernel
+# moved every one of these (docs/checkworthiness.md).
+PROBE = (
+    "Unemployment fell to 3.5 per cent in 2019.",
+    "Your son said we have to give 10% to the big man.",
+    "And we're in a circumstance where the President, thus far, still has no plan.",
+    "The bridge, opened in 1932, carries 160,000 vehicles a day across the harbour.",
+)
+
+log = logging.getLogger(__name__)
 
 
 class TsvError(ValueError):
@@ -88,6 +110,8 @@ class Model:
     tokenizer: Any
     threshold: float
     info: Mapping[str, Any] = field(default_factory=dict)
+    # "uint8" (the committed weights) or "int8" (shifted back at load time, see int8_weights).
+    kernel: str = "uint8"
 
     def score(self, text: str) -> float:
         return self.scores([text])[0]
@@ -251,6 +275,57 @@ def session_options(*, config: Mapping[str, str] | None = None) -> Any:
     return options
 
 
+def exact_int8_kernel(cpuinfo: str | None = None) -> bool:
+    """Whether ONNX Runtime's uint8 x int8 MatMul kernel sums exactly on this CPU: x86 with
+    AVX-512 VNNI, AVX-VNNI or AMX, whose instructions (``vpdpbusd``, ``tdpbusd``) add the products
+    in 32 bits. Without them it uses ``vpmaddubsw``, which saturates (docs/checkworthiness.md).
+    ``cpuinfo``: the text of ``/proc/cpuinfo`` (read when not given; no such file: False)."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            return False
+    for line in cpuinfo.splitlines():
+        if line.startswith("flags"):
+            flags = set(line.partition(":")[2].split())
+            return bool(flags & {"avx512_vnni", "avx_vnni", "amx_int8"})
+    return False
+
+
+def int8_weights(model_bytes: bytes) -> bytes:
+    """The model with every uint8 ``MatMulInteger`` weight and zero point shifted back to int8
+    (minus 128): the inverse of :func:`cwtrain.matmul_weights_to_uint8`. The integers multiplied
+    are the same ((w - 128) - (z - 128) = w - z), so where the kernel sums exactly the scores are
+    too; on this desk's VNNI machine the int8 kernel scores about 2.5 times as fast."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, numpy_helper
+
+    model = onnx.load_from_string(model_bytes)
+    initializers = {t.name: t for t in model.graph.initializer}
+    names = {
+        node.input[i]
+        for node in model.graph.node
+        if node.op_type == "MatMulInteger"
+        for i in (1, 3)
+        if len(node.input) > i and node.input[i] in initializers
+    }
+    for name in sorted(names):
+        tensor = initializers[name]
+        if tensor.data_type != TensorProto.UINT8:
+            raise ModelError(f"{name}: a MatMulInteger weight that is not uint8.")
+        shifted = numpy_helper.to_array(tensor).astype(np.int16) - 128
+        tensor.CopyFrom(numpy_helper.from_array(shifted.astype(np.int8), name))
+    return bytes(model.SerializeToString())
+
+
+def _kernel() -> str:
+    kernel = os.environ.get(KERNEL_ENV, "auto").strip().lower() or "auto"
+    if kernel not in KERNELS:
+        raise ModelError(f"{KERNEL_ENV}={kernel!r}: expected one of {', '.join(KERNELS)}.")
+    return kernel
+
+
 @functools.lru_cache(maxsize=4)
 def _load(folder: Path) -> Model:
     import onnxruntime
@@ -271,9 +346,27 @@ def _load(folder: Path) -> Model:
     tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_NAME))
     tokenizer.enable_truncation(int(manifest.get("max_tokens", MAX_TOKENS)))
     tokenizer.no_padding()
-    return Model(
+    model = Model(
         session=session,
         tokenizer=tokenizer,
         threshold=float(manifest["threshold"]),
         info=manifest,
     )
+    kernel = _kernel()
+    if kernel == "uint8" or (kernel == "auto" and not exact_int8_kernel()):
+        return model
+    fast = Model(
+        session=onnxruntime.InferenceSession(
+            int8_weights((folder / ONNX_NAME).read_bytes()),
+            session_options(),
+            providers=["CPUExecutionProvider"],
+        ),
+        tokenizer=tokenizer,
+        threshold=model.threshold,
+        info=manifest,
+        kernel="int8",
+    )
+    if kernel == "auto" and fast.scores(PROBE) != model.scores(PROBE):
+        log.warning("The int8 kernel moved the probe scores on this CPU: scoring with uint8.")
+        return model
+    return fast

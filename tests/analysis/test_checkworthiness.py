@@ -179,6 +179,53 @@ def test_committed_model_needs_no_rewrite_against_saturating_kernels() -> None:
     assert model.scores(texts) == exact.scores(texts)
 
 
+def test_int8_weights_score_as_the_committed_uint8_ones_where_the_kernel_is_exact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On a CPU with VNNI or AMX the loader shifts the weights back to int8 (2.5x faster here);
+    # the integers multiplied are the same, so every news sentence must score exactly as with
+    # the committed uint8 weights. Elsewhere "auto" keeps uint8.
+    import onnxruntime
+
+    committed = str(cw.DEFAULT_DIR / cw.ONNX_NAME)
+    shifted = cw.int8_weights((cw.DEFAULT_DIR / cw.ONNX_NAME).read_bytes())
+    model = cw.load()
+    uint8 = onnxruntime.InferenceSession(
+        committed, cw.session_options(), providers=["CPUExecutionProvider"]
+    )
+    int8 = onnxruntime.InferenceSession(
+        shifted, cw.session_options(), providers=["CPUExecutionProvider"]
+    )
+    texts = [r.text for r in cw.read_tsv(NEWS)]
+    as_committed = cw.Model(session=uint8, tokenizer=model.tokenizer, threshold=model.threshold)
+    as_int8 = cw.Model(session=int8, tokenizer=model.tokenizer, threshold=model.threshold)
+    if cw.exact_int8_kernel():
+        assert model.kernel == "int8"
+        assert as_int8.scores(texts) == as_committed.scores(texts)
+    else:
+        assert model.kernel == "uint8"
+    monkeypatch.setenv(cw.KERNEL_ENV, "uint8")
+    cw._load.cache_clear()
+    try:
+        assert cw.load().kernel == "uint8"
+        monkeypatch.setenv(cw.KERNEL_ENV, "fast")
+        cw._load.cache_clear()
+        with pytest.raises(cw.ModelError, match="FACTCHECK_CW_KERNEL='fast'"):
+            cw.load()
+    finally:
+        cw._load.cache_clear()
+
+
+def test_exact_int8_kernel_reads_the_cpu_flags() -> None:
+    avx2 = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma avx512f avx512bw\n"
+    vnni = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 avx512f avx512_vnni\n"
+    assert not cw.exact_int8_kernel(avx2)
+    assert cw.exact_int8_kernel(vnni)
+    assert cw.exact_int8_kernel("flags : sse2 avx2 avx_vnni\n")
+    assert cw.exact_int8_kernel("flags : sse2 amx_int8 amx_tile\n")
+    assert not cw.exact_int8_kernel("Features : fp asimd\n")  # no x86 flags line at all
+
+
 def test_a_changed_model_file_is_refused_with_its_name(tmp_path: Path) -> None:
     folder = tmp_path / "model"
     shutil.copytree(cw.DEFAULT_DIR, folder)
