@@ -79,8 +79,9 @@ UNMARK = 11  # before: 25
 # row lock, one statement of history, the newsroom's lookup setting; the answer: the live
 # claims' flags on the draft's units (for the suggestions) and the confirmed units' rows. The
 # units' claims come from the change, which read them under its lock; the tasks panel is not
-# drawn (confirming changes no task). Savepoints stand where a request has BEGIN and COMMIT.
-BULK_CONFIRM = 16  # 20 before the answer took the change's claims and dropped the tasks panel
+# drawn (confirming changes no task). Savepoints stand where a request has BEGIN and COMMIT:
+# one pair, as the units of one revision are marked in one transaction, not one inside another.
+BULK_CONFIRM = 14  # 20 before the answer took the change's claims and dropped the tasks panel
 
 
 def _units(draft: Draft) -> list[int]:

@@ -10,6 +10,7 @@ Small drafts are analysed while they are imported; large ones in the Celery task
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -328,17 +329,19 @@ def suggested_sentences(revision: Revision, threshold: float) -> QuerySet[Senten
     )
 
 
-@transaction.atomic
 def suggestions_confirm(*, sentences: Sequence[Sentence], by: User | None) -> UnitsClick:
     """Mark each suggested unit as a claim (a repeat confirms nothing twice): the claim of each,
     in their order, and every live claim of those units. The units of a revision in one go, so
     that fifty cost the queries of one (one lock, one insert, one statement of history,
-    clearance and lookups told once)."""
+    clearance and lookups told once). Units of several revisions are marked in one
+    transaction; those of one (the page's click) in claims_mark_units' own, with no savepoint
+    inside another."""
     _require_each_newsroom(by, sentences)
     by_revision: dict[int, list[Sentence]] = {}
     for sentence in sentences:
         by_revision.setdefault(sentence.revision_id, []).append(sentence)
-    clicks = [claims_mark_units(sentences=group, by=by) for group in by_revision.values()]
+    with transaction.atomic() if len(by_revision) > 1 else nullcontext():
+        clicks = [claims_mark_units(sentences=group, by=by) for group in by_revision.values()]
     claims = {claim.sentence_id: claim for click in clicks for claim in click.claims}
     return UnitsClick(
         [claims[sentence.pk] for sentence in sentences],
