@@ -4,10 +4,12 @@ everything of the newsroom at their next request, their personal API token inclu
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
@@ -267,3 +269,20 @@ def test_a_removed_member_gets_404_at_their_next_request(
     assert json.loads(api.get("/api/v1/drafts/").content)["count"] == 0
     assert title not in api.get("/api/v1/queue/").content.decode()
     assert api.post(f"/api/v1/claims/{proposed.pk}/approve/", {}).status_code == 404
+
+
+def test_the_demo_has_a_pending_invitation_on_the_members_page(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core import mail
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", stdout=io.StringIO())  # again: still one
+
+    html = client_for(User.objects.get(username="newsadmin")).get(PAGE).content.decode()
+    assert html.count('<tr class="invitation"') == 1
+    assert "rosa.reporter@example.org" in html
+    # Its email went once (the demo's workflow notifies the cast too).
+    assert [m.to for m in mail.outbox].count(["rosa.reporter@example.org"]) == 1
