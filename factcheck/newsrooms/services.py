@@ -348,6 +348,42 @@ def invitation_accept(*, invitation: Invitation, by: User) -> Done[Membership]:
 # --- Members -----------------------------------------------------------------------------------
 
 
+def role_change_refusal(membership: Membership, role: str | None) -> str:
+    """Why ``membership`` may not become ``role`` (``None``: be removed) — it is the last admin's,
+    or an API token's account — or "". A form's early answer (the Django admin's); the services
+    ask again under the newsroom's lock."""
+    if membership.pk is None or membership.role == role:
+        return ""
+    if ApiToken.objects.filter(user_id=membership.user_id, newsroom__isnull=False).exists():
+        return "This member is the account of an API token: revoke the token instead."
+    if membership.role == Role.ADMIN and role != Role.ADMIN:
+        others = Membership.objects.filter(newsroom_id=membership.newsroom_id, role=Role.ADMIN)
+        if not others.exclude(pk=membership.pk).exists():
+            return "The newsroom's last admin: make another member admin first."
+    return ""
+
+
+@transaction.atomic
+def membership_add(*, newsroom: Newsroom, user: User, role: str, by: User | None) -> Membership:
+    """Make ``user`` a member in ``role`` directly, without an invitation: the Django admin's
+    way in (a site admin gives a new newsroom its first admin). Refused for a member already."""
+    chosen = _role(role)
+    _lock(newsroom.pk, by)
+    if Membership.objects.filter(newsroom=newsroom, user=user).exists():
+        raise FactcheckError(f"{member_name(user)} is already a member of {newsroom}.")
+    membership = Membership.objects.create(newsroom=newsroom, user=user, role=chosen)
+    audit_record(
+        obj=membership,
+        action="added",
+        actor=by,
+        summary=f"{member_name(user)} added as {chosen.label}",
+        newsroom_id=newsroom.pk,
+        draft_id=None,
+        changes={"member": (None, user.get_username()), "role": (None, str(chosen))},
+    )
+    return membership
+
+
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: str, by: User | None) -> Done[Membership]:
     """Give the member ``role``. Refused when it would leave the newsroom without an admin, and
