@@ -247,7 +247,8 @@ def invitation_email_send(*, invitation_id: int, send: int) -> bool:
     who = member_name(inviter) if inviter is not None else "An admin"
     try:
         send_mail(
-            subject=f"[factcheck] {who} invited you to {newsroom.name}",
+            # One line, whatever the names hold (a header cannot carry a line break).
+            subject=" ".join(f"[factcheck] {who} invited you to {newsroom.name}".split()),
             message=(
                 f"{who} invited you to join {newsroom.name} on factcheck as "
                 f"{current.get_role_display()}.\n\n"
