@@ -39,7 +39,7 @@ from factcheck.newsrooms.access import (
 )
 from factcheck.newsrooms.forms import InviteForm, RoleForm
 from factcheck.newsrooms.models import Invitation, Newsroom, Role
-from factcheck.newsrooms.selectors import members_page
+from factcheck.newsrooms.selectors import live_tokens_made_by, members_page
 from factcheck.newsrooms.services import (
     InvitationRefused,
     invitation_accept,
@@ -160,9 +160,15 @@ def member_remove(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespons
         return _answer(request, newsroom, error=str(exc))
     if membership.user_id == request.user.pk:
         return _leave(request, reverse("dashboard"), f"You left {newsroom}.")
-    return _answer(
-        request, newsroom, notice=f"{member_name(membership.user)} removed from {newsroom}."
-    )
+    name = member_name(membership.user)
+    notice = f"{name} removed from {newsroom}."
+    tokens = live_tokens_made_by(newsroom, membership.user_id)
+    if tokens:
+        notice += (
+            f" {name} made {tokens} of the newsroom's API tokens that still work: revoke them "
+            "on the API tokens page if they may have kept the secrets."
+        )
+    return _answer(request, newsroom, notice=notice)
 
 
 def _leave(request: AuthedHttpRequest, to: str, notice: str) -> HttpResponse:

@@ -62,3 +62,13 @@ def members_page(newsroom: Newsroom) -> MembersPage:
         history=members_history(newsroom.pk),
         now=now,
     )
+
+
+def live_tokens_made_by(newsroom: Newsroom, user_id: int) -> int:
+    """How many of the newsroom's API tokens ``user_id`` made that still work: a member who
+    leaves may have kept their secrets (they are the newsroom's, not the member's)."""
+    return (
+        ApiToken.objects.filter(newsroom=newsroom, created_by_id=user_id, revoked_at__isnull=True)
+        .exclude(expires_at__lte=timezone.now())
+        .count()
+    )

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
-from factcheck.api.services import api_token_create
+from factcheck.api.services import api_token_create, api_token_revoke
 from factcheck.claims.services import claim_mark_sentence, claim_propose
 from factcheck.drafts.models import Draft, Sentence
 from factcheck.errors import FactcheckError
@@ -286,3 +286,16 @@ def test_the_demo_has_a_pending_invitation_on_the_members_page(
     assert "rosa.reporter@example.org" in html
     # Its email went once (the demo's workflow notifies the cast too).
     assert [m.to for m in mail.outbox].count(["rosa.reporter@example.org"]) == 1
+
+
+def test_removing_an_admin_who_made_newsroom_tokens_says_so(newsadmin: Any, newsroom: Any) -> None:
+    second = UserFactory(username="second")
+    MembershipFactory(user=second, newsroom=newsroom, role=Role.ADMIN)
+    api_token_create(by=second, name="CMS", newsroom=newsroom)
+    old = api_token_create(by=second, name="Old CMS", newsroom=newsroom).token
+    api_token_revoke(token=old, by=second)  # a revoked one is not counted
+
+    response = client_for(newsadmin).post(remove_url(second), **HTMX)
+
+    html = response.content.decode()
+    assert "second made 1 of the newsroom&#x27;s API tokens that still work" in html
