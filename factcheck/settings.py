@@ -265,6 +265,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # for links in emails
+# How long a newsroom invitation's link works, counted from each email (a resend restarts it).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+if INVITATION_DAYS < 1:
+    raise ImproperlyConfigured(f"INVITATION_DAYS must be 1 or more, got {INVITATION_DAYS}")
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport, which needs no
 # server and works across the web and worker processes of one machine.

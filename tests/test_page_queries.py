@@ -210,3 +210,34 @@ def test_a_refused_action_on_a_tasked_finding_answers_its_row_with_the_task(
     assert n == REFUSED_FINDING_ROW
     assert Finding.objects.get(pk=finding.pk).status == Finding.Status.TASKED
     assert Task.objects.count() == 1
+
+
+# Session, user, the newsroom, the admin's role there; the members with their users (and
+# whether each is an API token's account), the open invitations with who sent them, the history.
+MEMBERS_PAGE = 7
+
+
+def test_members_page_costs_the_same_for_5_members_or_50(newsroom: Any, newsadmin: Any) -> None:
+    from factcheck.newsrooms.models import Invitation, Role
+    from factcheck.newsrooms.services import membership_set_role
+    from tests.factories import MembershipFactory
+
+    def grow(to: int) -> None:
+        for i in range(newsroom.memberships.count(), to):
+            member = MembershipFactory(newsroom=newsroom, role=Role.CHECKER).pk
+            if i % 2:  # a history entry and an invitation for every other one
+                membership_set_role(
+                    membership=newsroom.memberships.get(pk=member), role=Role.EDITOR, by=newsadmin
+                )
+                Invitation.objects.create(newsroom=newsroom, email=f"p{i}@example.org")
+
+    client = client_for(newsadmin)
+    grow(5)
+    few, page = count(client, "/newsrooms/demo/members/")
+    assert page.content.decode().count('<tr class="member"') == 5
+    grow(50)
+    many, page = count(client, "/newsrooms/demo/members/")
+    html = page.content.decode()
+    assert html.count('<tr class="member"') == 50
+    assert html.count('<tr class="invitation"') == 25
+    assert few == many == MEMBERS_PAGE

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
@@ -40,6 +40,7 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from factcheck.api.models import ApiToken
 from factcheck.api.services import api_token_create
@@ -56,6 +57,8 @@ from factcheck.drafts.services import draft_archive, draft_import
 from factcheck.history.models import AuditEntry
 from factcheck.insights.models import Finding
 from factcheck.insights.services import finding_dismiss
+from factcheck.newsrooms.access import invitation_hash
+from factcheck.newsrooms.models import Invitation, Membership
 from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
 from factcheck.publishing.models import Publication
@@ -440,6 +443,42 @@ def publishing_form(w: World, role: str) -> dict[str, Any]:
         data[f"name_{verdict}"] = "Wrong" if verdict == "inaccurate" else name
         data[f"value_{verdict}"] = "" if value is None else value
     return data
+
+
+INVITED = "new.person@example.org"
+INVITATION_SECRET = "s3cret-of-the-invitation-link-0123456789abc"
+
+
+def note_membership(w: World) -> None:
+    w.extra["membership"] = Membership.objects.get(
+        user=w.users["checker"], newsroom=w.draft.newsroom
+    )
+
+
+def the_membership(w: World) -> dict[str, Any]:
+    return {"slug": w.draft.newsroom.slug, "pk": w.extra["membership"].pk}
+
+
+def add_invitation(w: World) -> None:
+    """An invitation of the outsider's address as a checker, its email sent (its link's secret
+    known here)."""
+    w.extra["invitation"] = Invitation.objects.create(
+        newsroom=w.draft.newsroom,
+        email=w.users["outsider"].email,
+        role="checker",
+        invited_by=w.users["newsadmin"],
+        token_hash=invitation_hash(INVITATION_SECRET),
+        sent=1,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+
+
+def the_invitation(w: World) -> dict[str, Any]:
+    return {"slug": w.draft.newsroom.slug, "pk": w.extra["invitation"].pk}
+
+
+def invitation(w: World) -> Invitation:
+    return Invitation.objects.get(pk=w.extra["invitation"].pk)
 
 
 def add_webhook(w: World) -> None:
@@ -941,6 +980,59 @@ EXPECTED: dict[str, Row] = {
         POST=(405, 405, 405, 405, 405),
         public=True,
     ),
+    # --- The newsroom's members (factcheck/newsrooms/member_views.py): its admins only. -------
+    "newsrooms:members": Row(
+        the_newsroom, GET=(L, 403, 403, 200, 404), POST=(L, 405, 405, 405, 405)
+    ),
+    "newsrooms:member_invite": Row(
+        the_newsroom,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 403, 403, 302, 404),
+        body=lambda w, role: {"email": INVITED, "role": "checker"},
+        done=lambda w, role: Invitation.objects.filter(email=INVITED).exists(),
+    ),
+    # The checker's membership: its role changed, or the checker removed.
+    "newsrooms:member_role": Row(
+        the_membership,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 403, 403, 302, 404),
+        setup=note_membership,
+        body=lambda w, role: {"role": "editor"},
+        done=lambda w, role: Membership.objects.get(pk=w.extra["membership"].pk).role == "editor",
+    ),
+    "newsrooms:member_remove": Row(
+        the_membership,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 403, 403, 302, 404),
+        setup=note_membership,
+        done=lambda w, role: not Membership.objects.filter(pk=w.extra["membership"].pk).exists(),
+    ),
+    "newsrooms:invitation_resend": Row(
+        the_invitation,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 403, 403, 302, 404),
+        setup=add_invitation,
+        done=lambda w, role: invitation(w).sends == 2,
+    ),
+    "newsrooms:invitation_revoke": Row(
+        the_invitation,
+        GET=(L, 405, 405, 405, 405),
+        POST=(L, 403, 403, 302, 404),
+        setup=add_invitation,
+        done=lambda w, role: invitation(w).revoked_at is not None,
+    ),
+    # The link of an invitation's email, sent to the outsider's address: theirs alone (the
+    # members, whose addresses it was not sent to, get 404, as for a link that does not exist).
+    "newsrooms:join": Row(
+        lambda w: {"slug": w.draft.newsroom.slug, "token": INVITATION_SECRET},
+        GET=(L, 404, 404, 404, 200),
+        POST=(L, 404, 404, 404, 302),
+        setup=add_invitation,
+        done=lambda w, role: Membership.objects.filter(
+            user=w.users["outsider"], newsroom=w.draft.newsroom
+        ).exists(),
+        public=True,  # the outsider is the one invited
+    ),
     # --- Webhooks (factcheck/webhooks/urls.py): the newsroom's admins only. ------------------
     "webhooks:list": Row(the_newsroom, GET=(L, 403, 403, 200, 404), POST=(L, 405, 405, 405, 405)),
     "webhooks:create": Row(
@@ -1077,6 +1169,8 @@ def test_each_row_gives_its_patterns_keywords_and_an_answer_per_role() -> None:
             "webhook": stand_in,
             "delivery": stand_in,
             "token": stand_in,
+            "membership": stand_in,
+            "invitation": stand_in,
         },
     )
     wrong = {}

@@ -1,4 +1,5 @@
-"""Reading the audit trail: a draft's timeline, and the changes to a newsroom's settings."""
+"""Reading the audit trail: a draft's timeline, the changes to a newsroom's settings and to its
+members."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ SETTINGS_HISTORY_SIZE = 10
 # The entries about a newsroom's settings, by object type: its source settings and its own
 # fields (the suggestion threshold).
 SETTINGS_OBJECTS = ("sourcesettings", "newsroom")
+# The entries about a newsroom's members: invitations and memberships.
+MEMBER_OBJECTS = ("invitation", "membership")
 # What the timeline can be narrowed to, by the object type the entry is about.
 TIMELINE_KINDS = {
     "draft": "Draft",
@@ -53,6 +56,18 @@ def settings_history(newsroom_id: int, *, limit: int = SETTINGS_HISTORY_SIZE) ->
     return list(
         AuditEntry.objects.filter(
             newsroom_id=newsroom_id, draft=None, object_type__in=SETTINGS_OBJECTS
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def members_history(newsroom_id: int, *, limit: int = SETTINGS_HISTORY_SIZE) -> list[AuditEntry]:
+    """The latest changes to the newsroom's members (invitations, roles, removals), newest
+    first, with their actors (one query)."""
+    return list(
+        AuditEntry.objects.filter(
+            newsroom_id=newsroom_id, draft=None, object_type__in=MEMBER_OBJECTS
         )
         .select_related("actor")
         .order_by("-created_at", "-id")[:limit]

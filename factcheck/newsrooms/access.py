@@ -8,6 +8,7 @@ member" into 404, and "a member without the capability" into 403.
 from __future__ import annotations
 
 import enum
+import hashlib
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from django.db.models import F, Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from factcheck.newsrooms.models import Membership, Newsroom, Role
+from factcheck.newsrooms.models import Invitation, Membership, Newsroom, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -56,17 +57,86 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 
+# --- The invitation behind a link -------------------------------------------------------------
+
+NO_SUCH_LINK = (
+    "This invitation link is not valid: it was mistyped, or a newer email replaced it. "
+    "Use the link of the latest invitation, or ask the newsroom's admin to send it again."
+)
+NOT_YOUR_LINK = (
+    "This invitation was sent to another email address than your account's ({email}). Sign in "
+    "with the account of the invited address, or ask the newsroom's admin to invite this one."
+)
+
+
+def invitation_hash(secret: str) -> str:
+    """sha256 of an invitation link's secret, hex: what is stored and looked up."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def email_matches(user: User, email: str) -> bool:
+    """Whether ``user``'s address is the invited ``email`` (lower case), case aside."""
+    return bool(user.email) and user.email.strip().lower() == email
+
+
+def get_invitation_for_invitee(user: User, slug: str, secret: str) -> tuple[Invitation | None, str]:
+    """The invitation behind the link ``/newsrooms/<slug>/join/<secret>/`` when ``user`` is the
+    one it was sent to (their email is the invited address), in one query; else None and what
+    to tell them (the page answers 404: the link shows nothing of the newsroom to anyone
+    else). Whether it may still be accepted is the service's business."""
+    invitation = (
+        Invitation.objects.filter(newsroom__slug=slug, token_hash=invitation_hash(secret))
+        .exclude(token_hash="")
+        .select_related("newsroom", "invited_by")
+        .first()
+    )
+    if invitation is None:
+        return None, NO_SUCH_LINK
+    if not email_matches(user, invitation.email):
+        return None, NOT_YOUR_LINK.format(email=user.email or "none")
+    return invitation, ""
+
+
 # --- The newsroom getters --------------------------------------------------------------------
 
 
 def get_newsroom_for_admin(user: User | AnonymousUser, slug: str) -> tuple[Newsroom, str]:
     """The newsroom and the user's role: 404 unless the user belongs to it, 403 unless their
-    role may manage it (MANAGE_MEMBERS: its settings pages)."""
+    role may manage it (MANAGE_MEMBERS: its members and settings pages)."""
     newsroom = get_object_or_404(newsrooms_for(user), slug=slug)
     role = role_in(user, newsroom.pk)
     if role is None or not role_can(role, Capability.MANAGE_MEMBERS):
-        raise PermissionDenied("Only the newsroom's admins change its source settings.")
+        raise PermissionDenied("Only the newsroom's admins manage its members and settings.")
     return newsroom, role
+
+
+def get_membership_for_admin(
+    user: User | AnonymousUser, slug: str, pk: int
+) -> tuple[Membership, str]:
+    """A membership of the newsroom ``slug`` with its user, and the caller's role there: 404
+    unless the caller belongs to that newsroom (and the membership is one of its), 403 unless
+    they are its admin (MANAGE_MEMBERS). The members page's rule for each row's actions."""
+    return get_for_member(
+        Membership.objects.filter(newsroom__slug=slug).select_related("user", "newsroom"),
+        pk,
+        user,
+        Capability.MANAGE_MEMBERS,
+        newsroom_path="newsroom",
+    )
+
+
+def get_invitation_for_admin(
+    user: User | AnonymousUser, slug: str, pk: int
+) -> tuple[Invitation, str]:
+    """An invitation of the newsroom ``slug``, for its admins: the rule of
+    :func:`get_membership_for_admin`."""
+    return get_for_member(
+        Invitation.objects.filter(newsroom__slug=slug).select_related("newsroom"),
+        pk,
+        user,
+        Capability.MANAGE_MEMBERS,
+        newsroom_path="newsroom",
+    )
 
 
 def get_newsroom_for_member(user: User | AnonymousUser, slug: str) -> tuple[Newsroom, str]:

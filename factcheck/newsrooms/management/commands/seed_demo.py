@@ -23,7 +23,8 @@ from factcheck.drafts.services import draft_import
 from factcheck.history.services import audit_record
 from factcheck.insights.models import Finding
 from factcheck.insights.services import finding_task_create
-from factcheck.newsrooms.models import Membership, Newsroom, Role
+from factcheck.newsrooms.models import Invitation, Membership, Newsroom, Role
+from factcheck.newsrooms.services import invitation_create
 from factcheck.reviews.models import Task
 from factcheck.reviews.services import task_move
 from factcheck.sources.library import document_upload
@@ -121,6 +122,7 @@ class Command(BaseCommand):
 
         editor = User.objects.get(username="editor")
         checker = User.objects.get(username="checker")
+        _seed_invitation(newsrooms["demo"], by=User.objects.get(username="newsadmin"))
         _seed_library(newsrooms["demo"], editor=editor)
         draft = Draft.objects.filter(newsroom=newsrooms["demo"], title=DEMO_TITLE).first()
         if draft is None:
@@ -146,6 +148,16 @@ class Command(BaseCommand):
         for username, slug, role, _ in PEOPLE:
             self.stdout.write(f"  {username:<10} {role.label} in newsroom “{slug}”")
         self.stdout.write("  siteadmin  site admin (Django admin at /admin/)")
+
+
+# A pending invitation, so the members page (/newsrooms/demo/members/) has one to resend or
+# revoke. Its email goes out through the worker (printed by the console email backend).
+DEMO_INVITEE = "rosa.reporter@example.org"
+
+
+def _seed_invitation(newsroom: Newsroom, *, by: User) -> None:
+    if not Invitation.objects.filter(newsroom=newsroom, email=DEMO_INVITEE).exists():
+        invitation_create(newsroom=newsroom, email=DEMO_INVITEE, role=Role.CHECKER, by=by)
 
 
 def _deadline() -> datetime:
