@@ -38,7 +38,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, wraps
 from pathlib import Path
@@ -1095,9 +1095,8 @@ def find_conflicts(
         groups[f.slot if f.owner is None else f"{f.slot}|{f.owner.lower()}"].append(f)
 
     by_index = {u.index: u for u in parsed}
-    if scorer is None:
-        model = weights()
-        scorer = model.score
+    model = weights() if scorer is None else None
+    if model is not None:
         threshold = model.threshold if threshold is None else threshold
     assert threshold is not None, "a scorer of its own needs its threshold"
     out: list[Conflict] = []
@@ -1110,10 +1109,17 @@ def find_conflicts(
                 x = evidence(a, b, ua, ub, draft)
                 if any(x[name] for name in VETOES if name in x):
                     continue
-                vector = [x.get(name, 0.0) for name in FEATURES]
-                p = scorer(vector)
-                if p >= threshold:
-                    out.append(Conflict(a, b, _summary(a, b, ua), _describe(a), p, vector))
+                if model is not None:  # the shipped model: the vector only for a conflict
+                    p = model.score_evidence(x)
+                    if p < threshold:
+                        continue
+                    vector = [x.get(name, 0.0) for name in FEATURES]
+                elif scorer is not None:
+                    vector = [x.get(name, 0.0) for name in FEATURES]
+                    p = scorer(vector)
+                    if p < threshold:
+                        continue
+                out.append(Conflict(a, b, _summary(a, b, ua), _describe(a), p, vector))
     return out
 
 
@@ -1739,8 +1745,19 @@ class PairModel:
     def vector(self) -> list[float]:
         return [self.weights.get(name, 0.0) for name in FEATURES]
 
+    @cached_property
+    def terms(self) -> tuple[tuple[str, float], ...]:
+        return tuple((name, self.weights[name]) for name in FEATURES if self.weights.get(name))
+
     def score(self, x: Sequence[float]) -> float:
         z = self.bias + sum(w * v for w, v in zip(self.vector, x, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    def score_evidence(self, x: Mapping[str, float]) -> float:
+        """:meth:`score` of ``x`` as :func:`evidence` gives it, by name, with no vector built:
+        the same sum in the same order, leaving out the terms of a zero weight or of a piece
+        that is missing (0), which add nothing."""
+        z = self.bias + sum(w * x.get(name, 0.0) for name, w in self.terms)
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
 

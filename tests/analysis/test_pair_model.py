@@ -196,3 +196,20 @@ def test_the_shipped_model_is_what_train_findings_makes_from_the_training_drafts
     made = pairtrain.train(folders, tmp_path / "pair_model.json")
     assert made["weights"] == shipped["weights"]
     assert (made["bias"], made["threshold"]) == (shipped["bias"], shipped["threshold"])
+
+
+def test_scoring_evidence_by_name_gives_what_the_vector_gives() -> None:
+    # find_conflicts scores each pair from its evidence by name (no 67-wide vector a pair); the
+    # conflicts, their scores and their features must be those of the vector's dot product.
+    units = [u for u in DRAFT.split("\n\n") if u.strip()] * 3
+    docs = nlp.parse(units)
+    skip = [False] * len(units)
+    model = conflicts.weights()
+    by_name = conflicts.find_conflicts(units, docs, skip)
+    by_vector = conflicts.find_conflicts(
+        units, docs, skip, threshold=model.threshold, scorer=model.score
+    )
+    assert by_name, "the planted amount is found"
+    assert [(c.a.unit, c.b.unit, c.score, c.features) for c in by_name] == [
+        (c.a.unit, c.b.unit, c.score, c.features) for c in by_vector
+    ]
