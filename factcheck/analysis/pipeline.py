@@ -100,6 +100,10 @@ def analyse(
                 )
             if progress is not None:
                 progress(len(docs))
+        # Quotes and findings need the parses, not the scores: found while the model may still
+        # be scoring (a CPU without a fast int8 kernel scores slower than spaCy parses).
+        found_quotes = quotes.find_quotes(units, kinds, docs=docs)
+        found = _likeliest(findings.find_findings(units, kinds, docs=docs))
         scores = pending.result()
     results = [
         unit_result(text, kind, score, typing)
@@ -107,8 +111,8 @@ def analyse(
     ]
     return DraftAnalysis(
         units=results,
-        quotes=quotes.find_quotes(units, kinds, docs=docs),
-        findings=_likeliest(findings.find_findings(units, kinds, docs=docs)),
+        quotes=found_quotes,
+        findings=found,
         threshold=model.threshold,
         english=language.looks_english(
             text for text, kind in zip(units, kinds, strict=True) if kind != BOILERPLATE
