@@ -200,3 +200,22 @@ def test_collectstatic_writes_the_manifest_and_pages_use_its_hashed_names(tmp_pa
     assert hsts == "max-age=31536000; includeSubDomains; preload"
     assert "script-src 'self'" in csp
     assert f"/static/{hashed_css}" in static_lines
+
+
+SENTRY_STATE = """
+import sentry_sdk
+client = sentry_sdk.get_client()
+print(client.is_active(), client.options["send_default_pii"], client.options["environment"])
+"""
+
+
+def test_sentry_starts_only_with_a_dsn_and_sends_no_personal_data(tmp_path: Path) -> None:
+    # A DSN on our own port range: nothing is sent (no event is raised here), nothing leaves.
+    with_dsn = production_env(tmp_path, FACTCHECK_SENTRY_DSN="http://public@127.0.0.1:8169/1")
+    without = production_env(tmp_path)
+
+    on = manage(with_dsn, "shell", "-c", SENTRY_STATE)
+    off = manage(without, "shell", "-c", SENTRY_STATE)
+
+    assert on.stdout.split()[-3:] == ["True", "False", "production"], on.stderr
+    assert off.stdout.split()[-3] == "False", off.stderr
