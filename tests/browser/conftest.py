@@ -59,9 +59,11 @@ def new_page(browser: Browser, **context_options: Any) -> Page:
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
     )
     _VIOLATIONS[id(page)] = violations
     return page
