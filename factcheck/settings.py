@@ -455,7 +455,7 @@ HEALTH_WORKER_TIMEOUT_SECONDS = float(env_str("HEALTH_WORKER_TIMEOUT_SECONDS", "
 HEALTH_CACHE_SECONDS = float(env_str("HEALTH_CACHE_SECONDS", "10"))
 
 # Errors to Sentry, only when a DSN is given; no personal data (no user names, addresses,
-# cookies or request bodies: the drafts are confidential).
+# cookies), no request bodies and no local variables: the drafts are confidential.
 SENTRY_DSN = env_str("FACTCHECK_SENTRY_DSN", "")
 if SENTRY_DSN:
     import sentry_sdk
@@ -464,6 +464,9 @@ if SENTRY_DSN:
         dsn=SENTRY_DSN,
         environment=FACTCHECK_ENV,
         send_default_pii=False,
+        # A stack frame's variables and a request's body would carry draft text to Sentry.
+        include_local_variables=False,
+        max_request_body_size="never",
         traces_sample_rate=float(env_str("FACTCHECK_SENTRY_TRACES_SAMPLE_RATE", "0")),
     )
 

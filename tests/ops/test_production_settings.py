@@ -205,7 +205,9 @@ def test_collectstatic_writes_the_manifest_and_pages_use_its_hashed_names(tmp_pa
 SENTRY_STATE = """
 import sentry_sdk
 client = sentry_sdk.get_client()
-print(client.is_active(), client.options["send_default_pii"], client.options["environment"])
+options = client.options
+print(options["include_local_variables"], options["max_request_body_size"])
+print(client.is_active(), options["send_default_pii"], options["environment"])
 """
 
 
@@ -217,5 +219,5 @@ def test_sentry_starts_only_with_a_dsn_and_sends_no_personal_data(tmp_path: Path
     on = manage(with_dsn, "shell", "-c", SENTRY_STATE)
     off = manage(without, "shell", "-c", SENTRY_STATE)
 
-    assert on.stdout.split()[-3:] == ["True", "False", "production"], on.stderr
+    assert on.stdout.split()[-5:] == ["False", "never", "True", "False", "production"], on.stderr
     assert off.stdout.split()[-3] == "False", off.stderr
