@@ -347,7 +347,9 @@ _csp: dict[str, object] = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
-        "form-action": ["'self'"],
+        # Chromium applies form-action to a form's redirects too: a single sign-on button that
+        # posts here and is redirected to the identity provider needs its origin listed.
+        "form-action": ["'self'", *env_list("CSP_FORM_ACTION_ORIGINS", [])],
         "frame-ancestors": ["'none'"],
         **(
             {"report-uri": [env_str("CSP_REPORT_URI", "")]} if env_str("CSP_REPORT_URI", "") else {}

@@ -116,6 +116,10 @@ print(json.dumps({
     "log_format": settings.LOG_FORMAT,
     "csp": "CONTENT_SECURITY_POLICY" in dir(settings),
     "csp_report_only": "CONTENT_SECURITY_POLICY_REPORT_ONLY" in dir(settings),
+    "form_action": (
+        getattr(settings, "CONTENT_SECURITY_POLICY", None)
+        or settings.CONTENT_SECURITY_POLICY_REPORT_ONLY
+    )["DIRECTIVES"]["form-action"],
 }))
 """
 
@@ -142,6 +146,7 @@ def test_the_switch_turns_on_https_manifest_and_json_logs(tmp_path: Path) -> Non
         "log_format": "json",
         "csp": True,
         "csp_report_only": False,
+        "form_action": ["'self'"],
     }
     # The zero-setup default: plain HTTP on 127.0.0.1, static files read as they are.
     assert development["ssl_redirect"] is False
@@ -159,6 +164,7 @@ def test_each_production_setting_can_be_changed_from_the_environment(tmp_path: P
         SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_SCHEME,https",
         SESSION_COOKIE_AGE="3600",
         CSP_REPORT_ONLY="1",
+        CSP_FORM_ACTION_ORIGINS="https://login.example.org",
         LOG_FORMAT="text",
     )
 
@@ -168,6 +174,7 @@ def test_each_production_setting_can_be_changed_from_the_environment(tmp_path: P
     assert loaded["session_age"] == 3600
     assert loaded["csp"] is False
     assert loaded["csp_report_only"] is True
+    assert loaded["form_action"] == ["'self'", "https://login.example.org"]
     assert loaded["log_format"] == "text"
 
 
