@@ -64,3 +64,21 @@ def test_redoc_renders_the_api_under_its_policy(page: Page, live_server: Any) ->
     # refuses it, as it should (nothing is loaded from another site). Nothing else is refused.
     refused = _VIOLATIONS.pop(id(page), [])
     assert all("image 'https://cdn.redoc.ly/" in text for text in refused), refused
+
+
+def test_the_django_admin_works_under_the_policy(page: Page, live_server: Any, draft: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import PASSWORD
+
+    get_user_model().objects.create_superuser("siteadmin", "siteadmin@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.locator("#id_username").fill("siteadmin")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/admin/drafts/draft/")
+    page.locator("#result_list a").first.click()
+
+    expect(page.locator("#content h1")).to_be_visible()
+    # The page fixture fails the test if Chromium refused anything on these pages.
