@@ -75,9 +75,27 @@ def env_seconds(name: str, default: int) -> int:
     return value
 
 
+# One switch for a real deployment (docs/deploy.md): FACTCHECK_ENV=production turns on HTTPS
+# only (HSTS, SSL redirect, secure cookies), WhiteNoise's manifest storage, JSON logs, and
+# refuses to start without a real SECRET_KEY and ALLOWED_HOSTS. Anything else is development,
+# the zero-setup default that `make run` and the tests use.
+FACTCHECK_ENV = env_str("FACTCHECK_ENV", "development").strip().lower()
+if FACTCHECK_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(
+        f"FACTCHECK_ENV must be development or production, got {FACTCHECK_ENV!r}"
+    )
+PRODUCTION = FACTCHECK_ENV == "production"
+
 DEBUG = env_bool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off when FACTCHECK_ENV=production.")
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", LOCAL_HOSTS)
+if PRODUCTION and not set(ALLOWED_HOSTS) - set(LOCAL_HOSTS):
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name the site's host names when FACTCHECK_ENV=production "
+        "(ALLOWED_HOSTS=factcheck.example.org)."
+    )
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     # A local run (tests, make run, the CLI) may use a throwaway key; anything served to other
@@ -99,6 +117,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc, served from our static files
+    "csp",
+    "factcheck.ops",  # the health endpoint, request ids, JSON logs, backup checksums
     "factcheck.newsrooms",
     "factcheck.drafts",
     "factcheck.claims",
@@ -113,8 +133,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request, the other middleware's included, has its id.
+    "factcheck.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "factcheck.ops.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -202,8 +226,19 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start when it is missing
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when missing
+# Production serves the files `collectstatic` wrote, under names that carry a hash of their
+# content (cached for ever by browsers and proxies) and compressed; a missing file is an error
+# at render time rather than a 404 in the browser. Development and the tests read static/ as is.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION or env_bool("STATIC_MANIFEST", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 # Drafts: the largest upload or paste we accept. Django's own limits sit a little above it so
 # that our clear message, not a bare 400, answers anything up to the limit plus form overhead.
@@ -256,11 +291,75 @@ if WEBHOOK_ALLOW_NETWORKS and set(ALLOWED_HOSTS) - set(LOCAL_HOSTS):
 # Django's database sessions, read by a prepared query (factcheck/sessions.py).
 SESSION_ENGINE = "factcheck.sessions"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# A session ends this long after login (a shared newsroom computer), or when the browser closes
+# with SESSION_EXPIRE_AT_BROWSER_CLOSE=1.
+SESSION_COOKIE_AGE = env_seconds("SESSION_COOKIE_AGE", 12 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The pages send the CSRF token in the form or the hx-headers attribute: no script reads it.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# HTTPS (production): Django redirects plain HTTP and sends HSTS. Behind a reverse proxy that
+# ends TLS, the proxy must set SECURE_PROXY_SSL_HEADER's header on every request (overwriting
+# what the client sent); set it to an empty value when TLS ends at gunicorn itself.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's probe may come over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+_proxy_header = env_list(
+    "SECURE_PROXY_SSL_HEADER", ["HTTP_X_FORWARDED_PROTO", "https"] if PRODUCTION else []
+)
+if _proxy_header and len(_proxy_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER must be a header and its value, "
+        f"as HTTP_X_FORWARDED_PROTO,https; got {os.environ.get('SECURE_PROXY_SSL_HEADER')!r}"
+    )
+SECURE_PROXY_SSL_HEADER = (_proxy_header[0], _proxy_header[1]) if _proxy_header else None
+# Turning HSTS's subdomains or preload off is a decision for the domain's owner (a shared
+# parent domain): `check --deploy` then stops warning about what was decided.
+SILENCED_SYSTEM_CHECKS = [
+    check
+    for check, decided in (
+        ("security.W005", PRODUCTION and not SECURE_HSTS_INCLUDE_SUBDOMAINS),
+        ("security.W021", PRODUCTION and not SECURE_HSTS_PRELOAD),
+    )
+    if decided
+]
+
+# Content-Security-Policy (django-csp), in every environment so that the tests and the browser
+# tests run under it: scripts and styles from our own static files only, no inline script, no
+# eval, no plugins, no framing. The API docs (Swagger UI, Redoc) get their own, looser policy
+# on their two views only (factcheck/api/urls.py). CSP_REPORT_ONLY=1 sends it as
+# Content-Security-Policy-Report-Only instead; CSP_REPORT_URI names where browsers report.
+_csp: dict[str, object] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        # Chromium applies form-action to a form's redirects too: a single sign-on button that
+        # posts here and is redirected to the identity provider needs its origin listed.
+        "form-action": ["'self'", *env_list("CSP_FORM_ACTION_ORIGINS", [])],
+        "frame-ancestors": ["'none'"],
+        **(
+            {"report-uri": [env_str("CSP_REPORT_URI", "")]} if env_str("CSP_REPORT_URI", "") else {}
+        ),
+    }
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck@localhost")
@@ -327,14 +426,55 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 
+# Logs go to standard error, one line a record, each with the id of the request (or Celery
+# task) it belongs to (factcheck/ops/logs.py): JSON in production (LOG_FORMAT=json), for a log
+# collector; a readable line otherwise (LOG_FORMAT=text).
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "factcheck.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "factcheck.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # httpx logs every request's full URL at INFO: claim text, and Fact Check Tools' API key.
     "loggers": {"httpx": {"level": "WARNING"}},
 }
+# The worker keeps these handlers (so JSON and the task's id in production) instead of
+# replacing them with its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not PRODUCTION and LOG_FORMAT == "text"
+
+# The health endpoint (/healthz, factcheck/ops/health.py): how long a worker has to answer the
+# ping, and how long an answer is reused, so that a probe every few seconds costs next to nothing.
+HEALTH_WORKER_TIMEOUT_SECONDS = float(env_str("HEALTH_WORKER_TIMEOUT_SECONDS", "1.0"))
+HEALTH_CACHE_SECONDS = float(env_str("HEALTH_CACHE_SECONDS", "10"))
+
+# Errors to Sentry, only when a DSN is given; no personal data (no user names, addresses,
+# cookies), no request bodies and no local variables: the drafts are confidential.
+SENTRY_DSN = env_str("FACTCHECK_SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=FACTCHECK_ENV,
+        send_default_pii=False,
+        # A stack frame's variables and a request's body would carry draft text to Sentry.
+        include_local_variables=False,
+        max_request_body_size="never",
+        traces_sample_rate=float(env_str("FACTCHECK_SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 # Drafts of up to this many units are analysed while they are imported; larger ones by the
 # Celery task after the import commits. The analysis costs a few ms a unit (an encoder and a

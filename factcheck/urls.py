@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from factcheck.drafts import views as draft_views
+from factcheck.ops import health
 
 urlpatterns = [
     path("", draft_views.dashboard, name="dashboard"),
@@ -31,6 +32,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # Public on purpose, for load balancers and monitors: no login, nothing of any newsroom.
+    path("healthz", health.healthz, name="healthz"),
     # Last, so that no old path can shadow a new one.
     path("", include("factcheck.legacy_urls")),
 ]

@@ -1113,6 +1113,13 @@ EXPECTED: dict[str, Row] = {
     # Django's LogoutView takes POST only (a GET link must not log anyone out), then sends
     # everyone to the login page.
     "logout": Row(none, GET=(405, 405, 405, 405, 405), POST=(302, 302, 302, 302, 302)),
+    # --- Operations (factcheck/ops). -----------------------------------------------------------
+    # The health endpoint: public on purpose (load balancers and monitors log in nowhere), the
+    # same answer for everyone and nothing of any newsroom. 503 here, where no Celery worker
+    # runs (tests/ops/test_health.py; 200 with a worker: tests/integration/test_worker_health.py).
+    "healthz": Row(
+        none, GET=(503, 503, 503, 503, 503), POST=(405, 405, 405, 405, 405), public=True
+    ),
 }
 
 

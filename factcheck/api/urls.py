@@ -4,12 +4,25 @@ files). Any other path under /api/ is the API's 404."""
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from factcheck.api import claims, findings, lookups, publishing, queue, task_views, views
 
 app_name = "api"
+
+# The docs' own Content-Security-Policy, looser than the site's (factcheck/settings.py) on these
+# two pages only: Swagger UI and Redoc set styles from their scripts (Redoc's styled-components
+# write <style> elements), show data: images, and Redoc searches in a blob: worker. Scripts stay
+# 'self' only: Swagger UI's start-up script is fetched from the same view (?script), not inline.
+API_DOCS_CSP = csp_update(
+    {"style-src": ["'unsafe-inline'"], "img-src": ["data:"], "worker-src": ["'self'", "blob:"]}
+)
 
 urlpatterns = [
     path("v1/drafts/", views.drafts, name="drafts"),
@@ -57,10 +70,20 @@ urlpatterns = [
     ),
     path("v1/drafts/<int:pk>/claimreview/", publishing.claimreview, name="claimreview"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        API_DOCS_CSP(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api:schema", template_name="api/swagger_ui.html"
+            )
+        ),
+        name="docs",
+    ),
     path(
         "docs/redoc/",
-        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        API_DOCS_CSP(
+            SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        ),
         name="redoc",
     ),
     re_path(r"^(?P<rest>.*)$", views.not_found, name="not_found"),

@@ -51,10 +51,36 @@ def browser() -> Iterator[Browser]:
 
 
 def new_page(browser: Browser, **context_options: Any) -> Page:
-    """A page in a fresh context (its own cookies), with the suite's viewport and timeout."""
+    """A page in a fresh context (its own cookies), with the suite's viewport and timeout.
+    Whatever the Content-Security-Policy refuses on it is kept in ``csp_violations(page)``."""
     context = browser.new_context(viewport=VIEWPORT, **context_options)  # type: ignore[arg-type]
     context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
+    page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    _VIOLATIONS[id(page)] = violations
+    return page
+
+
+_VIOLATIONS: dict[int, list[str]] = {}
+
+
+def csp_violations(page: Page) -> list[str]:
+    """What Chromium refused on this page under the CSP (factcheck/settings.py), as it said it
+    in the console: an inline script or style, an eval, a resource from elsewhere."""
+    return _VIOLATIONS.get(id(page), [])
+
+
+def _no_csp_violation(page: Page) -> None:
+    violations = _VIOLATIONS.pop(id(page), [])
+    assert not violations, "the Content-Security-Policy refused:\n" + "\n".join(violations)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -78,12 +104,14 @@ def _screenshot_on_failure(request: pytest.FixtureRequest, page: Page) -> None:
 
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page; a test on it fails if the CSP refused anything while it ran."""
     page = new_page(browser)
     try:
         yield page
     finally:
         _screenshot_on_failure(request, page)
         page.context.close()
+    _no_csp_violation(page)
 
 
 @pytest.fixture
@@ -95,6 +123,7 @@ def no_js_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Pag
     finally:
         _screenshot_on_failure(request, page)
         page.context.close()
+    _no_csp_violation(page)
 
 
 def login(page: Page, live_server: Any, username: str, password: str) -> None:

@@ -14,7 +14,7 @@ from factcheck.sources import tasks
 from factcheck.sources.library import document_upload
 from factcheck.sources.models import Evidence, Lookup
 from factcheck.sources.services import source_settings_for
-from tests.browser.conftest import login, new_page
+from tests.browser.conftest import csp_violations, login, new_page
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -81,3 +81,4 @@ def test_a_lookup_runs_in_the_background_and_its_evidence_is_attached(
     assert item.status == Evidence.Status.ATTACHED
     link = EvidenceLink.objects.get(claim=item.claim)
     assert link.url.endswith(item.url) and link.url.startswith("http")
+    assert not csp_violations(page)

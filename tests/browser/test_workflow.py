@@ -15,7 +15,7 @@ from factcheck.drafts.models import Draft
 from factcheck.drafts.services import draft_import
 from factcheck.notifications.models import Notification
 from factcheck.reviews.models import Task
-from tests.browser.conftest import login, new_page
+from tests.browser.conftest import csp_violations, login, new_page
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -193,5 +193,6 @@ def test_editor_assigns_checker_proposes_editor_approves_by_keyboard_and_the_dra
         expect(bell.locator("a.bell")).to_have_attribute(
             "aria-label", f"Notifications: {after} unread"
         )
+        assert not csp_violations(checker_page)
     finally:
         checker_page.context.close()

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -86,8 +87,24 @@ PEOPLE = [
 class Command(BaseCommand):
     help = "Create the demo newsrooms, users and draft (idempotent); print the logins."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with FACTCHECK_ENV=production (it makes a superuser with a known "
+            "password).",
+        )
+
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION and not options["force"]:
+            # The demo cast includes a superuser whose password is in the README.
+            raise CommandError(
+                "seed_demo makes demo users with a known password (a superuser among them) and "
+                "is refused with FACTCHECK_ENV=production. Create real accounts with "
+                "`manage.py createsuperuser`; if you really want the demo data on this "
+                "server, run `manage.py seed_demo --force` and change every demo password."
+            )
         password = os.environ.get("DEMO_PASSWORD", "factcheck-demo")
         newsrooms = {
             "demo": Newsroom.objects.get_or_create(slug="demo", defaults={"name": "Demo Newsroom"})[
