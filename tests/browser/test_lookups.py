@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from factcheck.claims.models import EvidenceLink
+from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.sources import tasks
 from factcheck.sources.library import document_upload
 from factcheck.sources.models import Evidence, Lookup
@@ -81,3 +81,13 @@ def test_a_lookup_runs_in_the_background_and_its_evidence_is_attached(
     assert item.status == Evidence.Status.ATTACHED
     link = EvidenceLink.objects.get(claim=item.claim)
     assert link.url.endswith(item.url) and link.url.startswith("http")
+
+    # Attaching gave the claim a new version (issue 16); the page's forms took it, so the
+    # editor's next action on the same page lands instead of being refused as a conflict.
+    propose = page.locator("form.propose")
+    propose.locator("select[name=verdict]").select_option("accurate")
+    propose.locator("textarea[name=rationale]").fill("The harbour board's minutes say so.")
+    propose.get_by_role("button", name="Propose verdict").click()
+    expect(page.locator("#claim-main .state")).to_contain_text("Verdict proposed")
+    assert page.evaluate("window.__marker") == 1
+    assert Claim.objects.get(pk=item.claim_id).status == Claim.Status.PROPOSED

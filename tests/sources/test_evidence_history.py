@@ -219,3 +219,48 @@ def test_an_approved_claim_back_for_review_shows_in_the_queue(
     evidence_attach(evidence=evidence, by=checker)
     html = editor_client.get("/reviews/").content.decode()
     assert f"/claims/{claim.pk}/" in html
+
+
+# --- The claim page's answer -------------------------------------------------------------------
+
+
+def test_the_answer_gives_the_claim_page_the_new_version(
+    claim: Claim, checker: Any, checker_client: Any
+) -> None:
+    import json
+
+    first, second = found(claim, "https://example.org/7", "https://example.org/8")
+    page = checker_client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "js/claim.js" in page
+
+    for action, evidence, version in (("attach", first, 2), ("dismiss", second, 3)):
+        response = checker_client.post(
+            f"/sources/evidence/{evidence.pk}/{action}/", HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 200
+        triggers = json.loads(response["HX-Trigger"])
+        assert triggers["claim-version"] == {"url": f"/claims/{claim.pk}/", "version": version}
+        assert "evidence-changed" in triggers
+    # With the version the page now holds, the checker's next action lands.
+    data = {"verdict": "accurate", "rationale": "Both reports agree.", "version": 3}
+    response = checker_client.post(f"/claims/{claim.pk}/propose/", data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert Claim.objects.get(pk=claim.pk).status == S.PROPOSED
+
+
+def test_back_to_review_redraws_the_claim_page_with_the_message(
+    claim: Claim, editor: Any, checker: Any, checker_client: Any
+) -> None:
+    claim = approved(claim, editor, checker)
+    (evidence,) = found(claim, "https://example.org/9")
+
+    response = checker_client.post(
+        f"/sources/evidence/{evidence.pk}/attach/", HTTP_HX_REQUEST="true"
+    )
+
+    assert (response.status_code, response["HX-Refresh"]) == (204, "true")
+    page = checker_client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "with new evidence it goes back to review" in page
+    assert "Verdict proposed" in page
+    plain = checker_client.post(f"/sources/evidence/{evidence.pk}/attach/")
+    assert plain.status_code == 302  # a repeat, without htmx: back to the panel
