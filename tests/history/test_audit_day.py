@@ -41,7 +41,7 @@ from factcheck.drafts.models import Draft, Revision, Sentence
 from factcheck.drafts.services import draft_import
 from factcheck.history.models import AuditEntry
 from factcheck.insights.models import Finding
-from factcheck.insights.services import finding_task_create
+from factcheck.insights.services import finding_dismiss, finding_reopen, finding_task_create
 from factcheck.publishing.models import Publication
 from factcheck.reviews.models import Comment, Task
 from factcheck.reviews.services import comment_add, task_assign, task_create, task_move
@@ -372,22 +372,35 @@ def test_a_day_of_work_has_one_history_entry_per_change(
         actor=editor,
     )
 
-    # Afternoon: the finding becomes a task; more evidence after approval; a new version.
+    # Afternoon: the finding is dismissed and the draft clears; evidence comes in after the
+    # approval; the finding is reopened and becomes a task (a double click: one task).
     finding = Finding.objects.get(draft=box["draft"])
     day.step(
+        "editor dismisses the finding (the draft clears)",
+        lambda: finding_dismiss(finding=finding, by=editor),
+        actor=editor,
+    )
+    assert fresh(box["draft"]).cleared_at is not None
+    day.step(
+        "checker attaches evidence under an approved verdict (the draft loses its clearance)",
+        lambda: evidence_attach(evidence=found[2], by=checker),
+        actor=checker,
+    )
+    assert fresh(box["draft"]).cleared_at is None
+    day.step(
+        "editor reopens the finding",
+        lambda: finding_reopen(finding=fresh(finding), by=editor),
+        actor=editor,
+    )
+    day.step(
         "editor makes a task of the finding",
-        lambda: finding_task_create(finding=finding, by=editor),
+        lambda: finding_task_create(finding=fresh(finding), by=editor),
         actor=editor,
     )
     day.step(
         "editor clicks it again",
-        lambda: finding_task_create(finding=finding, by=editor),
+        lambda: finding_task_create(finding=fresh(finding), by=editor),
         actor=editor,
-    )
-    day.step(
-        "checker attaches evidence under an approved verdict",
-        lambda: evidence_attach(evidence=found[2], by=checker),
-        actor=checker,
     )
     day.step(
         "editor edits a claim's wording",
@@ -480,3 +493,15 @@ def test_a_day_of_work_has_one_history_entry_per_change(
     assert total_entries == total_mutations
     assert total_entries == AuditEntry.objects.count()  # nothing written outside the steps
     assert by_admin == AuditEntry.objects.filter(actor=root).count() == 6
+    actions = Counter(AuditEntry.objects.values_list("object_type", "action"))
+    print(sorted(actions.items()))
+    for done in [
+        ("draft", "cleared"),
+        ("draft", "uncleared"),
+        ("draft", "revision_loaded"),
+        ("claim", "evidence_attached"),
+        ("claim", "evidence_dismissed"),
+        ("finding", "tasked"),
+        ("task", "status"),
+    ]:
+        assert actions[done], done  # the day did what it says
