@@ -91,3 +91,37 @@ def test_a_lookup_runs_in_the_background_and_its_evidence_is_attached(
     expect(page.locator("#claim-main .state")).to_contain_text("Verdict proposed")
     assert page.evaluate("window.__marker") == 1
     assert Claim.objects.get(pk=item.claim_id).status == Claim.Status.PROPOSED
+
+
+def test_evidence_attached_under_an_approved_verdict_sends_it_back_to_review(
+    browser: Browser, live_server: Any, draft: Any, editor: Any, checker: Any
+) -> None:
+    from django.utils import timezone
+
+    from factcheck.claims.services import claim_approve, claim_mark_sentence, claim_propose
+    from factcheck.drafts.models import Sentence
+
+    unit = draft.revisions.get().sentences.exclude(kind=Sentence.Kind.BOILERPLATE).order_by("index")
+    claim = claim_mark_sentence(sentence=unit[1], by=editor)
+    claim = claim_propose(claim=claim, by=checker, verdict="accurate", rationale="The notice.")
+    claim = claim_approve(claim=claim, by=editor, expected_version=claim.version)
+    Evidence.objects.create(
+        claim=claim,
+        source="wikipedia",
+        url="https://example.org/storm",
+        title="Storm report",
+        retrieved_at=timezone.now(),
+    )
+
+    page = new_page(browser)
+    login(page, live_server, checker.username, PASSWORD)
+    page.goto(f"{live_server.url}/claims/{claim.pk}/")
+    expect(page.locator("#claim-main .state")).to_contain_text("Approved")
+    page.locator(".evidence-item", has_text="Storm report").get_by_role(
+        "button", name="Attach to verdict"
+    ).click()
+
+    # The page is drawn again: the new state, and the message saying why.
+    expect(page.locator("#claim-main .state")).to_contain_text("Verdict proposed")
+    expect(page.locator(".messages")).to_contain_text("with new evidence it goes back to review")
+    assert Claim.objects.get(pk=claim.pk).status == Claim.Status.PROPOSED
