@@ -165,6 +165,8 @@ def test_200_pairs_of_simultaneous_edits_lose_no_update(
             assert pair.b == LANDED, pair
     landed = {kind: sum(LANDED in (p.a, p.b) for p in rounds if p.kind == kind) for kind in kinds}
     approvals = sum(p.a == LANDED for p in rounds if p.kind == "evidence")
+    conflicts = sum((p.a, p.b).count(CONFLICT) for p in rounds)
+    print(f"landed {landed}, approvals before the evidence {approvals}, conflicts {conflicts}")
 
     # The claim's wording is the last winner's, and its history holds every winner, in order.
     winners = [

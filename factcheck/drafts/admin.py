@@ -38,6 +38,13 @@ class RevisionInline(admin.TabularInline[Revision, Any]):
     can_delete = False
     show_change_link = True
 
+    # Shown, never saved: a new version is loaded on the draft page (claims re-anchored).
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
 
 class DraftAdminForm(forms.ModelForm[Draft]):
     """Title and deadline, with the version the site admin loaded: a save over someone else's
