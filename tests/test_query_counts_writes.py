@@ -175,3 +175,39 @@ def test_approve(long_draft: Draft, editor: Any, checker: Any) -> None:
     # its claims', its tasks' and its findings' state: three where one large query stood). 26
     # since the webhooks: the newsroom's hooks for claim.approved (one query, none found here).
     assert _post(client_for(editor), url, {"version": claim.version}, **HTMX) == 26
+
+
+# --- Evidence: attach, dismiss (issue 16) --------------------------------------------------------
+
+
+def _evidence(claim: Claim, n: int) -> list[Any]:
+    from django.utils import timezone
+
+    from factcheck.sources.models import Evidence
+
+    return [
+        Evidence.objects.create(
+            claim=claim,
+            source="wikipedia",
+            url=f"https://example.org/{i}",
+            title=f"Report {i}",
+            retrieved_at=timezone.now(),
+        )
+        for i in range(n)
+    ]
+
+
+# Attach and dismiss (issue 16): 15 and 11 before they locked the claim, bumped its version and
+# wrote its history (the lock, the version, the entry: three more; the evidence no longer read
+# again after the change: one fewer). The same for a claim with many pieces of evidence.
+ATTACH, DISMISS = 17, 13
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_attach_and_dismiss_evidence(long_draft: Draft, editor: Any, checker: Any, n: int) -> None:
+    (claim,) = _claims(long_draft, editor, 1)
+    first, second, *_ = _evidence(claim, n)
+    client = client_for(checker)
+    attach = _post(client, f"/sources/evidence/{first.pk}/attach/", {}, **HTMX)
+    dismiss = _post(client, f"/sources/evidence/{second.pk}/dismiss/", {}, **HTMX)
+    assert (attach, dismiss) == (ATTACH, DISMISS)

@@ -397,6 +397,48 @@ def claims_approve_bulk(
     return approved, refused
 
 
+def claim_lock(*, claim_id: int) -> Claim:
+    """The claim's row, locked for the caller's transaction, with its draft (read, not locked:
+    a draft is locked after its claims). For a service of a higher layer that changes what hangs
+    off a claim (its evidence) and ends in :func:`claim_evidence_changed`."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("claim_lock() holds a row lock: call it inside a transaction.")
+    return _locked(Claim(pk=claim_id), None)
+
+
+def claim_evidence_changed(
+    *,
+    claim: Claim,
+    by: User | None,
+    action: str,
+    summary: str,
+    changes: dict[str, tuple[Any, Any]],
+    verdict_links_changed: bool,
+) -> Claim:
+    """Record a change to the evidence of ``claim`` (locked by :func:`claim_lock` in this
+    transaction): the version bumped, one history entry with ``changes``.
+
+    When the verdict's evidence links changed (``verdict_links_changed``) an approved claim goes
+    back to review, as an edit after approval does (``states``: approved → proposed): its tasks
+    follow and the draft's clearance is refreshed (a cleared draft loses it, with its event).
+    Otherwise the status stays and nothing above the claim is told: no task or clearance depends
+    on evidence that backs no verdict."""
+    _require(by, claim, Capability.PROPOSE_VERDICT)
+    if verdict_links_changed and claim.status == S.APPROVED:
+        values: dict[str, Any] = {"status": S.PROPOSED}
+        _require(by, claim, states.check_move(claim.status, S.PROPOSED))
+        moved = {**changed_fields(claim, values), **changes}
+        return claim_save(
+            claim,
+            by,
+            values,
+            moved,
+            action="status",
+            summary=f"{summary}; approved verdict back for review",
+        )
+    return claim_save(claim, by, {}, changes, action=action, summary=summary, react=False)
+
+
 # --- The one path every change takes -----------------------------------------------------------
 
 

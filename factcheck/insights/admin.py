@@ -14,22 +14,17 @@ from factcheck.errors import FactcheckError
 from factcheck.http import authed_user
 from factcheck.insights.models import Finding
 from factcheck.insights.services import finding_dismiss, finding_reopen
+from factcheck.service_admin import ServiceOwned
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin[Finding]):
+class FindingAdmin(ServiceOwned, admin.ModelAdmin[Finding]):
     list_display = ("summary", "kind", "what", "status", "draft", "task", "updated_at")
     list_filter = ("kind", "status", "draft__newsroom")
     search_fields = ("summary", "what", "draft__title")
     list_select_related = ("draft", "task")
     readonly_fields = [f.name for f in Finding._meta.fields]
     actions = ["dismiss", "reopen"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     @admin.action(description="Dismiss the selected findings")
     def dismiss(self, request: HttpRequest, queryset: QuerySet[Finding]) -> None:

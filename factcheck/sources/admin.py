@@ -3,7 +3,8 @@ newsroom's page), lookups (read-only, with an action that queues them again thro
 service), evidence, and the reference library with its passages.
 
 Evidence and reference documents carry work (attached to verdicts, searched by lookups): they
-are dismissed or archived, never deleted here. The services let a site admin act in any
+are read-only here, attached, dismissed or archived through the services (the claim's version
+and history, the library's history), never deleted. The services let a site admin act in any
 newsroom (a staff user without a role there is refused), and the history names them.
 """
 
@@ -19,7 +20,9 @@ from django.http import HttpRequest
 
 from factcheck.errors import FactcheckError
 from factcheck.http import authed_user
+from factcheck.service_admin import ServiceOwned, each
 from factcheck.sources.forms import SourceSettingsBaseForm
+from factcheck.sources.library import document_archive
 from factcheck.sources.models import (
     Evidence,
     Lookup,
@@ -27,7 +30,12 @@ from factcheck.sources.models import (
     ReferenceDocument,
     SourceSettings,
 )
-from factcheck.sources.services import lookups_start, source_settings_save
+from factcheck.sources.services import (
+    evidence_attach,
+    evidence_dismiss,
+    lookups_start,
+    source_settings_save,
+)
 
 
 @admin.register(SourceSettings)
@@ -63,6 +71,9 @@ class SourceSettingsAdmin(admin.ModelAdmin[SourceSettings]):
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         return ["newsroom"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # turn sources off instead: the change is in the newsroom's history
 
     @admin.display(description="API key", boolean=True)
     def api_key_set(self, obj: SourceSettings) -> bool:
@@ -128,34 +139,33 @@ class LookupAdmin(admin.ModelAdmin[Lookup]):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin[Evidence]):
+class EvidenceAdmin(ServiceOwned, admin.ModelAdmin[Evidence]):
     list_display = ["title", "claim", "source", "status", "score", "publisher", "retrieved_at"]
     list_filter = ["source", "status", "claim__draft__newsroom", "retrieved_at"]
     search_fields = ["title", "url", "snippet", "publisher", "claim__text"]
     list_select_related = ["claim"]
-    raw_id_fields = ["claim", "lookup"]
-    readonly_fields = [
-        "claim",
-        "lookup",
-        "source",
-        "url",
-        "title",
-        "snippet",
-        "highlights",
-        "score",
-        "publisher",
-        "rating",
-        "review_date",
-        "retrieved_at",
-        "status",
-    ]
+    readonly_fields = [f.name for f in Evidence._meta.fields]
+    actions = ["attach", "dismiss"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    @admin.action(description="Attach the selected evidence to the claims' verdicts")
+    def attach(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        each(
+            self,
+            request,
+            queryset,
+            lambda e, by: evidence_attach(evidence=e, by=by),
+            done="Attached",
+        )
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        # Attached evidence backs a verdict; the rest is dismissed, not deleted.
-        return False
+    @admin.action(description="Dismiss the selected evidence")
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        each(
+            self,
+            request,
+            queryset,
+            lambda e, by: evidence_dismiss(evidence=e, by=by),
+            done="Dismissed",
+        )
 
 
 class PassageInline(admin.TabularInline[Passage, Any]):
@@ -171,9 +181,9 @@ class PassageInline(admin.TabularInline[Passage, Any]):
 
 
 @admin.register(ReferenceDocument)
-class ReferenceDocumentAdmin(admin.ModelAdmin[ReferenceDocument]):
-    """Documents are split into passages when uploaded: only the title and the archive date
-    change here."""
+class ReferenceDocumentAdmin(ServiceOwned, admin.ModelAdmin[ReferenceDocument]):
+    """Documents are split into passages when uploaded: read-only here (evidence links to their
+    passages by offset), archived through the library's service."""
 
     list_display = [
         "title",
@@ -187,15 +197,19 @@ class ReferenceDocumentAdmin(admin.ModelAdmin[ReferenceDocument]):
     list_filter = ["kind", "newsroom", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "filename", "text"]
     list_select_related = ["newsroom", "uploaded_by"]
-    readonly_fields = ["newsroom", "kind", "filename", "text", "uploaded_by", "created_at"]
-    fields = ["title", *readonly_fields, "archived_at"]
+    readonly_fields = [f.name for f in ReferenceDocument._meta.fields]
     inlines = [PassageInline]
+    actions = ["archive"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+    @admin.action(description="Archive the selected documents (out of the library's searches)")
+    def archive(self, request: HttpRequest, queryset: QuerySet[ReferenceDocument]) -> None:
+        each(
+            self,
+            request,
+            queryset,
+            lambda d, by: document_archive(document=d, by=by),
+            done="Archived",
+        )
 
     @admin.display(description="Archived", boolean=True, ordering="archived_at")
     def archived(self, obj: ReferenceDocument) -> bool:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from factcheck import events
 from factcheck.claims.models import Claim, EvidenceLink
+from factcheck.claims.services import claim_evidence_changed, claim_lock
 from factcheck.errors import ConflictError, FactcheckError
 from factcheck.history.services import audit_record, changed_fields
 from factcheck.newsrooms.access import Capability, require
@@ -24,6 +25,7 @@ from factcheck.outcome import Done
 from factcheck.sources.backends.base import Hit
 from factcheck.sources.models import Evidence, Lookup, Source, SourceSettings
 from factcheck.sources.selectors import source_settings_for as source_settings_for
+from factcheck.text import short
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -334,17 +336,31 @@ def lookup_requeue(*, lookup_id: int, reason: str) -> None:
 @transaction.atomic
 def evidence_attach(*, evidence: Evidence, by: User | None) -> Done[Evidence]:
     """Attach evidence to the claim's verdict: it becomes one of the verdict's evidence links.
-    Evidence attached already is left as it is."""
-    _require(by, evidence)
-    if evidence.status == Evidence.Status.ATTACHED:
-        return Done(evidence, False)
+    Evidence attached already is left as it is.
+
+    The claim is locked first (every change to a claim's evidence queues on its row), its
+    version bumped and the change written to its history; a new link under an approved verdict
+    sends the claim back to review and refreshes the draft's clearance
+    (``claims.services.claim_evidence_changed``)."""
     url = evidence.url
     if url.startswith("/") and not url.startswith("//"):
         url = settings.SITE_URL.rstrip("/") + url  # archive and library hits are pages here
+    claim = claim_lock(claim_id=evidence.claim_id)
+    _require(by, claim)
     if not re.match(r"https?://", url, re.IGNORECASE):
         # Whatever an outside service returned, only web links become verdict links.
         raise FactcheckError("Only http(s) links can be attached to a verdict.")
-    EvidenceLink.objects.get_or_create(
+    # Under the claim's lock: the status read here is the one the change starts from.
+    attached = (
+        Evidence.objects.filter(pk=evidence.pk)
+        .exclude(status=Evidence.Status.ATTACHED)
+        .update(status=Evidence.Status.ATTACHED)
+    )
+    if not attached:
+        evidence.status = Evidence.Status.ATTACHED
+        return Done(evidence, False)
+    before = evidence.status
+    _, created = EvidenceLink.objects.get_or_create(
         claim_id=evidence.claim_id,
         url=url,
         defaults={
@@ -352,28 +368,52 @@ def evidence_attach(*, evidence: Evidence, by: User | None) -> Done[Evidence]:
             "added_by": by,
         },
     )
-    Evidence.objects.filter(pk=evidence.pk).update(status=Evidence.Status.ATTACHED)
-    evidence.refresh_from_db()
+    claim_evidence_changed(
+        claim=claim,
+        by=by,
+        action="evidence_attached",
+        summary=f"Attached evidence “{short(evidence.title, 60)}”",
+        changes={
+            "evidence": ("", url),
+            "evidence_status": (before, Evidence.Status.ATTACHED),
+        },
+        verdict_links_changed=created,
+    )
+    evidence.status = Evidence.Status.ATTACHED
+    evidence.claim = claim
     return Done(evidence, True)
 
 
 @transaction.atomic
 def evidence_dismiss(*, evidence: Evidence, by: User | None) -> Done[Evidence]:
-    """Dismiss evidence (kept, attachable later); dismissed already is left as it is."""
-    _require(by, evidence)
-    if evidence.status == Evidence.Status.DISMISSED:
-        return Done(evidence, False)
-    dismissed = (
-        Evidence.objects.filter(pk=evidence.pk)
-        .exclude(status=Evidence.Status.ATTACHED)
-        .update(status=Evidence.Status.DISMISSED)
+    """Dismiss evidence (kept, attachable later); dismissed already is left as it is. The
+    claim is locked, its version bumped and the dismissal written to its history; its verdict's
+    links do not change (attached evidence cannot be dismissed), so its status stays."""
+    claim = claim_lock(claim_id=evidence.claim_id)
+    _require(by, claim)
+    dismissed = Evidence.objects.filter(pk=evidence.pk, status=Evidence.Status.NEW).update(
+        status=Evidence.Status.DISMISSED
     )
     if not dismissed:
-        raise FactcheckError("This evidence is attached to the verdict; it cannot be dismissed.")
-    evidence.refresh_from_db()
+        now = Evidence.objects.values_list("status", flat=True).get(pk=evidence.pk)
+        if now == Evidence.Status.ATTACHED:
+            raise FactcheckError(
+                "This evidence is attached to the verdict; it cannot be dismissed."
+            )
+        evidence.status = now
+        return Done(evidence, False)
+    claim_evidence_changed(
+        claim=claim,
+        by=by,
+        action="evidence_dismissed",
+        summary=f"Dismissed evidence “{short(evidence.title, 60)}”",
+        changes={"evidence_status": (Evidence.Status.NEW, Evidence.Status.DISMISSED)},
+        verdict_links_changed=False,
+    )
+    evidence.status = Evidence.Status.DISMISSED
+    evidence.claim = claim
     return Done(evidence, True)
 
 
-def _require(by: User | None, evidence: Evidence) -> None:
-    newsroom_id = evidence.claim.draft.newsroom_id
-    require(by=by, newsroom_id=newsroom_id, capability=Capability.PROPOSE_VERDICT)
+def _require(by: User | None, claim: Claim) -> None:
+    require(by=by, newsroom_id=claim.draft.newsroom_id, capability=Capability.PROPOSE_VERDICT)

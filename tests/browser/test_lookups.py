@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from factcheck.claims.models import EvidenceLink
+from factcheck.claims.models import Claim, EvidenceLink
 from factcheck.sources import tasks
 from factcheck.sources.library import document_upload
 from factcheck.sources.models import Evidence, Lookup
@@ -81,4 +81,49 @@ def test_a_lookup_runs_in_the_background_and_its_evidence_is_attached(
     assert item.status == Evidence.Status.ATTACHED
     link = EvidenceLink.objects.get(claim=item.claim)
     assert link.url.endswith(item.url) and link.url.startswith("http")
+    assert not csp_violations(page)
+
+    # Attaching gave the claim a new version (issue 16); the page's forms took it, so the
+    # editor's next action on the same page lands instead of being refused as a conflict.
+    propose = page.locator("form.propose")
+    propose.locator("select[name=verdict]").select_option("accurate")
+    propose.locator("textarea[name=rationale]").fill("The harbour board's minutes say so.")
+    propose.get_by_role("button", name="Propose verdict").click()
+    expect(page.locator("#claim-main .state")).to_contain_text("Verdict proposed")
+    assert page.evaluate("window.__marker") == 1
+    assert Claim.objects.get(pk=item.claim_id).status == Claim.Status.PROPOSED
+
+
+def test_evidence_attached_under_an_approved_verdict_sends_it_back_to_review(
+    browser: Browser, live_server: Any, draft: Any, editor: Any, checker: Any
+) -> None:
+    from django.utils import timezone
+
+    from factcheck.claims.services import claim_approve, claim_mark_sentence, claim_propose
+    from factcheck.drafts.models import Sentence
+
+    unit = draft.revisions.get().sentences.exclude(kind=Sentence.Kind.BOILERPLATE).order_by("index")
+    claim = claim_mark_sentence(sentence=unit[1], by=editor)
+    claim = claim_propose(claim=claim, by=checker, verdict="accurate", rationale="The notice.")
+    claim = claim_approve(claim=claim, by=editor, expected_version=claim.version)
+    Evidence.objects.create(
+        claim=claim,
+        source="wikipedia",
+        url="https://example.org/storm",
+        title="Storm report",
+        retrieved_at=timezone.now(),
+    )
+
+    page = new_page(browser)
+    login(page, live_server, checker.username, PASSWORD)
+    page.goto(f"{live_server.url}/claims/{claim.pk}/")
+    expect(page.locator("#claim-main .state")).to_contain_text("Approved")
+    page.locator(".evidence-item", has_text="Storm report").get_by_role(
+        "button", name="Attach to verdict"
+    ).click()
+
+    # The page is drawn again: the new state, and the message saying why.
+    expect(page.locator("#claim-main .state")).to_contain_text("Verdict proposed")
+    expect(page.locator(".messages")).to_contain_text("with new evidence it goes back to review")
+    assert Claim.objects.get(pk=claim.pk).status == Claim.Status.PROPOSED
     assert not csp_violations(page)

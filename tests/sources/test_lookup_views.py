@@ -421,7 +421,7 @@ def test_attaching_evidence_makes_it_a_link_of_the_verdict(
 
     html = body(response)
     assert response.status_code == 200
-    assert events(response) == ["evidence-changed"]
+    assert events(response) == ["evidence-changed", "claim-version"]
     assert "Attached to the verdict: “Report 1”." in html
     assert '<span class="badge attached">Attached to the verdict</span>' in html
     assert Evidence.objects.get(pk=evidence.pk).status == Evidence.Status.ATTACHED
@@ -452,7 +452,7 @@ def test_dismissing_evidence_files_it_under_dismissed_where_it_can_still_be_atta
 
     html = body(response)
     assert response.status_code == 200
-    assert events(response) == ["evidence-changed"]
+    assert events(response) == ["evidence-changed", "claim-version"]
     assert "Dismissed: “Report 2”." in html
     assert Evidence.objects.get(pk=evidence.pk).status == Evidence.Status.DISMISSED
     assert "<summary>Dismissed (1)</summary>" in html

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 
 from factcheck.claims.access import get_claim_for_user
 from factcheck.claims.models import Claim
@@ -27,7 +29,7 @@ from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import Capability
 from factcheck.sources.access import get_evidence_for_user, get_lookup_for_user
 from factcheck.sources.forms import LookupStartForm
-from factcheck.sources.models import Lookup, Source
+from factcheck.sources.models import Evidence, Lookup, Source
 from factcheck.sources.panel import lookups_panel
 from factcheck.sources.services import (
     evidence_attach,
@@ -73,8 +75,10 @@ def lookup_retry(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_attach_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """The evidence becomes one of the verdict's evidence links."""
+    """The evidence becomes one of the verdict's evidence links. An approved verdict given a new
+    link goes back to review: then the whole claim page is drawn again (its state changed)."""
     evidence, _ = get_evidence_for_user(request.user, pk, Capability.PROPOSE_VERDICT)
+    was = evidence.claim.status  # read with the evidence, moments ago
     try:
         _, changed = evidence_attach(evidence=evidence, by=request.user)
     except FactcheckError as exc:
@@ -82,7 +86,14 @@ def evidence_attach_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not changed:  # a repeated click
         return _answer(request, evidence.claim_id, notice="Already attached to the verdict.")
     notice = f"Attached to the verdict: “{short(evidence.title)}”."
-    return _answer(request, evidence.claim_id, notice=notice, event="evidence-changed")
+    if was == Claim.Status.APPROVED and evidence.claim.status != was:
+        notice += " The verdict was approved: with new evidence it goes back to review."
+        if request.htmx:
+            messages.success(request, notice)
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+    return _changed(request, evidence, notice)
 
 
 @login_required
@@ -98,7 +109,19 @@ def evidence_dismiss_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     notice = (
         f"Dismissed: “{short(evidence.title)}”. Attach it from “Dismissed” if you change your mind."
     )
-    return _answer(request, evidence.claim_id, notice=notice, event="evidence-changed")
+    return _changed(request, evidence, notice)
+
+
+def _changed(request: AuthedHttpRequest, evidence: Evidence, notice: str) -> HttpResponse:
+    """The panel after evidence changed; the claim got a new version with it, which the claim
+    page's forms take (``static/js/claim.js``), so the person's next action on the claim is not
+    refused as a conflict with their own change."""
+    response = _answer(request, evidence.claim_id, notice=notice, event="evidence-changed")
+    if request.htmx:
+        claim = evidence.claim
+        detail = {"url": claim.get_absolute_url(), "version": claim.version}
+        trigger_client_event(response, "claim-version", detail)
+    return response
 
 
 @login_required
