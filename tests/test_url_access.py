@@ -924,6 +924,13 @@ EXPECTED: dict[str, Row] = {
         done=lambda w, role: settings_of(w).wikipedia_language == "de",
     ),
     # The newsroom's suggestion threshold, on its settings page: its admins only.
+    # "Require 2FA for members": its admins only (the body leaves it off, as it is).
+    "newsrooms:security": Row(
+        the_newsroom,
+        GET=(L, 403, 403, 200, 404),
+        POST=(L, 403, 403, 302, 404),
+        body=lambda w, role: {},
+    ),
     "newsrooms:suggestions": Row(
         the_newsroom,
         GET=(L, 405, 405, 405, 405),
