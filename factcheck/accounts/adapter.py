@@ -8,6 +8,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -47,6 +49,26 @@ class AccountAdapter(DefaultAccountAdapter):
             messages.warning(request, MESSAGE)
             return reverse("mfa_activate_totp")
         return str(super().get_login_redirect_url(request))
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """The key of the per-account failed-login limit: the account, however it was named
+        (username, address, any casing), so that naming it two ways does not double the
+        attempts; what was typed when no account has that name. allauth keys by what was typed
+        (this is its hook, also called when a password reset clears the count)."""
+        login = str(credentials.get("email", credentials.get("username", ""))).strip()
+        pk = (
+            get_user_model()
+            ._default_manager.filter(
+                Q(username__iexact=login)
+                | Q(email__iexact=login)
+                | Q(emailaddress__email__iexact=login)
+            )
+            .values_list("pk", flat=True)
+            .first()
+            if login
+            else None
+        )
+        return f"user:{pk}" if pk is not None else f"login:{login.lower()}"
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

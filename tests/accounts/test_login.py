@@ -124,9 +124,7 @@ def test_session_ends_after_the_configured_age(settings: Any, editor: Any) -> No
     log_in(client, "editor")
     key = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     row = Session.objects.get(session_key=key)
-    assert abs(row.expire_date - (timezone.now() + timedelta(seconds=600))) < timedelta(
-        seconds=30
-    )
+    assert abs(row.expire_date - (timezone.now() + timedelta(seconds=600))) < timedelta(seconds=30)
     # Past its expiry the cookie is no session at all.
     Session.objects.filter(session_key=key).update(expire_date=timezone.now())
     assert client.get("/")["Location"].startswith(LOGIN)
@@ -195,8 +193,6 @@ def test_admin_login_is_the_sites_login(editor: Any) -> None:
 def test_staff_reach_the_admin_after_the_sites_login() -> None:
     UserFactory(username="boss", is_staff=True, is_superuser=True)
     client = Client()
-    response = client.post(
-        f"{LOGIN}?next=/admin/", {"login": "boss", "password": PASSWORD}
-    )
+    response = client.post(f"{LOGIN}?next=/admin/", {"login": "boss", "password": PASSWORD})
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
