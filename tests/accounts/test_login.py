@@ -196,3 +196,21 @@ def test_staff_reach_the_admin_after_the_sites_login() -> None:
     response = client.post(f"{LOGIN}?next=/admin/", {"login": "boss", "password": PASSWORD})
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_demo_users_log_in_with_the_demo_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `make run` prints works: every seeded login, through the form, no confirmation."""
+    import io
+
+    from django.core.management import call_command
+
+    from factcheck.newsrooms.management.commands.seed_demo import PEOPLE
+
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    for username in [person[0] for person in PEOPLE] + ["siteadmin"]:
+        client = Client()
+        response = log_in(client, username, "factcheck-demo")
+        assert response.status_code == 302 and response["Location"] == "/", username
+        assert SESSION_KEY in client.session, username
+    assert not mail.outbox  # no address to confirm
