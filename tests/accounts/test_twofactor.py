@@ -23,6 +23,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from factcheck.history.models import AuditEntry
+from tests.accounts.test_account_urls import INLINE_SCRIPT
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,9 @@ def test_member_sets_up_totp_and_gets_recovery_codes(editor: Any) -> None:
         Authenticator.objects.get(user=editor, type=Authenticator.Type.RECOVERY_CODES)
     ).get_unused_codes()
     assert len(unused) == 10 and all(code in codes.content.decode() for code in unused)
+    for shown in (body, codes.content.decode()):
+        assert not INLINE_SCRIPT.search(shown)
+        assert 'href="/static/css/app.css"' in shown
 
 
 # --- "Require 2FA for members" -------------------------------------------------------------------
@@ -189,6 +193,18 @@ def test_api_token_is_refused_too(strict: Any, draft: Any, editor: Any) -> None:
     )
     assert response.status_code == 403
     assert "two-factor" in response.content.decode()
+
+
+def test_newsroom_token_keeps_working(strict: Any, draft: Any, newsadmin: Any) -> None:
+    """A CMS's newsroom token acts as a service account with no phone, vouched for by the
+    admin who made it: the newsroom's 2FA rule does not cut the integration off."""
+    from factcheck.api.services import api_token_create
+
+    created = api_token_create(by=newsadmin, name="cms", newsroom=strict)
+    response = Client().get(
+        f"/api/v1/drafts/{draft.pk}/", HTTP_AUTHORIZATION=f"Bearer {created.secret}"
+    )
+    assert response.status_code == 200
 
 
 def test_strict_newsroom_costs_one_query_more_once(newsroom: Any, draft: Any, editor: Any) -> None:
