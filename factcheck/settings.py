@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -240,10 +241,19 @@ OPEN_SIGNUP = env_bool("OPEN_SIGNUP", False)
 # Login throttling: at most LOGIN_FAILED_PER_HOUR failed attempts an hour for one account and
 # for one address (the cache holds the counts: shared across processes, see CACHES below).
 LOGIN_FAILED_PER_HOUR = env_int("LOGIN_FAILED_PER_HOUR", 100)
+if LOGIN_FAILED_PER_HOUR < 1:
+    raise ImproperlyConfigured(
+        f"LOGIN_FAILED_PER_HOUR must be 1 or more, got {LOGIN_FAILED_PER_HOUR}"
+    )
+# Any login (failed or not) from one address: generous, a newsroom shares one address.
+LOGIN_RATE_PER_ADDRESS = env_str("LOGIN_RATE_PER_ADDRESS", "300/m/ip").strip()
+if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]/ip", LOGIN_RATE_PER_ADDRESS):
+    raise ImproperlyConfigured(
+        f"LOGIN_RATE_PER_ADDRESS must look like 300/m/ip, got {LOGIN_RATE_PER_ADDRESS!r}"
+    )
 ACCOUNT_RATE_LIMITS = {
     "login_failed": f"{LOGIN_FAILED_PER_HOUR}/h/ip,{LOGIN_FAILED_PER_HOUR}/h/key",
-    # Any login (failed or not) from one address: generous, a newsroom shares one address.
-    "login": env_str("LOGIN_RATE_PER_ADDRESS", "300/m/ip"),
+    "login": LOGIN_RATE_PER_ADDRESS,
 }
 # Behind a reverse proxy, how many proxies' X-Forwarded-For entries to trust for the client's
 # address (the per-address limit); 0 reads REMOTE_ADDR.

@@ -145,7 +145,9 @@ def settings_from_env(**env: str) -> str:
         "print(s.SESSION_COOKIE_AGE, s.ACCOUNT_RATE_LIMITS['login_failed'], "
         "sorted(s.SOCIALACCOUNT_PROVIDERS))"
     )
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("OIDC_", "SESSION_"))}
+    keep = {
+        k: v for k, v in os.environ.items() if not k.startswith(("OIDC_", "SESSION_", "LOGIN_"))
+    }
     result = subprocess.run(  # noqa: S603 (our own interpreter, fixed code)
         [sys.executable, "-c", code],
         env={**keep, **env},
@@ -170,6 +172,10 @@ def test_session_age_oidc_and_throttle_come_from_the_environment() -> None:
     assert "900 20/h/ip,20/h/key ['openid_connect']" in out
     assert "SESSION_AGE_SECONDS must be a number of seconds" in settings_from_env(
         SESSION_AGE_SECONDS="0"
+    )
+    assert "LOGIN_FAILED_PER_HOUR must be 1 or more" in settings_from_env(LOGIN_FAILED_PER_HOUR="0")
+    assert "LOGIN_RATE_PER_ADDRESS must look like 300/m/ip" in settings_from_env(
+        LOGIN_RATE_PER_ADDRESS="lots"
     )
     assert "OIDC_SERVER_URL needs OIDC_CLIENT_ID" in settings_from_env(
         OIDC_SERVER_URL="https://sso.example.org"
