@@ -4,6 +4,7 @@ rotated at login and dead after logout, its expiry, and the admin's login sent h
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -220,3 +221,19 @@ def test_demo_users_log_in_with_the_demo_password(monkeypatch: pytest.MonkeyPatc
         assert response.status_code == 302 and response["Location"] == "/", username
         assert SESSION_KEY in client.session, username
     assert not mail.outbox  # no address to confirm
+
+
+def test_confirming_the_address_by_its_link_lets_the_user_in() -> None:
+    UserFactory(username="newcomer", verified_email=False)
+    client = Client()
+    log_in(client, "newcomer")
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    page = client.get(link.group(1))  # opening the link confirms nothing by itself
+    assert page.status_code == 200 and 'method="post"' in page.content.decode()
+    assert log_in(Client(), "newcomer")["Location"] == "/accounts/confirm-email/"
+    confirmed = client.post(link.group(1))
+    assert confirmed.status_code == 302
+    again = Client()
+    assert log_in(again, "newcomer")["Location"] == "/"
+    assert SESSION_KEY in again.session
