@@ -266,3 +266,13 @@ def test_only_admins_reach_the_security_page(
     assert member_client(outsider).get(security(newsroom)).status_code == 404
     newsroom.refresh_from_db()
     assert not newsroom.require_2fa
+
+
+def test_the_django_admin_shows_the_switch_but_does_not_change_it(newsroom: Any) -> None:
+    from tests.factories import UserFactory
+
+    boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
+    client = member_client(boss)
+    page = client.get(f"/admin/newsrooms/newsroom/{newsroom.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="require_2fa"' not in page.content.decode()
