@@ -235,6 +235,9 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # the user's other sessions end; this one is rotated
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[factcheck] "
+# The user is mailed when their password, address, second factor or SSO link changes: a change
+# they did not make is then noticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Open signup is off: a desk is invite-based. OPEN_SIGNUP=1 opens it; an invitation in
 # the session opens it for its invitee (factcheck.accounts.adapter, INVITATION_SESSION_KEY).
 OPEN_SIGNUP = env_bool("OPEN_SIGNUP", False)

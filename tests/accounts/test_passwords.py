@@ -144,7 +144,7 @@ def test_change_form_refuses(password: str, message: str) -> None:
     assert user.check_password(PASSWORD)
 
 
-def test_change_form_takes_a_good_password() -> None:
+def test_change_form_takes_a_good_password(mailoutbox: Any) -> None:
     user = UserFactory(username="mariagonzalez")
     client = Client()
     client.force_login(user)
@@ -155,6 +155,9 @@ def test_change_form_takes_a_good_password() -> None:
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(GOOD)
+    # The owner is told, in case it was not them.
+    assert [m.to for m in mailoutbox] == [["mariagonzalez@example.org"]]
+    assert "password" in mailoutbox[0].subject.lower()
 
 
 def reset_url(user: Any) -> str:
