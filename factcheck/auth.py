@@ -1,12 +1,13 @@
-"""The authentication backend: Django's ``ModelBackend``, with the request's user read by a
-query compiled once (``factcheck.prepared``), since every request reads it."""
+"""The authentication backend: allauth's (username or email and password, on Django's
+``ModelBackend``), with the request's user read by a query compiled once
+(``factcheck.prepared``), since every request reads it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.models import User
 
 from factcheck.prepared import Prepared
@@ -14,8 +15,8 @@ from factcheck.prepared import Prepared
 _USER: Prepared[User] = Prepared(lambda user: get_user_model()._default_manager.filter(pk=user))
 
 
-class ModelBackend(DjangoModelBackend):
-    """Django's backend (passwords, permissions, inactive users refused), with ``get_user``
+class ModelBackend(AuthenticationBackend):
+    """allauth's backend (passwords, permissions, inactive users refused), with ``get_user``
     prepared."""
 
     def get_user(self, user_id: Any) -> User | None:

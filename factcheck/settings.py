@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -119,6 +120,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and Redoc, served from our static files
     "csp",
     "factcheck.ops",  # the health endpoint, request ids, JSON logs, backup checksums
+    # Accounts (docs/accounts.md): login, password reset, email verification, TOTP second
+    # factor with recovery codes, OpenID Connect single sign-on.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "factcheck.newsrooms",
     "factcheck.drafts",
     "factcheck.claims",
@@ -143,6 +151,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # A newsroom that requires 2FA sends a member without it to set it up (docs/accounts.md).
+    "factcheck.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -207,17 +218,109 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django's ModelBackend, with the request's user read by a prepared query (factcheck/auth.py).
+# allauth's backend (username or email and password), with the request's user read by a prepared
+# query (factcheck/auth.py).
 AUTHENTICATION_BACKENDS = ["factcheck.auth.ModelBackend"]
 
+# Passwords: Django's four validators. At least PASSWORD_MIN_LENGTH characters (10 or more),
+# not too like the username or email, not one of the 20,000 most common, not all digits.
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 12)
+if PASSWORD_MIN_LENGTH < 10:
+    raise ImproperlyConfigured(f"PASSWORD_MIN_LENGTH must be 10 or more, got {PASSWORD_MIN_LENGTH}")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# Accounts through django-allauth (docs/accounts.md).
+ACCOUNT_ADAPTER = "factcheck.accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "factcheck.accounts.adapter.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# An address is verified before it is used: it receives password resets and the notifications
+# of confidential work. A user whose address is not verified yet is sent a link at login.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner following the link confirms nothing
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# The session cookie lasts until the browser closes; SESSION_COOKIE_AGE caps it server-side.
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # the user's other sessions end; this one is rotated
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[factcheck] "
+# The user is mailed when their password, address, second factor or SSO link changes: a change
+# they did not make is then noticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Open signup is off: a desk is invite-based. OPEN_SIGNUP=1 opens it; an invitation in
+# the session opens it for its invitee (factcheck.accounts.adapter, INVITATION_SESSION_KEY).
+OPEN_SIGNUP = env_bool("OPEN_SIGNUP", False)
+# Login throttling: at most LOGIN_FAILED_PER_HOUR failed attempts an hour for one account and
+# for one address (the cache holds the counts: shared across processes, see CACHES below).
+LOGIN_FAILED_PER_HOUR = env_int("LOGIN_FAILED_PER_HOUR", 100)
+if LOGIN_FAILED_PER_HOUR < 1:
+    raise ImproperlyConfigured(
+        f"LOGIN_FAILED_PER_HOUR must be 1 or more, got {LOGIN_FAILED_PER_HOUR}"
+    )
+# Any login (failed or not) from one address: generous, a newsroom shares one address.
+LOGIN_RATE_PER_ADDRESS = env_str("LOGIN_RATE_PER_ADDRESS", "300/m/ip").strip()
+if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]/ip", LOGIN_RATE_PER_ADDRESS):
+    raise ImproperlyConfigured(
+        f"LOGIN_RATE_PER_ADDRESS must look like 300/m/ip, got {LOGIN_RATE_PER_ADDRESS!r}"
+    )
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{LOGIN_FAILED_PER_HOUR}/h/ip,{LOGIN_FAILED_PER_HOUR}/h/key",
+    "login": LOGIN_RATE_PER_ADDRESS,
+}
+# Behind a reverse proxy, how many proxies' X-Forwarded-For entries to trust for the client's
+# address (the per-address limit); 0 reads REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Two-factor authentication: TOTP (any authenticator app) with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "factcheck")
+MFA_RECOVERY_CODE_COUNT = 10
+
+# OpenID Connect single sign-on, off unless OIDC_SERVER_URL is set (docs/accounts.md).
+OIDC_SERVER_URL = env_str("OIDC_SERVER_URL", "")
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
+if OIDC_SERVER_URL:
+    if not (os.environ.get("OIDC_CLIENT_ID") and os.environ.get("OIDC_CLIENT_SECRET")):
+        raise ImproperlyConfigured("OIDC_SERVER_URL needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.")
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": env_str("OIDC_PROVIDER_ID", "sso"),
+                "name": env_str("OIDC_NAME", "Single sign-on"),
+                "client_id": env_str("OIDC_CLIENT_ID", ""),
+                "secret": env_str("OIDC_CLIENT_SECRET", ""),
+                "settings": {
+                    "server_url": OIDC_SERVER_URL,
+                    "token_auth_method": env_str("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic"),
+                },
+            }
+        ],
+        "OAUTH_PKCE_ENABLED": True,
+    }
+# A first SSO login creates an account only when OIDC_ALLOW_SIGNUP is on (it still belongs to
+# no newsroom until an admin adds it); otherwise SSO logs in existing accounts only, matched by
+# a verified address when OIDC_EMAIL_AUTHENTICATION is on (trust the provider's addresses).
+OIDC_ALLOW_SIGNUP = env_bool("OIDC_ALLOW_SIGNUP", False)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = env_bool("OIDC_EMAIL_AUTHENTICATION", False)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = SOCIALACCOUNT_EMAIL_AUTHENTICATION
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -290,10 +393,12 @@ if WEBHOOK_ALLOW_NETWORKS and set(ALLOWED_HOSTS) - set(LOCAL_HOSTS):
 
 # Django's database sessions, read by a prepared query (factcheck/sessions.py).
 SESSION_ENGINE = "factcheck.sessions"
-SESSION_COOKIE_HTTPONLY = True
-# A session ends this long after login (a shared newsroom computer), or when the browser closes
-# with SESSION_EXPIRE_AT_BROWSER_CLOSE=1.
+# A session ends this long after login, server-side, whatever the cookie (a shared newsroom
+# computer); allauth rotates the key at login, Django deletes the row at logout. Default 12
+# hours: a working day. The cookie itself ends with the browser (ACCOUNT_SESSION_REMEMBER off);
+# SESSION_EXPIRE_AT_BROWSER_CLOSE=1 makes that so for any other login too.
 SESSION_COOKIE_AGE = env_seconds("SESSION_COOKIE_AGE", 12 * 3600)
+SESSION_COOKIE_HTTPONLY = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -361,13 +466,24 @@ if env_bool("CSP_REPORT_ONLY", False):
 else:
     CONTENT_SECURITY_POLICY = _csp
 
+# Mail (password resets, address confirmations, notifications): printed to the console unless
+# EMAIL_BACKEND names another backend; for SMTP, the server from these (docs/accounts.md).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_seconds("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # for links in emails
 # How long a newsroom invitation's link works, counted from each email (a resend restarts it).
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 if INVITATION_DAYS < 1:
     raise ImproperlyConfigured(f"INVITATION_DAYS must be 1 or more, got {INVITATION_DAYS}")
+# allauth's links in emails sent outside a request (none today) take this scheme.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport, which needs no
 # server and works across the web and worker processes of one machine.

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from factcheck.drafts import views as draft_views
 from factcheck.ops import health
+
+# The admin's login is the site's login, with its throttling and second factor: an anonymous
+# visitor is sent to /accounts/login/, a logged-in non-staff user refused (403).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", draft_views.dashboard, name="dashboard"),
@@ -25,12 +29,9 @@ urlpatterns = [
     path("webhooks/", include("factcheck.webhooks.urls")),
     path("api/", include("factcheck.api.urls")),
     path("api-tokens/", include("factcheck.api.page_urls")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # django-allauth: login, logout, password reset and change, email addresses, 2FA
+    # (/accounts/2fa/), single sign-on (/accounts/oidc/…); docs/accounts.md.
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     # Public on purpose, for load balancers and monitors: no login, nothing of any newsroom.
     path("healthz", health.healthz, name="healthz"),

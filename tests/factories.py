@@ -4,6 +4,7 @@ import io
 
 import docx
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from factcheck.newsrooms.models import Membership, Newsroom, Role
@@ -15,10 +16,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True  # the hook below writes its own row
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(obj, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """The user's address, verified (the desk asks for one before a password login);
+        ``UserFactory(verified_email=False)`` leaves it unverified."""
+        if create and obj.email:
+            EmailAddress.objects.get_or_create(
+                user=obj,
+                email=obj.email,
+                defaults={"verified": extracted is not False, "primary": True},
+            )
 
 
 class NewsroomFactory(factory.django.DjangoModelFactory):

@@ -88,6 +88,34 @@ METHODS = ("GET", "POST")
 # the old paths only redirect, for everyone (tests/test_legacy_urls.py); the REST API takes
 # bearer tokens, not the session, and has its own table (tests/api/test_access_table.py).
 SKIPPED_NAMESPACES = {"admin", "legacy", "api"}
+# django-allauth's pages (password reset, email, 2FA, single sign-on…) are about the user alone,
+# never a newsroom's work: their own table is tests/accounts/test_account_urls.py. Logging in
+# and out stay here.
+ACCOUNT_PAGES_HERE = {"account_login", "account_logout"}
+
+
+def _patterns_under(entries: list[Any]) -> Iterator[URLPattern]:
+    for entry in entries:
+        if isinstance(entry, URLResolver):
+            yield from _patterns_under(entry.url_patterns)
+        elif isinstance(entry, URLPattern):
+            yield entry
+
+
+def allauth_patterns() -> set[int]:
+    """The ids of the patterns include("allauth.urls") brought in."""
+    return {
+        id(pattern)
+        for entry in get_resolver().url_patterns
+        if isinstance(entry, URLResolver)
+        and getattr(entry.urlconf_name, "__name__", entry.urlconf_name) == "allauth.urls"
+        for pattern in _patterns_under(entry.url_patterns)
+    }
+
+
+def is_account_page(name: str, pattern: Any) -> bool:
+    return id(pattern) in ALLAUTH_PATTERNS and name not in ACCOUNT_PAGES_HERE
+
 
 LOGIN = "login"  # 302 to /accounts/login/?next=<this URL>
 MISSING_PK = 987_654_321
@@ -935,6 +963,13 @@ EXPECTED: dict[str, Row] = {
         done=lambda w, role: settings_of(w).wikipedia_language == "de",
     ),
     # The newsroom's suggestion threshold, on its settings page: its admins only.
+    # "Require 2FA for members": its admins only (the body leaves it off, as it is).
+    "newsrooms:security": Row(
+        the_newsroom,
+        GET=(L, 403, 403, 200, 404),
+        POST=(L, 403, 403, 302, 404),
+        body=lambda w, role: {},
+    ),
     "newsrooms:suggestions": Row(
         the_newsroom,
         GET=(L, 405, 405, 405, 405),
@@ -1104,15 +1139,15 @@ EXPECTED: dict[str, Row] = {
     ),
     # --- Logging in and out: the two URLs that are not behind the login. --------------------
     # A logged-in user is sent on from the login page, whatever the method.
-    "login": Row(
+    "account_login": Row(
         none,
         GET=(200, 302, 302, 302, 302),
         POST=(302, 302, 302, 302, 302),
-        body=lambda w, role: {"username": "editor", "password": PASSWORD},
+        body=lambda w, role: {"login": "editor", "password": PASSWORD},
     ),
-    # Django's LogoutView takes POST only (a GET link must not log anyone out), then sends
-    # everyone to the login page.
-    "logout": Row(none, GET=(405, 405, 405, 405, 405), POST=(302, 302, 302, 302, 302)),
+    # A GET only asks "Log out?" (a link must not log anyone out; anonymous: sent to the login
+    # page); the POST logs out and sends everyone to the login page.
+    "account_logout": Row(none, GET=(302, 200, 200, 200, 200), POST=(302, 302, 302, 302, 302)),
     # --- Operations (factcheck/ops). -----------------------------------------------------------
     # The health endpoint: public on purpose (load balancers and monitors log in nowhere), the
     # same answer for everyone and nothing of any newsroom. 503 here, where no Celery worker
@@ -1139,8 +1174,10 @@ def project_patterns() -> dict[str, frozenset[str]]:
     """Every URL pattern outside the skipped namespaces, by full name, with its keywords."""
     found: dict[str, frozenset[str]] = {}
     for name, pattern in _walk(get_resolver().url_patterns):
-        if name.split(":")[0] in SKIPPED_NAMESPACES or pattern.pattern.regex.pattern.startswith(
-            ("^static", "^media", "static/", "media/")
+        if (
+            name.split(":")[0] in SKIPPED_NAMESPACES
+            or is_account_page(name, pattern)
+            or pattern.pattern.regex.pattern.startswith(("^static", "^media", "static/", "media/"))
         ):
             continue
         assert name not in found, f"two URL patterns are named {name}"
@@ -1148,6 +1185,7 @@ def project_patterns() -> dict[str, frozenset[str]]:
     return found
 
 
+ALLAUTH_PATTERNS = allauth_patterns()
 PATTERNS = project_patterns()
 
 

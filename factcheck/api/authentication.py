@@ -17,6 +17,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from factcheck.accounts.twofactor import exempt_from_two_factor
 from factcheck.api.models import ApiToken
 from factcheck.api.services import PREFIX_LENGTH, SECRET_START, api_token_touch, key_hash
 
@@ -63,6 +64,10 @@ def authenticate_secret(secret: str) -> tuple[User, ApiToken]:
     if not token.user.is_active:
         raise exceptions.AuthenticationFailed("The token's user is inactive.")
     api_token_touch(token=token, now=now, every_seconds=settings.API_TOKEN_TOUCH_SECONDS)
+    if token.newsroom_id is not None:
+        # A newsroom token's service account has no phone: the newsroom's admin who made the
+        # token stands for it. A personal token is its owner, held to the newsroom's 2FA rule.
+        exempt_from_two_factor(token.user)
     return token.user, token
 
 

@@ -3,6 +3,11 @@
 Every view, export, command and task asks through here (or through the per-object getters built
 on it, such as ``factcheck.drafts.access``). Non-members are told nothing: callers turn "not a
 member" into 404, and "a member without the capability" into 403.
+
+A newsroom that requires 2FA (``Newsroom.require_2fa``) refuses its members without an
+authenticator app (``factcheck.accounts.twofactor.TwoFactorRequired``, which the middleware turns
+into a redirect to the set-up page), and its work is left out of their lists. The flag is read
+in the getters' one query, so a newsroom without the rule costs no query more.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from django.db.models import F, Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from factcheck.accounts.twofactor import ensure_two_factor, newsroom_allowed_q
 from factcheck.newsrooms.models import Invitation, Membership, Newsroom, Role
 
 if TYPE_CHECKING:
@@ -103,7 +109,9 @@ def get_invitation_for_invitee(user: User, slug: str, secret: str) -> tuple[Invi
 def get_newsroom_for_admin(user: User | AnonymousUser, slug: str) -> tuple[Newsroom, str]:
     """The newsroom and the user's role: 404 unless the user belongs to it, 403 unless their
     role may manage it (MANAGE_MEMBERS: its members and settings pages)."""
-    newsroom = get_object_or_404(newsrooms_for(user), slug=slug)
+    newsroom = get_object_or_404(_member_of(user), slug=slug)
+    if newsroom.require_2fa:
+        ensure_two_factor(user)
     role = role_in(user, newsroom.pk)
     if role is None or not role_can(role, Capability.MANAGE_MEMBERS):
         raise PermissionDenied("Only the newsroom's admins manage its members and settings.")
@@ -151,6 +159,8 @@ def get_newsroom_for_member(user: User | AnonymousUser, slug: str) -> tuple[News
     )
     if row is None:
         raise Http404("No such newsroom.")
+    if row.require_2fa:
+        ensure_two_factor(user)
     return row, str(getattr(row, "role"))  # noqa: B009 (an annotation, not a field)
 
 
@@ -160,6 +170,7 @@ def newsrooms_with_role(user: User | AnonymousUser) -> list[tuple[Newsroom, str]
         return []
     rows = (
         Newsroom.objects.filter(memberships__user=user)
+        .filter(newsroom_allowed_q(user.pk))
         .annotate(role=F("memberships__role"))
         .order_by("name", "pk")
     )
@@ -171,7 +182,15 @@ def role_can(role: str | None, capability: Capability) -> bool:
 
 
 def newsrooms_for(user: User | AnonymousUser) -> QuerySet[Newsroom]:
-    """The newsrooms ``user`` belongs to (none for anonymous or inactive users)."""
+    """The newsrooms ``user`` belongs to (none for anonymous or inactive users), but those that
+    require 2FA while the user has none."""
+    if not user.is_authenticated or not user.is_active:
+        return Newsroom.objects.none()
+    return _member_of(user).filter(newsroom_allowed_q(user.pk))
+
+
+def _member_of(user: User | AnonymousUser) -> QuerySet[Newsroom]:
+    """The newsrooms ``user`` belongs to, whatever they require."""
     if not user.is_authenticated or not user.is_active:
         return Newsroom.objects.none()
     return Newsroom.objects.filter(memberships__user=user)
@@ -183,7 +202,9 @@ def newsrooms_where(user: User | AnonymousUser, capability: Capability) -> Query
         return Newsroom.objects.none()
     roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
     # One filter() call, so both conditions apply to the same membership row.
-    return Newsroom.objects.filter(memberships__user=user, memberships__role__in=roles)
+    return Newsroom.objects.filter(memberships__user=user, memberships__role__in=roles).filter(
+        newsroom_allowed_q(user.pk)
+    )
 
 
 def may(user: User, newsroom_id: int, capability: Capability) -> bool:
@@ -262,6 +283,7 @@ def member_rows(queryset: QuerySet[M], user_pk: int, newsroom_path: str) -> Quer
     ).annotate(
         _member_role=F(f"{newsroom_path}__memberships__role"),
         _member_newsroom=F(f"{newsroom_path}__memberships__newsroom_id"),
+        _member_2fa=F(f"{newsroom_path}__require_2fa"),
     )
     return rows
 
@@ -273,6 +295,8 @@ def member_checked(
     without ``capability``; else the row and the role (remembered for ``role_in``)."""
     if row is None or not user.is_authenticated or not user.is_active:
         raise Http404(f"No such {noun}.")
+    if getattr(row, "_member_2fa", False):
+        ensure_two_factor(user)
     role: str = getattr(row, "_member_role")  # noqa: B009 (an annotation, not a field)
     _remember_role(user, getattr(row, "_member_newsroom"), role)  # noqa: B009
     if not role_can(role, capability):

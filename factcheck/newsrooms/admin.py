@@ -36,9 +36,11 @@ class MembershipInline(admin.TabularInline[Membership, Any]):
 
 @admin.register(Newsroom)
 class NewsroomAdmin(admin.ModelAdmin[Newsroom]):
-    list_display = ["name", "slug", "created_at"]
+    list_display = ["name", "slug", "require_2fa", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    # Set on the newsroom's Security page, through its service and into its history.
+    readonly_fields = ["require_2fa"]
     inlines = [MembershipInline]
 
 

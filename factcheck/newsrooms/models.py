@@ -27,6 +27,11 @@ class Newsroom(models.Model):
         blank=True,
         help_text="Units scoring this or more are suggested as claims; empty: the model's.",
     )
+    require_2fa = models.BooleanField(
+        "require 2FA for members",
+        default=False,
+        help_text="Members without an authenticator app are sent to set one up first.",
+    )
     members: models.ManyToManyField[User, Membership] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="newsrooms"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from factcheck.newsrooms import member_views, views
+from factcheck.newsrooms import member_views, security, views
 
 app_name = "newsrooms"
 
@@ -28,4 +28,5 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("<slug:slug>/join/<str:token>/", member_views.join, name="join"),
+    path("<slug:slug>/security/", security.newsroom_security, name="security"),
 ]

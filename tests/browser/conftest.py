@@ -129,7 +129,7 @@ def no_js_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Pag
 def login(page: Page, live_server: Any, username: str, password: str) -> None:
     """Log in through the real form and wait for the dashboard."""
     page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_username").fill(username)
+    page.locator("#id_login").fill(username)
     page.locator("#id_password").fill(password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/")

@@ -1,0 +1,1 @@
+"""Accounts: django-allauth configured for a newsroom desk (docs/accounts.md)."""
