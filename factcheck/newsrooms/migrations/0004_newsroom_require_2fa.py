@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsrooms", "0002_newsroom_suggestion_threshold"),
+        ("newsrooms", "0003_invitation"),
     ]
 
     operations = [
