@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from factcheck.accounts.twofactor import ensure_two_factor, newsroom_allowed_q
 from factcheck.newsrooms.models import Invitation, Membership, Newsroom, Role
@@ -101,6 +102,22 @@ def get_invitation_for_invitee(user: User, slug: str, secret: str) -> tuple[Invi
     if not email_matches(user, invitation.email):
         return None, NOT_YOUR_LINK.format(email=user.email or "none")
     return invitation, ""
+
+
+def get_invitation_to_sign_up(slug: str, secret: str) -> Invitation | None:
+    """The pending invitation behind the link ``/newsrooms/<slug>/join/<secret>/``, for someone
+    not signed in: the link is the proof that they read the invited address's mail, so it may
+    open signup for them (``factcheck.accounts.adapter.INVITATION_SESSION_KEY``). None for an
+    unknown, replaced, used, revoked or expired link. It shows nothing: the page they are sent
+    to is the login page."""
+    invitation = (
+        Invitation.objects.filter(newsroom__slug=slug, token_hash=invitation_hash(secret))
+        .exclude(token_hash="")
+        .first()
+    )
+    if invitation is None or invitation.status_at(timezone.now()) != Invitation.Status.PENDING:
+        return None
+    return invitation
 
 
 # --- The newsroom getters --------------------------------------------------------------------

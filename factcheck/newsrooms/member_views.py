@@ -11,28 +11,34 @@ an invitation link, for the person invited.
   who left to their dashboard.
 - ``join``: ``/newsrooms/<slug>/join/<secret>/``, the link of the invitation's email; behind
   the login (``settings.LOGIN_URL``, then back here). Only the invited address's account sees the
-  invitation; anyone else, and an unknown or replaced link, gets 404 with what to do.
+  invitation; anyone else, and an unknown or replaced link, gets 404 with what to do. Someone
+  not signed in who follows a pending invitation's link may also create an account: the link
+  opens signup for their session, with the invited address taken as verified (they read its
+  mail), and brings them back here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from factcheck.accounts.adapter import INVITATION_SESSION_KEY
 from factcheck.errors import FactcheckError
 from factcheck.htmx import page_answer
 from factcheck.http import AuthedHttpRequest
 from factcheck.newsrooms.access import (
     get_invitation_for_admin,
     get_invitation_for_invitee,
+    get_invitation_to_sign_up,
     get_membership_for_admin,
     get_newsroom_for_admin,
     role_in,
@@ -205,9 +211,24 @@ def invitation_revoke_view(request: AuthedHttpRequest, slug: str, pk: int) -> Ht
 # --- The link of the invitation's email ----------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def join(request: AuthedHttpRequest, slug: str, token: str) -> HttpResponse:
+def join(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _join_signed_out(request, slug, token)
+    return _join(cast(AuthedHttpRequest, request), slug, token)
+
+
+def _join_signed_out(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """To the login page and back; a pending invitation's link also opens signup for this
+    session, for the invited address (``factcheck.accounts.adapter``)."""
+    invitation = get_invitation_to_sign_up(slug, token)
+    if invitation is not None:
+        request.session[INVITATION_SESSION_KEY] = invitation.pk
+        request.session["account_verified_email"] = invitation.email  # allauth's own key
+    return redirect_to_login(request.get_full_path())
+
+
+def _join(request: AuthedHttpRequest, slug: str, token: str) -> HttpResponse:
     invitation, reason = get_invitation_for_invitee(request.user, slug, token)
     if invitation is None:
         return render(request, JOIN, {"problem": reason}, status=404)

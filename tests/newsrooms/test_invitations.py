@@ -143,6 +143,44 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page_and_back(
     assert not Membership.objects.filter(user=invitee).exists()
 
 
+def test_someone_new_creates_an_account_from_the_link_and_joins(
+    newsadmin: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # No account yet: the link opens signup for this session alone, the invited address is
+    # taken as verified (its mail was read), and the new account comes back to accept.
+    from django.contrib.auth import get_user_model
+
+    _, secret = invite(newsadmin, django_capture_on_commit_callbacks, Role.EDITOR)
+    client = Client()
+    assert "Sign Up Closed" in client.get("/accounts/signup/").content.decode()
+
+    to_login = client.get(join_url(secret))
+    assert to_login["Location"] == f"/accounts/login/?next={join_url(secret)}"
+    login = client.get(to_login["Location"]).content.decode()
+    assert "Create your account" in login and "/accounts/signup/?next=" in login
+    password = "harbour-lights-1987"  # noqa: S105 (a test account's)
+    signup = client.post(
+        f"/accounts/signup/?next={join_url(secret)}",
+        {"username": "ines", "email": ADDRESS, "password1": password, "password2": password},
+    )
+    assert signup.status_code == 302 and signup["Location"] == join_url(secret)
+    user = get_user_model().objects.get(username="ines")
+    assert user.emailaddress_set.get(email=ADDRESS).verified
+    assert client.post(join_url(secret)).status_code == 302
+    assert Membership.objects.get(user=user).role == Role.EDITOR
+
+
+def test_a_spent_link_opens_no_signup(
+    newsadmin: Any, invitee: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    invitation, secret = invite(newsadmin, django_capture_on_commit_callbacks)
+    invitation_revoke(invitation=invitation, by=newsadmin)
+    client = Client()
+    assert client.get(join_url(secret)).status_code == 302
+    assert "Sign Up Closed" in client.get("/accounts/signup/").content.decode()
+    assert "Create your account" not in client.get("/accounts/login/").content.decode()
+
+
 def test_another_account_gets_404_and_learns_nothing_of_the_newsroom(
     newsadmin: Any, invitee: Any, outsider: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
