@@ -158,7 +158,7 @@ def test_someone_new_creates_an_account_from_the_link_and_joins(
     assert to_login["Location"] == f"/accounts/login/?next={join_url(secret)}"
     login = client.get(to_login["Location"]).content.decode()
     assert "Create your account" in login and "/accounts/signup/?next=" in login
-    password = "harbour-lights-1987"  # noqa: S105 (a test account's)
+    password = "harbour-lights-1987"
     signup = client.post(
         f"/accounts/signup/?next={join_url(secret)}",
         {"username": "ines", "email": ADDRESS, "password1": password, "password2": password},
