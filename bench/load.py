@@ -183,9 +183,12 @@ async def user_loop(
     until: float,
     think: float,
     tally: Tally,
+    *,
+    once: bool = False,
 ) -> None:
+    """Read the pages in turn until ``until`` (with ``once``: each page once, untimed)."""
     i = 0
-    while time.monotonic() < until:
+    while (i < len(pages)) if once else (time.monotonic() < until):
         name, path = pages[i % len(pages)]
         i += 1
         start = time.perf_counter()
