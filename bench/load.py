@@ -127,6 +127,10 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int) -
         f"--threads={threads}",
         "--worker-class=gthread",
         "--timeout=60",
+        # Longer than a user's pause between pages: with gunicorn's 2 s default, a worker
+        # starved of CPU drops a kept-alive connection just as the client reuses it (a reset,
+        # not an answer of the app). A proxy in front holds connections the same way.
+        "--keep-alive=30",
         "--log-level=warning",
     ]
     process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
