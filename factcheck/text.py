@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,3 +17,12 @@ def short(text: str, length: int = 80) -> str:
 def first_error(form: BaseForm) -> str:
     """The form's first error message, to show as the flash line."""
     return next((str(e) for errors in form.errors.values() for e in errors), "Check the form.")
+
+
+WEB_LINK = re.compile(r"https?://[^\s/?#]", re.IGNORECASE)
+
+
+def is_web_link(url: str) -> bool:
+    """An http(s) address: the only links a user writes that the desk renders as ``href``, so
+    that no ``javascript:`` or ``data:`` URL becomes a link that runs a script."""
+    return bool(WEB_LINK.match(url))

@@ -33,7 +33,7 @@ from factcheck.notifications.models import Notification
 from factcheck.notifications.services import notify
 from factcheck.outcome import Done
 from factcheck.prepared import Prepared
-from factcheck.text import short
+from factcheck.text import is_web_link, short
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -280,6 +280,10 @@ def claim_propose(
         raise FactcheckError(f"“{verdict}” is not a verdict; choose one of the listed verdicts.")
     if not rationale.strip():
         raise FactcheckError("Give a rationale: say what the verdict rests on.")
+    links = list(links)
+    for url, _note in links:
+        if not is_web_link(url):
+            raise FactcheckError(f"“{short(url, 60)}” is not a web address: links are http(s).")
     now = timezone.now()
     claim = _move(
         claim,
