@@ -67,15 +67,17 @@ def test_redoc_renders_the_api_under_its_policy(page: Page, live_server: Any) ->
 
 
 def test_the_django_admin_works_under_the_policy(page: Page, live_server: Any, draft: Any) -> None:
+    from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
     from tests.factories import PASSWORD
 
-    get_user_model().objects.create_superuser("siteadmin", "siteadmin@example.org", PASSWORD)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("#id_username").fill("siteadmin")
+    root = get_user_model().objects.create_superuser("siteadmin", "siteadmin@example.org", PASSWORD)
+    EmailAddress.objects.create(user=root, email=root.email, verified=True, primary=True)
+    page.goto(f"{live_server.url}/admin/login/")  # the admin's login is the desk's (allauth)
+    page.locator("#id_login").fill("siteadmin")
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("input[type=submit]").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{live_server.url}/admin/")
     page.goto(f"{live_server.url}/admin/drafts/draft/")
     page.locator("#result_list a").first.click()

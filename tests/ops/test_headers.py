@@ -195,21 +195,21 @@ def test_static_files_keep_whitenoise_s_caching(settings: Any) -> None:
 
 
 def test_a_request_gets_an_id_on_its_response(client: Client) -> None:
-    first = client.get(reverse("login"))["X-Request-ID"]
-    second = client.get(reverse("login"))["X-Request-ID"]
+    first = client.get(reverse("account_login"))["X-Request-ID"]
+    second = client.get(reverse("account_login"))["X-Request-ID"]
 
     assert re.fullmatch(r"[0-9a-f]{32}", first)
     assert first != second
 
 
 def test_the_proxy_s_request_id_is_kept(client: Client) -> None:
-    response = client.get(reverse("login"), headers={"X-Request-ID": "nginx-7f3a.42"})
+    response = client.get(reverse("account_login"), headers={"X-Request-ID": "nginx-7f3a.42"})
 
     assert response["X-Request-ID"] == "nginx-7f3a.42"
 
 
 @pytest.mark.parametrize("forged", ["a b", "x\ny", "é", "a" * 101, "<script>"])
 def test_a_malformed_request_id_is_replaced(client: Client, forged: str) -> None:
-    response = client.get(reverse("login"), headers={"X-Request-ID": forged})
+    response = client.get(reverse("account_login"), headers={"X-Request-ID": forged})
 
     assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])

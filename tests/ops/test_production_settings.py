@@ -193,6 +193,8 @@ def test_collectstatic_writes_the_manifest_and_pages_use_its_hashed_names(tmp_pa
     env = production_env(tmp_path)
 
     collected = manage(env, "collectstatic", "--noinput")
+    migrated = manage(env, "migrate", "--noinput")  # the login page lists SSO apps from the DB
+    assert migrated.returncode == 0, migrated.stderr
     rendered = manage(env, "shell", "-c", RENDER_LOGIN)
 
     assert collected.returncode == 0, collected.stderr
