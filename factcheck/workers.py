@@ -11,9 +11,9 @@ runs it, and what every worker process does beside its tasks.
   network has its own timeout as well (the lookups' deadline: ``sources/backends/base.py``).
 * **Poison messages end.** With ``acks_late`` a message whose task kills its worker (a
   segfault, ``os._exit``, the out-of-memory killer) goes back to the queue and would kill the
-  next worker too, for ever. Each delivery of a task is counted in the shared cache under the
-  task's name and arguments (so the lost-message sweep's fresh copy counts too), and forgotten
-  when the task ends in any way it can report; past ``WORKER_MAX_DELIVERIES`` deliveries
+  next worker too, for ever. Each delivery of a task is counted in the shared cache under its
+  task id (which a redelivery keeps), and forgotten when the task ends in any way it can
+  report; past ``WORKER_MAX_DELIVERIES`` deliveries
   that never came back the task is not run again: the handler registered with
   :func:`when_poisoned` records the failure (a lookup ends ``failed`` with the reason).
 * **Lost messages are sent again, while the workers run.** Functions registered with
@@ -26,8 +26,6 @@ runs it, and what every worker process does beside its tasks.
 from __future__ import annotations
 
 import ctypes
-import hashlib
-import json
 import logging
 import threading
 import time
@@ -78,7 +76,7 @@ class LimitedTask(Task):  # type: ignore[misc]  # celery ships no types
         request = self.request
         if request.called_directly or request.is_eager:
             return super().__call__(*args, **kwargs)  # nothing redelivers it, nothing to bound
-        key = delivery_key(self.name, args, kwargs)
+        key = delivery_key(str(request.id))
         deliveries = _count_delivery(key)
         limit = settings.WORKER_MAX_DELIVERIES
         if deliveries > limit:
@@ -91,9 +89,10 @@ class LimitedTask(Task):  # type: ignore[misc]  # celery ships no types
             _forget(key)  # it came back: a retry, a failure or success, not a dead worker
 
 
-def delivery_key(name: str, args: Any, kwargs: Any) -> str:
-    body = json.dumps([name, list(args), kwargs], sort_keys=True, default=str)
-    return "task-deliveries:" + hashlib.sha256(body.encode()).hexdigest()
+def delivery_key(task_id: str) -> str:
+    """The counter of a message's deliveries: its task id, which a redelivery keeps (a retry
+    keeps it too, but a retry is sent by a task that came back, which resets the count)."""
+    return f"task-deliveries:{task_id}"
 
 
 def _count_delivery(key: str) -> int:

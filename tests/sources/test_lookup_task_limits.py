@@ -20,7 +20,7 @@ from tests.sources.conftest import StubServer
 
 pytestmark = pytest.mark.django_db
 L = Lookup.Status
-NAME = "factcheck.sources.tasks.lookup_run"
+TASK_ID = "a3c1e0d2-0000-4000-8000-000000000001"
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def lookup(draft: Any, editor: Any, monkeypatch: pytest.MonkeyPatch) -> Lookup:
 @pytest.fixture
 def delivered() -> Iterator[None]:
     """The task as a worker runs it (not eagerly, not called directly)."""
-    tasks.lookup_run.push_request(called_directly=False, is_eager=False)
+    tasks.lookup_run.push_request(id=TASK_ID, called_directly=False, is_eager=False)
     yield
     tasks.lookup_run.pop_request()
 
@@ -49,7 +49,7 @@ def test_a_message_that_killed_its_worker_too_often_ends_the_lookup_failed(
     settings.WORKER_MAX_DELIVERIES = 3
     ran: list[int] = []
     monkeypatch.setitem(tasks.REGISTRY, Source.WIKIPEDIA, lambda *a, **k: ran.append(1) or [])
-    key = delivery_key(NAME, (lookup.pk,), {})
+    key = delivery_key(TASK_ID)
     cache.set(key, 3)  # three deliveries began and never came back
     tasks.lookup_run(lookup.pk)
     lookup.refresh_from_db()
@@ -67,7 +67,7 @@ def test_a_delivery_that_comes_back_is_forgotten(
     monkeypatch.setitem(
         tasks.REGISTRY, Source.WIKIPEDIA, lambda *a, **k: [Hit(url="https://x.test/", title="X")]
     )
-    key = delivery_key(NAME, (lookup.pk,), {})
+    key = delivery_key(TASK_ID)
     cache.set(key, 2)  # two died before; this one ends
     tasks.lookup_run(lookup.pk)
     lookup.refresh_from_db()
