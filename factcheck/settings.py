@@ -264,6 +264,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+# An SMTP server that never answers must not hold a mail worker's thread: below the task's limit.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # for links in emails
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport, which needs no
