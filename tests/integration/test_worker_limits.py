@@ -53,13 +53,15 @@ def test_a_source_that_never_answers_is_cut_off_by_the_lookups_time_limit(
     wait_for(settled, timeout=30, what="the stuck lookups to be cut off", state=state)
 
     lookups = list(Lookup.objects.all())
+    waits = [(lookup.finished_at - lookup.queued_at).total_seconds() for lookup in lookups]
+    print(f"figure: stuck source, queued to failed: max {max(waits):.1f} s (deadline 1 s x 2)")
     assert {lookup.status for lookup in lookups} == {L.FAILED}
     assert {lookup.error for lookup in lookups} == {
         "Wikipedia: no answer within the lookup's time limit of 1 s, 2 attempts"
     }
     assert {lookup.attempts for lookup in lookups} == {2}
     # Two attempts of a second each and a backoff of at most two: well inside 10 s.
-    assert all((lookup.finished_at - lookup.queued_at).total_seconds() < 10 for lookup in lookups)
+    assert max(waits) < 10
     assert stub_wikipedia.requests["hang"] == 5 * 2
     assert not Evidence.objects.exists()
 
@@ -132,6 +134,8 @@ def test_a_redis_restart_mid_run_still_completes_every_lookup(
     assert during[L.DONE] < 200, during  # truly mid-run
 
     wait_for(settled, timeout=120, what="every lookup after the restart", state=state)
+    took = (timezone.now() - restarted_at).total_seconds()
+    print(f"figure: redis restart with {dict(during)}; all 200 done {took:.1f} s after the kill")
     assert worker.process.poll() is None  # the same worker throughout
     assert statuses() == {L.DONE: 200}
     assert_evidence_exact(200)

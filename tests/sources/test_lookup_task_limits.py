@@ -111,3 +111,25 @@ def test_a_backend_that_overran_its_deadline_between_requests_fails_as_a_timeout
 def test_get_json_needs_the_newsroom() -> None:
     with pytest.raises(TypeError):
         get_json("wikipedia", "http://127.0.0.1:9/api", {})  # type: ignore[call-arg]
+
+
+def test_a_broker_that_is_away_loses_no_lookup_and_fails_no_request(
+    draft: Any,
+    editor: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from kombu.exceptions import OperationalError
+
+    from factcheck.claims.services import claim_mark_sentence
+    from factcheck.drafts.models import Sentence
+
+    def away(pk: int) -> None:
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.lookup_run, "delay", away)
+    sentence = draft.revisions.get().sentences.exclude(kind=Sentence.Kind.BOILERPLATE).first()
+    claim = claim_mark_sentence(sentence=sentence, by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = lookups_start(claims=[claim], by=editor, sources=[Source.WIKIPEDIA])
+    assert [lookup.status for lookup in Lookup.objects.filter(pk=started[0].pk)] == [L.QUEUED]
