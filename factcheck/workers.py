@@ -86,6 +86,7 @@ class LimitedTask(Task):  # type: ignore[misc]  # celery ships no types
             with time_limited(self.soft_time_limit, self.time_limit, what=self.name):
                 return super().__call__(*args, **kwargs)
         finally:
+            leave(threading.get_ident())  # again, in case a limit landed in the first leaving
             _forget(key)  # it came back: a retry, a failure or success, not a dead worker
 
 
@@ -168,8 +169,22 @@ class time_limited:
 
     def __exit__(self, *exc: object) -> None:
         if self.ident:
-            with _running_lock:  # the watchdog fires under this lock: never after this
-                _running.pop(self.ident, None)
+            leave(self.ident)
+
+
+def leave(ident: int) -> None:
+    """Take thread ``ident``'s task off the watch and clear an exception the watchdog set for
+    it but that has not landed yet. The watchdog sets one under the lock, at most one a tick:
+    one that lands while this runs is caught and the leaving done again, so no limit of a
+    finished task ever reaches what the thread runs next."""
+    for _ in range(5):
+        try:
+            with _running_lock:
+                _running.pop(ident, None)
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), None)
+            return
+        except (SoftTimeLimitExceeded, TimeLimitExceeded):
+            continue  # the limit passed as the task ended: it has ended
 
 
 def _start_watchdog() -> None:

@@ -73,6 +73,20 @@ def test_nothing_fires_after_the_block_is_left() -> None:
     assert raised == []
 
 
+def test_a_limit_that_passes_as_the_task_ends_never_reaches_what_follows() -> None:
+    def task() -> None:
+        for _ in range(10):
+            try:
+                with time_limited(0.1, 0.2, what="on the edge"):
+                    busy(0.1)  # the soft limit passes about now
+            except (SoftTimeLimitExceeded, TimeLimitExceeded):
+                pass  # it landed inside the task: that is where it belongs
+            busy(0.3)  # past the hard limit, outside: never interrupted
+
+    raised, _ = in_thread(task)
+    assert raised == []
+
+
 def test_every_task_is_a_limited_task_routed_to_one_of_the_queues() -> None:
     app.loader.import_default_modules()
     names = sorted(name for name in app.tasks if name.startswith("factcheck."))
