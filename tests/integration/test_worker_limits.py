@@ -2,7 +2,8 @@
 Redis) and a stub Wikipedia on 127.0.0.1: a source that never answers is cut off by the
 lookup's time limit; a message that kills its worker ends failed after a bounded number of
 deliveries; a Redis restart mid-run (nothing kept on disk) still completes every lookup, with
-the worker never restarted; a long analysis does not hold up lookups."""
+the worker never restarted; a long analysis does not hold up lookups; the answers a worker
+caches are each newsroom's own."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ import pytest
 from django.utils import timezone
 
 from factcheck.drafts.models import Revision
-from factcheck.sources.models import Evidence, Lookup
+from factcheck.sources.models import Evidence, Lookup, Source
+from factcheck.sources.services import lookups_start
 from tests.integration.conftest import (
     VISIBILITY_TIMEOUT,
     RedisServer,
     StubWikipedia,
     Worker,
+    seed_claims,
     wait_for,
 )
 from tests.integration.test_worker_analysis import big_draft
@@ -168,3 +171,30 @@ def test_a_long_analysis_does_not_hold_up_lookups(
     revision.refresh_from_db()
     assert revision.analysis == Revision.Analysis.RUNNING  # still at it
     assert statuses() == {L.DONE: 20}
+
+
+def test_answers_cached_by_the_worker_are_each_newsrooms_own(
+    start_worker: Callable[..., Worker],
+    stub_wikipedia: StubWikipedia,
+    newsroom: Any,
+    editor: Any,
+    outsider: Any,
+) -> None:
+    """The same words looked up in two newsrooms reach the source from each (no newsroom's
+    answer comes back faster because another asked first); a newsroom's own repeat is served
+    from its cache."""
+    start_worker(WIKIPEDIA_API_URL=stub_wikipedia.api_url, LOOKUP_CACHE_SECONDS="600")
+    other = outsider.memberships.get().newsroom
+
+    def look_up(room: Any, by: Any, count: int) -> None:
+        claims = seed_claims(newsroom=room, by=by, count=count, label="same ")
+        lookups_start(claims=claims, by=by, sources=[Source.WIKIPEDIA])
+        wait_for(settled, timeout=30, what="the lookups", state=state)
+
+    look_up(newsroom, editor, 5)
+    assert stub_wikipedia.requests["search"] == 5
+    look_up(other, outsider, 5)  # the same five sentences, another newsroom
+    assert stub_wikipedia.requests["search"] == 10
+    look_up(newsroom, editor, 5)  # the first newsroom again: its own cache answers
+    assert stub_wikipedia.requests["search"] == 10
+    assert statuses() == {L.DONE: 15}
