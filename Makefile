@@ -59,13 +59,22 @@ audit: $(STAMP) ## Security checks: bandit over factcheck/, pip-audit over the l
 	  echo "pip-audit: PyPI's advisory data ($(AUDIT_PROBE)) is unreachable"; exit 1; \
 	else echo "WARNING: pip-audit SKIPPED: PyPI's advisory data ($(AUDIT_PROBE)) is unreachable from here"; fi
 
-run: $(STAMP) ## Migrate, load demo data, serve on 127.0.0.1:8000 with a Celery worker
+run: $(STAMP) ## Migrate, load demo data, serve on 127.0.0.1:8000 with a Celery worker per queue
+	@# One worker per queue (docs/architecture.md, "Workers"): lookups wait on the network
+	@# (many threads), analysis is CPU (a process of its own, so it never holds the lookups'
+	@# GIL), mail is email and webhooks.
 	@export DEBUG=$${DEBUG:-1}; \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py seed_demo && \
-	echo "Open http://$(HOST):$(PORT)/ — Ctrl-C stops the server and the worker." && \
-	{ $(VENV)/bin/celery -A factcheck worker --loglevel=INFO --pool=threads --concurrency=32 & \
-	  worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Open http://$(HOST):$(PORT)/ — Ctrl-C stops the server and the workers." && \
+	{ $(VENV)/bin/celery -A factcheck worker --loglevel=INFO --pool=threads -Q lookups \
+	    --concurrency=32 -n lookups@%h & lookups=$$!; \
+	  $(VENV)/bin/celery -A factcheck worker --loglevel=INFO --pool=threads -Q analysis \
+	    --concurrency=2 -n analysis@%h & analysis=$$!; \
+	  $(VENV)/bin/celery -A factcheck worker --loglevel=INFO --pool=threads -Q mail \
+	    --concurrency=8 -n mail@%h & mail=$$!; \
+	  trap 'kill $$lookups $$analysis $$mail 2>/dev/null; wait $$lookups $$analysis $$mail 2>/dev/null' \
+	    EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT); }
 
 chromium: ## Install Debian's Chromium for the browser tests (when missing and root)

@@ -477,6 +477,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_seconds("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+# An SMTP server that never answers must not hold a mail worker's thread: below the task's limit.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")  # for links in emails
 # How long a newsroom invitation's link works, counted from each email (a resend restarts it).
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
@@ -494,7 +496,14 @@ if REDIS_URL:
     # A task a killed worker held unacknowledged goes back to the queue after this long. It
     # must outlast the longest task plus its retry countdown (lookups: 90 s + 30 s).
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300)
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300),
+        # A Redis that restarts or vanishes is noticed within seconds, not at the kernel's
+        # TCP timeout: the worker then reconnects (CELERY_BROKER_CONNECTION_* below).
+        "socket_keepalive": True,
+        "socket_timeout": 30,
+        "socket_connect_timeout": 5,
+        "health_check_interval": 10,
+        "retry_on_timeout": True,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -511,7 +520,19 @@ else:
 # server and every worker must share it: Redis when there is one, files under var/ otherwise.
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis away for a moment costs a call seconds, not a thread for ever; the next
+            # call reconnects (the callers treat the cache as optional: see workers.py and
+            # sources/backends/base.py).
+            "OPTIONS": {
+                "socket_timeout": 5,
+                "socket_connect_timeout": 2,
+                "health_check_interval": 10,
+                "retry_on_timeout": True,
+            },
+        }
     }
 else:
     CACHES = {
@@ -527,6 +548,13 @@ LOOKUP_CACHE_SECONDS = env_int("LOOKUP_CACHE_SECONDS", 6 * 3600)
 LOOKUP_TIMEOUT_SECONDS = env_int("LOOKUP_TIMEOUT_SECONDS", 10)
 LOOKUP_MAX_ATTEMPTS = env_int("LOOKUP_MAX_ATTEMPTS", 3)
 LOOKUP_RATE_PER_SECOND = env_int("LOOKUP_RATE_PER_SECOND", 50)
+# One newsroom's share of that: another newsroom always finds requests left.
+LOOKUP_NEWSROOM_RATE_PER_SECOND = env_int(
+    "LOOKUP_NEWSROOM_RATE_PER_SECOND", max(1, LOOKUP_RATE_PER_SECOND // 2)
+)
+# A lookup's whole time, every request and wait of it (the rate limit's, a retry's second
+# search): past it the lookup stops as a timeout. Below the task's soft time limit (60 s).
+LOOKUP_DEADLINE_SECONDS = env_int("LOOKUP_DEADLINE_SECONDS", 30)
 WIKIPEDIA_API_URL = env_str("WIKIPEDIA_API_URL", "https://{lang}.wikipedia.org/w/api.php")
 FACTCHECK_API_URL = env_str(
     "FACTCHECK_API_URL", "https://factchecktools.googleapis.com/v1alpha1/claims:search"
@@ -541,6 +569,35 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
+# Three queues, each read by a worker of its own (make run), so that a long analysis never
+# holds up a lookup: lookups (source lookups), analysis (drafts, documents: CPU), mail (email
+# and webhooks: what leaves the desk). Every task is routed (tests/test_workers.py checks it).
+CELERY_TASK_ROUTES = {
+    "factcheck.sources.tasks.parse_library_document": {"queue": "analysis"},
+    "factcheck.sources.tasks.*": {"queue": "lookups"},
+    "factcheck.insights.tasks.*": {"queue": "analysis"},
+    "factcheck.notifications.tasks.*": {"queue": "mail"},
+    "factcheck.newsrooms.tasks.*": {"queue": "mail"},
+    "factcheck.webhooks.tasks.*": {"queue": "mail"},
+}
+# A broker away (a Redis restart) is waited for, for ever, by workers and by the web process's
+# sends alike; what it lost is sent again by the workers' sweeps (factcheck/workers.py).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# A task whose deliveries never came back this many times (it kills its worker) is not run
+# again: it ends failed (factcheck/workers.py).
+WORKER_MAX_DELIVERIES = env_int("WORKER_MAX_DELIVERIES", 3)
+# How often each worker sends again what waits with its message lost, and how often it looks
+# whether the broker's Redis restarted (then at once).
+WORKER_SWEEP_SECONDS = env_int("WORKER_SWEEP_SECONDS", 60)
+WORKER_BROKER_CHECK_SECONDS = env_int("WORKER_BROKER_CHECK_SECONDS", 5)
 
 # Logs go to standard error, one line a record, each with the id of the request (or Celery
 # task) it belongs to (factcheck/ops/logs.py): JSON in production (LOG_FORMAT=json), for a log

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-from celery.signals import worker_ready
+from datetime import timedelta
 
-from factcheck.celery import visibility_timeout
+from celery import shared_task
+
 from factcheck.insights.services import (
     analyses_requeue_lost,
     analysis_begin,
     analysis_fail,
     revision_analyse,
 )
+from factcheck.workers import sweep, when_poisoned
 
 
 @shared_task(
@@ -32,7 +33,15 @@ def analysis_run(revision_id: int) -> None:
         raise
 
 
-@worker_ready.connect
-def requeue_lost_analyses(**kwargs: object) -> None:
-    """A worker starting after a crash sends again the analyses whose messages were lost."""
-    analyses_requeue_lost(idle_for=visibility_timeout())
+@sweep
+def requeue_lost_analyses(idle_for: timedelta) -> None:
+    """Send again the analyses whose messages were lost (a worker killed, a Redis restarted)."""
+    analyses_requeue_lost(idle_for=idle_for)
+
+
+@when_poisoned("factcheck.insights.tasks.analysis_run")
+def analysis_poisoned(revision_id: int, *, deliveries: int) -> None:
+    analysis_fail(
+        revision_id=revision_id,
+        reason=f"The analysis stopped its worker {deliveries} times; it was not tried again.",
+    )

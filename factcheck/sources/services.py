@@ -4,6 +4,7 @@ reason, and attaching or dismissing what was found."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from factcheck import events
 from factcheck.claims.models import Claim, EvidenceLink
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from factcheck.drafts.models import Draft
 
 L = Lookup.Status
+log = logging.getLogger(__name__)
 
 
 # What a newsroom admin sets on the settings page (and a site admin in the Django admin), with
@@ -189,14 +192,21 @@ def lookups_start(
                 started.append(lookup)
         ids = [lookup.pk for lookup in started]
 
-        def enqueue() -> None:
-            from factcheck.sources.tasks import lookup_run
-
-            for pk in ids:
-                lookup_run.delay(pk)
-
-        transaction.on_commit(enqueue)
+        transaction.on_commit(lambda: _enqueue(ids))
     return started
+
+
+def _enqueue(ids: list[int]) -> None:
+    """Send the lookups' tasks. A broker away (a Redis restart) loses no lookup and fails no
+    request: the rows are queued, and the workers' sweep sends them again."""
+    from factcheck.sources.tasks import lookup_run
+
+    for n, pk in enumerate(ids):
+        try:
+            lookup_run.delay(pk)
+        except OperationalError:
+            log.warning("the broker is away: %d lookups wait for the sweep", len(ids) - n)
+            return
 
 
 def lookups_start_for_draft(

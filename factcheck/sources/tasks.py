@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_ready
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 from django.db import connection
 
-from factcheck.celery import visibility_timeout
 from factcheck.sources.backends import REGISTRY
-from factcheck.sources.backends.base import SourceError, TransientError
-from factcheck.sources.models import Source
+from factcheck.sources.backends.base import SourceError, TransientError, deadline, time_left
+from factcheck.sources.models import Lookup, Source
 from factcheck.sources.services import (
     lookup_begin,
     lookup_fail,
@@ -21,6 +20,7 @@ from factcheck.sources.services import (
     lookup_store,
     lookups_requeue_lost,
 )
+from factcheck.workers import sweep, when_poisoned
 
 
 def backoff(retries: int) -> float:
@@ -43,13 +43,17 @@ def lookup_run(self, lookup_id: int) -> None:  # type: ignore[no-untyped-def]
     label = Source(lookup.source).label
     _release_connection()
     try:
-        hits = REGISTRY[lookup.source](
-            lookup.query,
-            newsroom_id=lookup.newsroom_id,  # type: ignore[attr-defined]  # annotated by begin
-            claim_id=lookup.claim_id,
-        )
-    except (TransientError, SoftTimeLimitExceeded) as exc:
-        if isinstance(exc, SoftTimeLimitExceeded):
+        # The lookup's own time limit, which fires whatever the pool: every request and wait
+        # of the backend counts against it, and it is checked again once the backend is done.
+        with deadline(settings.LOOKUP_DEADLINE_SECONDS):
+            hits = REGISTRY[lookup.source](
+                lookup.query,
+                newsroom_id=lookup.newsroom_id,  # type: ignore[attr-defined]  # by begin
+                claim_id=lookup.claim_id,
+            )
+            time_left()
+    except (TransientError, SoftTimeLimitExceeded, TimeLimitExceeded) as exc:
+        if not isinstance(exc, TransientError):
             exc = TransientError("took longer than the task's time limit")
         if lookup.attempts >= settings.LOOKUP_MAX_ATTEMPTS:
             attempts = f"{lookup.attempts} attempt{'s' if lookup.attempts != 1 else ''}"
@@ -76,7 +80,19 @@ def _release_connection() -> None:
         connection.close()
 
 
-@worker_ready.connect
-def requeue_lost_lookups(**kwargs: object) -> None:
-    """A worker starting after a crash sends again the lookups whose messages were lost."""
-    lookups_requeue_lost(idle_for=visibility_timeout())
+@sweep
+def requeue_lost_lookups(idle_for: timedelta) -> None:
+    """Send again the lookups whose messages were lost (a worker killed, a Redis restarted)."""
+    lookups_requeue_lost(idle_for=idle_for)
+
+
+@when_poisoned("factcheck.sources.tasks.lookup_run")
+def lookup_poisoned(lookup_id: int, *, deliveries: int) -> None:
+    """The lookup killed its worker ``deliveries`` times: it ends failed, saying so."""
+    source = Lookup.objects.filter(pk=lookup_id).values_list("source", flat=True).first()
+    label = Source(source).label if source else "Lookup"
+    lookup_fail(
+        lookup_id=lookup_id,
+        reason=f"{label}: the worker stopped while looking this up, {deliveries} times; "
+        "not tried again",
+    )

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from factcheck import events
@@ -357,6 +357,32 @@ def delivery_record(*, delivery: Delivery, outcome: Outcome) -> float | None:
         next_attempt_at=next_at,
     )
     return retry_in
+
+
+def delivery_give_up(*, delivery_id: int, reason: str) -> None:
+    """The delivery failed for good without an answer (its task killed the worker each time):
+    failed, with ``reason`` in its log."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update()
+            .filter(pk=delivery_id)
+            .exclude(status__in=[D.SUCCEEDED, D.FAILED])
+            .first()
+        )
+        if delivery is None:
+            return
+        logged = delivery.attempt_log.aggregate(last=Max("number"))["last"] or 0
+        DeliveryAttempt.objects.create(
+            delivery=delivery,
+            number=max(delivery.attempts, logged + 1),
+            outcome=DeliveryAttempt.Outcome.FAILED,
+            status_code=None,
+            error=reason[:500],
+            duration_ms=0,
+        )
+        Delivery.objects.filter(pk=delivery_id).update(
+            status=D.FAILED, last_error=reason[:500], next_attempt_at=None
+        )
 
 
 def backoff(attempts: int) -> float:

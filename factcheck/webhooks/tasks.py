@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_ready
 
-from factcheck.celery import visibility_timeout
 from factcheck.webhooks.sending import send
 from factcheck.webhooks.services import (
     Outcome,
     deliveries_requeue_lost,
     delivery_begin,
+    delivery_give_up,
     delivery_record,
 )
+from factcheck.workers import sweep, when_poisoned
 
 
 @shared_task(
@@ -37,7 +39,15 @@ def webhook_deliver(self, delivery_id: int) -> None:  # type: ignore[no-untyped-
         raise self.retry(countdown=retry_in)
 
 
-@worker_ready.connect
-def requeue_lost_deliveries(**kwargs: object) -> None:
-    """A worker starting after a crash sends again the deliveries whose messages were lost."""
-    deliveries_requeue_lost(idle_for=visibility_timeout())
+@sweep
+def requeue_lost_deliveries(idle_for: timedelta) -> None:
+    """Send again the deliveries whose messages were lost (a worker killed, a Redis restarted)."""
+    deliveries_requeue_lost(idle_for=idle_for)
+
+
+@when_poisoned("factcheck.webhooks.tasks.webhook_deliver")
+def delivery_poisoned(delivery_id: int, *, deliveries: int) -> None:
+    delivery_give_up(
+        delivery_id=delivery_id,
+        reason=f"Sending it stopped the worker {deliveries} times; it was not tried again.",
+    )

@@ -364,3 +364,16 @@ def test_an_english_draft_has_no_note(story: Draft, client: Any, editor: Any) ->
     assert draft_export(story)["analysis"]["note"] == ""
     client.force_login(editor)
     assert 'class="analysis-note"' not in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_an_analysis_that_killed_its_worker_too_often_ends_failed(story: Draft) -> None:
+    from factcheck.insights.tasks import analysis_poisoned
+
+    revision = story.revisions.get()
+    Revision.objects.filter(pk=revision.pk).update(analysis=Revision.Analysis.RUNNING)
+    analysis_poisoned(revision.pk, deliveries=3)
+    revision.refresh_from_db()
+    assert revision.analysis == Revision.Analysis.FAILED
+    assert revision.analysis_error == (
+        "The analysis stopped its worker 3 times; it was not tried again."
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
+from factcheck.workers import QUEUES
 from tests.conftest import missing_locally
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,8 +48,9 @@ class StubWikipedia(ThreadingHTTPServer):
     ``list=search`` (the pages found, with snippets) and ``generator=search`` feeding
     ``prop=extracts|info`` (the same pages with intro and address), ``formatversion=2``, under
     ``/<lang>/w/api.php``, answering each request after ``delay`` seconds. Any path under
-    ``/fail/`` answers 503, always; any other request 400, so a backend that asked more than the
-    one request a lookup needs would fail its lookups.
+    ``/fail/`` answers 503, always; any path under ``/hang/`` never answers (until the stub
+    stops); any other request 400, so a backend that asked more than the one request a lookup
+    needs would fail its lookups.
 
     ``requests`` counts what was asked (``"search"``, ``"fail"``, ``"other"``), thread-safely.
     """
@@ -58,6 +62,7 @@ class StubWikipedia(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _StubHandler)
         self.delay = delay
         self.requests: Counter[str] = Counter()
+        self.released = threading.Event()  # lets the hung requests go when the stub stops
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
@@ -74,6 +79,10 @@ class StubWikipedia(ThreadingHTTPServer):
     def failing_api_url(self) -> str:
         return self.base_url + "/fail/{lang}/w/api.php"
 
+    @property
+    def hanging_api_url(self) -> str:
+        return self.base_url + "/hang/{lang}/w/api.php"
+
     def count(self, kind: str) -> None:
         with self._lock:
             self.requests[kind] += 1
@@ -83,6 +92,7 @@ class StubWikipedia(ThreadingHTTPServer):
         return self
 
     def stop(self) -> None:
+        self.released.set()
         self.shutdown()
         self.server_close()
 
@@ -119,6 +129,10 @@ class _StubHandler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         lang = parts.path.split("/")[1]
+        if parts.path.startswith("/hang/"):
+            self.server.count("hang")
+            self.server.released.wait(600)  # a source that accepted and never answers
+            return
         time.sleep(self.server.delay)
         if parts.path.startswith("/fail/"):
             self.server.count("fail")
@@ -204,7 +218,8 @@ def worker_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, 
 
 
 class Worker:
-    """``celery -A factcheck worker`` on the threads pool, logging to ``log``."""
+    """``celery -A factcheck worker`` on the threads pool, logging to ``log``; it reads
+    ``queue`` (several: comma-separated), by default all of them."""
 
     def __init__(
         self, env: dict[str, str], log: Path, concurrency: int = 32, queue: str = ""
@@ -228,7 +243,7 @@ class Worker:
                 "--without-heartbeat",
                 "-n",
                 f"{self.name}@%h",
-                *([f"--queues={queue}"] if queue else []),
+                f"--queues={queue or ','.join(QUEUES)}",
             ],
             cwd=ROOT,
             env=env,
@@ -345,14 +360,23 @@ def require_redis() -> str:
 def integration_redis(settings: Any) -> Iterator[str]:
     """The Redis database the worker and this process share as broker and cache, emptied
     before and after; this process's Celery app and Django cache are pointed at it."""
-    import redis
-    from django.core.cache import caches
-
-    from factcheck.celery import app
     from tests.conftest import require_postgresql
 
     require_postgresql()
     url = redis_url_for(require_redis(), INTEGRATION_REDIS_DB)
+    with using_redis(settings, url):
+        yield url
+
+
+@contextmanager
+def using_redis(settings: Any, url: str) -> Iterator[None]:
+    """Point this process's Celery app and Django cache at the Redis ``url``, emptied before
+    and after."""
+    import redis
+    from django.core.cache import caches
+
+    from factcheck.celery import app
+
     client = redis.Redis.from_url(url)
     client.flushdb()
     settings.CACHES = {
@@ -367,13 +391,90 @@ def integration_redis(settings: Any) -> Iterator[str]:
     app.conf.task_always_eager = False
     _reset_connections(app)
     try:
-        yield url
+        yield
     finally:
         app.conf.update(saved)
         _reset_connections(app)
         caches["default"].close()
-        client.flushdb()
+        with suppress(redis.ConnectionError):  # a Redis of the test's own, gone already
+            client.flushdb()
         client.close()
+
+
+# A Redis server of the test's own, to restart; FACTCHECK_INTEGRATION_REDIS_PORT moves it.
+OWN_REDIS_PORT = int(os.environ.get("FACTCHECK_INTEGRATION_REDIS_PORT", "6390"))
+
+
+class RedisServer:
+    """``redis-server`` on 127.0.0.1:``port`` keeping nothing on disk (as CI's, and as a
+    Redis without an append-only file loses its queues at a restart)."""
+
+    def __init__(self, port: int, folder: Path) -> None:
+        self.port, self.folder = port, folder
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        import redis
+
+        self.process = subprocess.Popen(  # noqa: S603 - a fixed program and arguments
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        wait_for(lambda: _pings(client), timeout=10, interval=0.05, what="redis-server")
+        client.close()
+        return self
+
+    def kill(self) -> None:
+        """``kill -9``: whatever it held is gone."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def _pings(client: Any) -> bool:
+    try:
+        return bool(client.ping())
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def own_redis(settings: Any, tmp_path: Path) -> Iterator[RedisServer]:
+    """A ``redis-server`` of this test's own (to kill and start again), which this process
+    and the workers ``start_worker`` starts use as broker and cache."""
+    from tests.conftest import require_postgresql
+
+    require_postgresql()
+    require_redis()
+    if shutil.which("redis-server") is None:
+        missing_locally(
+            "needs redis-server to restart a Redis of the test's own",
+            in_ci="CI must have redis-server (.ci/run installs it)",
+        )
+    server = RedisServer(OWN_REDIS_PORT, tmp_path).start()
+    try:
+        with using_redis(settings, server.url):
+            yield server
+    finally:
+        server.kill()
 
 
 def _reset_connections(app: Any) -> None:
@@ -394,22 +495,24 @@ def stub_wikipedia() -> Iterator[StubWikipedia]:
 
 @pytest.fixture
 def start_worker(
-    transactional_db: None, integration_redis: str, tmp_path: Path, request: Any
+    transactional_db: None, integration_redis: str, tmp_path: Path, request: Any, settings: Any
 ) -> Iterator[Callable[..., Worker]]:
-    """Start a worker on this test's database: ``start_worker(WIKIPEDIA_API_URL=...)``. Every
-    worker is stopped (or killed) when the test ends, before the database is emptied; a failed
-    test prints the workers' last log lines."""
+    """Start a worker on this test's database: ``start_worker(WIKIPEDIA_API_URL=...)``, reading
+    every queue unless ``queue`` names some, on the Redis this process uses (``own_redis``
+    moves both). Every worker is stopped (or killed) when the test ends, before the database
+    is emptied; a failed test prints the workers' last log lines."""
     from django.db import connection
 
     started: list[Worker] = []
 
-    def start(*, concurrency: int = 32, **extra: str) -> Worker:
+    def start(*, concurrency: int = 32, queue: str = "", **extra: str) -> Worker:
         env = worker_env(
             database_url=database_url(connection.settings_dict),
-            redis_url=integration_redis,
+            redis_url=settings.CACHES["default"]["LOCATION"],  # the test's Redis
             **extra,
         )
-        worker = Worker(env, tmp_path / f"worker-{len(started) + 1}.log", concurrency)
+        log = tmp_path / f"worker-{len(started) + 1}.log"
+        worker = Worker(env, log, concurrency, queue)
         started.append(worker)
         return worker.wait_ready()
 

@@ -147,3 +147,23 @@ def test_deliveries_whose_message_was_lost_are_sent_when_a_worker_starts(
     assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.SUCCEEDED
     assert len(receiver.received) == 1
     assert deliveries_requeue_lost(idle_for=timedelta(minutes=5)) == []
+
+
+def test_a_delivery_that_killed_its_worker_too_often_ends_failed_in_the_log(
+    hook: Webhook, django_capture_on_commit_callbacks: Any
+) -> None:
+    from factcheck.webhooks.tasks import delivery_poisoned
+
+    with django_capture_on_commit_callbacks(execute=False):  # never sent: its worker died
+        [delivery] = deliveries_create(hooks=[hook], event=Event.DRAFT_CLEARED, data=[{"x": 1}])
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENDING, attempts=3)
+    delivery_poisoned(delivery.pk, deliveries=3)
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED
+    reason = "Sending it stopped the worker 3 times; it was not tried again."
+    assert delivery.last_error == reason
+    assert [(a.outcome, a.number, a.error) for a in delivery.attempt_log.all()] == [
+        (DeliveryAttempt.Outcome.FAILED, 3, reason)
+    ]
+    delivery_poisoned(delivery.pk, deliveries=3)  # again: nothing more
+    assert delivery.attempt_log.count() == 1

@@ -36,7 +36,9 @@ def search(query: str, *, newsroom_id: int, claim_id: int) -> list[Hit]:
     seen_urls: set[str] = set()
     seen_tokens: set[str] = set()
     for _page in range(MAX_PAGES):
-        data = get_json(Source.FACTCHECK, settings.FACTCHECK_API_URL, params)
+        data = get_json(
+            Source.FACTCHECK, settings.FACTCHECK_API_URL, params, newsroom_id=newsroom_id
+        )
         for claim in _claims(data):
             for hit in _hits(claim, query):
                 if hit.url not in seen_urls:  # evidence is one per URL

@@ -60,11 +60,11 @@ def search(query: str, *, newsroom_id: int, claim_id: int) -> list[Hit]:
     query = _clip(" ".join(query.split()))
     if not query:
         return []
-    found, pages = _search(url, query)
+    found, pages = _search(url, query, newsroom_id)
     if not found:
         alternative = _any_word_query(query)
         if alternative and alternative != query:
-            found, pages = _search(url, alternative)
+            found, pages = _search(url, alternative, newsroom_id)
     if not found:
         return []
     hits: list[Hit] = []
@@ -148,10 +148,13 @@ def _any_word_query(query: str) -> str:
     return " OR ".join(w for w in words if w in chosen) if len(chosen) > 1 else ""
 
 
-def _search(url: str, query: str) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+def _search(
+    url: str, query: str, newsroom_id: int
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """The search results for ``query``, best first, and the pages they name (with intro and
     address) by title, from one request."""
     data = _get(
+        newsroom_id,
         url,
         {
             "action": "query",
@@ -196,8 +199,8 @@ def _pages(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return by_title
 
 
-def _get(url: str, params: dict[str, Any]) -> dict[str, Any]:
-    data = get_json(Source.WIKIPEDIA, url, params)
+def _get(newsroom_id: int, url: str, params: dict[str, Any]) -> dict[str, Any]:
+    data = get_json(Source.WIKIPEDIA, url, params, newsroom_id=newsroom_id)
     if not isinstance(data, dict):
         raise SourceError("Wikipedia's answer had an unexpected shape.")
     error = data.get("error")
