@@ -717,6 +717,7 @@ def main() -> None:
     # broker under the run's temporary folder), which no worker reads; dropped below.
     celery_app.conf.task_always_eager = False
     queue = celery_app.conf.task_default_queue = f"bench-{run}"
+    celery_app.conf.task_routes = None  # all of them there, not to the workers' queues
     results: dict[str, object] = {}
     try:
         results.update(ingest_results(newsroom, editor, client))
