@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -38,6 +39,7 @@ from factcheck.sources.library import (
 )
 from factcheck.sources.models import ReferenceDocument
 from factcheck.sources.textsearch import highlight_spans, terms
+from factcheck.uploads import BodyTooLarge, refuse_unread, upload_limit
 
 if TYPE_CHECKING:
     pass
@@ -62,14 +64,26 @@ class DocumentUploadForm(forms.Form):
 
 
 @login_required
+@csrf_exempt  # checked by _upload, after the role and the size: factcheck/uploads.py
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def library(request: AuthedHttpRequest) -> HttpResponse:
     held = newsrooms_with_role(request.user)
-    chosen = _chosen(held, request.POST.get("newsroom") or request.GET.get("newsroom"))
+    # On a POST too, the newsroom comes from the address: its role is checked before the body.
+    chosen = _chosen(held, request.GET.get("newsroom"))
     newsrooms = [newsroom for newsroom, _ in held]
     if request.method == "POST":
-        return _upload(request, newsrooms, chosen)
+        if chosen is None:
+            raise Http404("No such newsroom.")
+        if not role_can(chosen[1], Capability.LOAD_DRAFT):
+            raise PermissionDenied("Your role in this newsroom does not allow adding documents.")
+        try:
+            upload_limit(request, max_bytes=MAX_BYTES, what="a library document")
+            return _upload(request, newsrooms, chosen)
+        except BodyTooLarge as exc:
+            form = DocumentUploadForm()
+            refuse_unread(form, "file", str(exc))
+            return _refused(request, _context(newsrooms, chosen, form=form), status=413)
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
     context = _context(newsrooms, chosen, query=query)
     if request.htmx and request.htmx.target == "library-results":
@@ -77,14 +91,15 @@ def library(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, TEMPLATE, context)
 
 
+@csrf_protect
 def _upload(
-    request: AuthedHttpRequest, newsrooms: list[Newsroom], chosen: tuple[Newsroom, str] | None
+    request: AuthedHttpRequest, newsrooms: list[Newsroom], chosen: tuple[Newsroom, str]
 ) -> HttpResponse:
-    if chosen is None:
+    newsroom, _ = chosen
+    # A form that names its newsroom in the body too (an older page) must name the same one.
+    named = request.POST.get("newsroom")
+    if named and named != newsroom.slug:
         raise Http404("No such newsroom.")
-    newsroom, role = chosen
-    if not role_can(role, Capability.LOAD_DRAFT):
-        raise PermissionDenied("Your role in this newsroom does not allow adding documents.")
     form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -115,10 +130,17 @@ def _upload(
                 notice=notice,
                 events=["library-changed"],
             )
-    context = _context(newsrooms, chosen, form=form)
+    return _refused(request, _context(newsrooms, chosen, form=form))
+
+
+def _refused(
+    request: AuthedHttpRequest, context: dict[str, Any], *, status: int | None = None
+) -> HttpResponse:
+    """The upload form with its errors: the fragment for htmx (422, or ``status``), else the
+    page (400, or ``status``). base.html's htmx-config swaps 413 and 422."""
     if request.htmx:
-        return render(request, f"{TEMPLATE}#upload", context, status=422)
-    return render(request, TEMPLATE, context, status=400)
+        return render(request, f"{TEMPLATE}#upload", context, status=status or 422)
+    return render(request, TEMPLATE, context, status=status or 400)
 
 
 @login_required
