@@ -1,4 +1,5 @@
-"""The lookup task: a thin adapter from a lookup id to the services and the source backend."""
+"""The lookup task: a thin adapter from a lookup id to the services and the source backend;
+and the reading of a reference library PDF, within time and memory limits."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.db import connection
 from factcheck.celery import visibility_timeout
 from factcheck.sources.backends import REGISTRY
 from factcheck.sources.backends.base import SourceError, TransientError
+from factcheck.sources.library import document_parse, document_parse_failed
 from factcheck.sources.models import Source
 from factcheck.sources.services import (
     lookup_begin,
@@ -65,6 +67,27 @@ def lookup_run(self, lookup_id: int) -> None:  # type: ignore[no-untyped-def]
         lookup_fail(lookup_id=lookup.pk, reason=f"{label}: unexpected error ({type(exc).__name__})")
         raise
     lookup_store(lookup=lookup, hits=hits)
+
+
+@shared_task(
+    name="factcheck.sources.tasks.parse_library_document",
+    acks_late=True,  # idempotent: only a "processing" document is read, and read once
+    reject_on_worker_lost=True,
+    # Backstops only (they do nothing under the threads pool): the reading runs in a child
+    # process that LIBRARY_PDF_TIMEOUT_SECONDS (60 s by default) always cuts off.
+    soft_time_limit=300,
+    time_limit=330,
+)
+def parse_library_document(document_id: int) -> None:
+    """Read the reference library PDF ``document_id`` (status ``processing``) into text and
+    passages, or mark it ``failed`` with why: ``factcheck.sources.library.document_parse``."""
+    try:
+        document_parse(document_id=document_id)
+    except Exception as exc:
+        # A bug must not leave the document "processing" for ever.
+        reason = f"The PDF could not be read: unexpected error ({type(exc).__name__})."
+        document_parse_failed(document_id=document_id, reason=reason)
+        raise
 
 
 def _release_connection() -> None:

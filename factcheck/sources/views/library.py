@@ -213,6 +213,7 @@ def _context(
     documents = (
         ReferenceDocument.objects.filter(newsroom=newsroom, archived_at__isnull=True)
         .select_related("uploaded_by")
+        .defer("text", "pending")
         .annotate(passage_count=Count("passages"))
         .order_by("-created_at", "-id")  # Meta.ordering does not apply to a GROUP BY query
         if newsroom is not None
