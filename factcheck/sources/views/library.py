@@ -115,9 +115,7 @@ def _upload(
         except LibraryInputError as exc:
             form.add_error("file", str(exc))
         else:
-            count = document.passages.count()
-            plural = "" if count == 1 else "s"
-            notice = f"“{document.title}” is in the library: {count} passage{plural}."
+            notice = _upload_notice(document)
             return htmx_answer(
                 request,
                 redirect_to=document_url(document),
@@ -133,6 +131,14 @@ def _upload(
     return _refused(request, _context(newsrooms, chosen, form=form))
 
 
+def _upload_notice(document: ReferenceDocument) -> str:
+    if document.status == ReferenceDocument.Status.PROCESSING:
+        return f"“{document}” is being read: it will be searchable in a moment."
+    count = document.passages.count()
+    plural = "" if count == 1 else "s"
+    return f"“{document}” is in the library: {count} passage{plural}."
+
+
 def _refused(
     request: AuthedHttpRequest, context: dict[str, Any], *, status: int | None = None
 ) -> HttpResponse:
@@ -145,8 +151,17 @@ def _refused(
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def document_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The document and its passages. A PDF being read shows so, and with htmx its status line
+    asks again every few seconds: the same status line while it is read, then a full reload."""
     document, role = get_document_for_user(request.user, pk)
+    if request.htmx and request.htmx.target == "document-reading":
+        if document.status == ReferenceDocument.Status.PROCESSING:
+            return render(request, f"{DOCUMENT_TEMPLATE}#reading", {"document": document})
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
     query_terms = terms(query)
     passages = [
