@@ -14,7 +14,7 @@ Django's CSRF middleware reads ``request.POST`` before any view runs, which woul
 before the role check, so a view that takes a file is ``csrf_exempt`` on the outside and calls
 a ``csrf_protect``-ed inner view once its limits are set: the pattern Django's documentation
 gives for changing upload handlers. The outer view catches BodyTooLarge from the inner one,
-the CSRF check's read of the body included.
+the CSRF check's read of the body included, inside :func:`reading`.
 
 Under gunicorn (WSGI) Django reads at most ``Content-Length`` bytes, and a chunked body without
 one as empty; the web server in front caps bodies too (docs/uploads.md).
@@ -22,12 +22,14 @@ one as empty; the web server in front caps bodies too (docs/uploads.md).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, load_handler
-from django.http import HttpRequest
+from django.http import HttpRequest, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 
 from factcheck.analysis.loaders.base import format_size
@@ -36,9 +38,24 @@ from factcheck.analysis.loaders.base import format_size
 FORM_OVERHEAD = 64 * 1024
 
 
-class BodyTooLarge(MultiPartParserError):
-    """The request's body is over the limit; ``str(exc)`` is a message fit to show the user.
-    A MultiPartParserError, so that Django answers 400 (not 500) should a caller not catch it."""
+class UploadRefused(MultiPartParserError):
+    """An upload we stopped reading; ``str(exc)`` is a message fit to show the user, ``status``
+    the answer's. A MultiPartParserError, so that Django answers 400 (not 500) should a caller
+    not catch it."""
+
+    status = 400
+
+
+class BodyTooLarge(UploadRefused):
+    """The request's body is over the limit."""
+
+    status = 413
+
+
+class BodyIncomplete(UploadRefused):
+    """The body stopped coming (the client went away, the connection dropped)."""
+
+    status = 400
 
 
 def declared_length(request: HttpRequest) -> int:
@@ -88,8 +105,17 @@ class CappedUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
         if self.exceeded:
+            self.close_files()
             raise BodyTooLarge(self.message)
         return raw_data
+
+    def close_files(self) -> None:
+        """Close (and so delete) the file the next handlers were writing: Django's parser closes
+        the files it finished when an error stops it, not the one in progress."""
+        for handler in self.request.upload_handlers if self.request else []:
+            file = getattr(handler, "file", None)
+            if handler is not self and file is not None:
+                file.close()
 
     def file_complete(self, file_size: int) -> None:
         return None  # the next handler makes the file
@@ -115,6 +141,23 @@ def upload_limit(request: HttpRequest, *, max_bytes: int, what: str) -> CappedUp
     # Raises AttributeError if the body was parsed already: the bug this module is here to stop.
     request.upload_handlers = [cap, *handlers]
     return cap
+
+
+@contextmanager
+def reading(cap: CappedUploadHandler) -> Iterator[None]:
+    """Around the code that reads the body (the CSRF check, the form): a body that stopped
+    coming is BodyIncomplete (400, not Django's 500), and on any error the file being written
+    is closed, so deleted, at once rather than whenever the request is collected."""
+    try:
+        yield
+    except UnreadablePostError as exc:
+        cap.close_files()
+        raise BodyIncomplete(
+            "The upload did not arrive whole (the connection dropped): send it again."
+        ) from exc
+    except BaseException:
+        cap.close_files()
+        raise
 
 
 def refuse_unread(form: forms.Form, field: str, message: str) -> None:

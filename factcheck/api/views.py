@@ -57,7 +57,7 @@ from factcheck.newsrooms.access import (
     newsrooms_where,
     role_can,
 )
-from factcheck.uploads import BodyTooLarge, upload_limit
+from factcheck.uploads import BodyIncomplete, BodyTooLarge, reading, upload_limit
 
 ERRORS = {
     code: OpenApiResponse(ErrorSerializer, description=text)
@@ -329,9 +329,12 @@ def _capped_data(request: Request) -> Any:
     except BodyTooLarge as exc:
         raise PayloadTooLarge(str(exc)) from exc
     try:
-        return request.data
+        with reading(cap):
+            return request.data
     except RequestDataTooBig as exc:  # a JSON body, or the form's fields, over Django's limit
         raise PayloadTooLarge(cap.message) from exc
+    except BodyIncomplete as exc:
+        raise exceptions.ParseError(str(exc)) from exc
     except exceptions.ParseError as exc:
         # DRF turns the parser's error (ours among them) into a 400 "parse error".
         if cap.exceeded:

@@ -42,7 +42,7 @@ from factcheck.newsrooms.access import Capability, newsrooms_where, newsrooms_wi
 from factcheck.newsrooms.models import Newsroom, Role
 from factcheck.reviews.panel import clearance_panel
 from factcheck.reviews.task_selectors import draft_tasks
-from factcheck.uploads import BodyTooLarge, refuse_unread, upload_limit
+from factcheck.uploads import UploadRefused, reading, refuse_unread, upload_limit
 
 
 @login_required
@@ -74,12 +74,13 @@ def draft_new(request: AuthedHttpRequest) -> HttpResponse:
         if not newsrooms.exists():  # before the body is read
             raise PermissionDenied("Your role in your newsrooms does not allow loading drafts.")
         try:
-            upload_limit(request, max_bytes=settings.DRAFT_MAX_BYTES, what="a draft")
-            return _draft_new(request, newsrooms)
-        except BodyTooLarge as exc:
+            cap = upload_limit(request, max_bytes=settings.DRAFT_MAX_BYTES, what="a draft")
+            with reading(cap):
+                return _draft_new(request, newsrooms)
+        except UploadRefused as exc:
             form = DraftForm(newsrooms=newsrooms)
             refuse_unread(form, "file", str(exc))
-            return render(request, "drafts/new.html", {"form": form}, status=413)
+            return render(request, "drafts/new.html", {"form": form}, status=exc.status)
     return _draft_new(request, newsrooms)
 
 
@@ -152,13 +153,14 @@ def revision_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     draft, _ = get_draft_for_user(request.user, pk, Capability.LOAD_DRAFT)
     if request.method == "POST":
         try:
-            upload_limit(request, max_bytes=settings.DRAFT_MAX_BYTES, what="a draft")
-            return _revision_new(request, draft)
-        except BodyTooLarge as exc:
+            cap = upload_limit(request, max_bytes=settings.DRAFT_MAX_BYTES, what="a draft")
+            with reading(cap):
+                return _revision_new(request, draft)
+        except UploadRefused as exc:
             form = RevisionForm()
             refuse_unread(form, "file", str(exc))
             context = {"draft": draft, "form": form}
-            return render(request, "drafts/revision_new.html", context, status=413)
+            return render(request, "drafts/revision_new.html", context, status=exc.status)
     return _revision_new(request, draft)
 
 

@@ -336,9 +336,7 @@ def test_checker_may_not_upload(checker_client: Client) -> None:
 
 
 def test_newsroom_admin_may_upload(newsadmin: Any) -> None:
-    response = client_for(newsadmin).post(
-        library_url(newsroom="demo"), {"file": upload_file()}
-    )
+    response = client_for(newsadmin).post(library_url(newsroom="demo"), {"file": upload_file()})
     assert response.status_code == 302
     assert ReferenceDocument.objects.get().uploaded_by == newsadmin
 

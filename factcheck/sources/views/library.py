@@ -39,7 +39,7 @@ from factcheck.sources.library import (
 )
 from factcheck.sources.models import ReferenceDocument
 from factcheck.sources.textsearch import highlight_spans, terms
-from factcheck.uploads import BodyTooLarge, refuse_unread, upload_limit
+from factcheck.uploads import UploadRefused, reading, refuse_unread, upload_limit
 
 if TYPE_CHECKING:
     pass
@@ -78,12 +78,14 @@ def library(request: AuthedHttpRequest) -> HttpResponse:
         if not role_can(chosen[1], Capability.LOAD_DRAFT):
             raise PermissionDenied("Your role in this newsroom does not allow adding documents.")
         try:
-            upload_limit(request, max_bytes=MAX_BYTES, what="a library document")
-            return _upload(request, newsrooms, chosen)
-        except BodyTooLarge as exc:
+            cap = upload_limit(request, max_bytes=MAX_BYTES, what="a library document")
+            with reading(cap):
+                return _upload(request, newsrooms, chosen)
+        except UploadRefused as exc:
             form = DocumentUploadForm()
             refuse_unread(form, "file", str(exc))
-            return _refused(request, _context(newsrooms, chosen, form=form), status=413)
+            context = _context(newsrooms, chosen, form=form)
+            return _refused(request, context, status=exc.status)
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
     context = _context(newsrooms, chosen, query=query)
     if request.htmx and request.htmx.target == "library-results":
@@ -143,9 +145,11 @@ def _refused(
     request: AuthedHttpRequest, context: dict[str, Any], *, status: int | None = None
 ) -> HttpResponse:
     """The upload form with its errors: the fragment for htmx (422, or ``status``), else the
-    page (400, or ``status``). base.html's htmx-config swaps 413 and 422."""
+    page (400, or ``status``). base.html's htmx-config swaps 413 and 422, not 400: a body
+    refused as incomplete (400) answers htmx with 422."""
     if request.htmx:
-        return render(request, f"{TEMPLATE}#upload", context, status=status or 422)
+        htmx_status = 413 if status == 413 else 422
+        return render(request, f"{TEMPLATE}#upload", context, status=htmx_status)
     return render(request, TEMPLATE, context, status=status or 400)
 
 
