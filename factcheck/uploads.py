@@ -28,9 +28,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, load_handler
-from django.http import HttpRequest, UnreadablePostError
+from django.http import Http404, HttpRequest, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.utils.datastructures import MultiValueDict
 
 from factcheck.analysis.loaders.base import format_size
 
@@ -157,6 +159,20 @@ def reading(cap: CappedUploadHandler) -> Iterator[None]:
         ) from exc
     except BaseException:
         cap.close_files()
+        raise
+
+
+@contextmanager
+def before_body(request: HttpRequest) -> Iterator[None]:
+    """Around a view's role checks: a 403 or 404 leaves the body unread for good. Django's
+    error pages check a CSRF token (``requires_csrf_token``), and that check reads
+    ``request.POST``: the whole body, through the default handlers, had we not marked it read
+    (an empty form, as Django marks a body it could not parse)."""
+    try:
+        yield
+    except (Http404, PermissionDenied):
+        request._post = QueryDict()  # type: ignore[attr-defined]
+        request._files = MultiValueDict()  # type: ignore[attr-defined]
         raise
 
 

@@ -42,7 +42,13 @@ from factcheck.newsrooms.access import Capability, newsrooms_where, newsrooms_wi
 from factcheck.newsrooms.models import Newsroom, Role
 from factcheck.reviews.panel import clearance_panel
 from factcheck.reviews.task_selectors import draft_tasks
-from factcheck.uploads import UploadRefused, reading, refuse_unread, upload_limit
+from factcheck.uploads import (
+    UploadRefused,
+    before_body,
+    reading,
+    refuse_unread,
+    upload_limit,
+)
 
 
 @login_required
@@ -71,8 +77,9 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
 def draft_new(request: AuthedHttpRequest) -> HttpResponse:
     newsrooms = newsrooms_where(request.user, Capability.LOAD_DRAFT)
     if request.method == "POST":
-        if not newsrooms.exists():  # before the body is read
-            raise PermissionDenied("Your role in your newsrooms does not allow loading drafts.")
+        with before_body(request):
+            if not newsrooms.exists():
+                raise PermissionDenied("Your role in your newsrooms does not allow loading drafts.")
         try:
             cap = upload_limit(request, max_bytes=settings.DRAFT_MAX_BYTES, what="a draft")
             with reading(cap):
@@ -150,7 +157,8 @@ def draft_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def revision_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Load a new version of the draft (paste, upload or a link): its claims follow the text,
     and the draft page says what became of them."""
-    draft, _ = get_draft_for_user(request.user, pk, Capability.LOAD_DRAFT)
+    with before_body(request):
+        draft, _ = get_draft_for_user(request.user, pk, Capability.LOAD_DRAFT)
     if request.method == "POST":
         try:
             cap = upload_limit(request, max_bytes=settings.DRAFT_MAX_BYTES, what="a draft")

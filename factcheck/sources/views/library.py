@@ -39,7 +39,13 @@ from factcheck.sources.library import (
 )
 from factcheck.sources.models import ReferenceDocument
 from factcheck.sources.textsearch import highlight_spans, terms
-from factcheck.uploads import UploadRefused, reading, refuse_unread, upload_limit
+from factcheck.uploads import (
+    UploadRefused,
+    before_body,
+    reading,
+    refuse_unread,
+    upload_limit,
+)
 
 if TYPE_CHECKING:
     pass
@@ -69,14 +75,13 @@ class DocumentUploadForm(forms.Form):
 @vary_on_headers("HX-Request")
 def library(request: AuthedHttpRequest) -> HttpResponse:
     held = newsrooms_with_role(request.user)
-    # On a POST too, the newsroom comes from the address: its role is checked before the body.
-    chosen = _chosen(held, request.GET.get("newsroom"))
     newsrooms = [newsroom for newsroom, _ in held]
-    if request.method == "POST":
-        if chosen is None:
-            raise Http404("No such newsroom.")
-        if not role_can(chosen[1], Capability.LOAD_DRAFT):
-            raise PermissionDenied("Your role in this newsroom does not allow adding documents.")
+    # On a POST too, the newsroom comes from the address: its role is checked before the body.
+    with before_body(request):
+        chosen = _chosen(held, request.GET.get("newsroom"))
+        if request.method == "POST":
+            chosen = _may_upload(chosen)
+    if request.method == "POST" and chosen is not None:
         try:
             cap = upload_limit(request, max_bytes=MAX_BYTES, what="a library document")
             with reading(cap):
@@ -91,6 +96,14 @@ def library(request: AuthedHttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "library-results":
         return render(request, f"{TEMPLATE}#results", context)
     return render(request, TEMPLATE, context)
+
+
+def _may_upload(chosen: tuple[Newsroom, str] | None) -> tuple[Newsroom, str]:
+    if chosen is None:
+        raise Http404("No such newsroom.")
+    if not role_can(chosen[1], Capability.LOAD_DRAFT):
+        raise PermissionDenied("Your role in this newsroom does not allow adding documents.")
+    return chosen
 
 
 @csrf_protect
