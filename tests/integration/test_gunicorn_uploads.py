@@ -43,6 +43,7 @@ class Answer:
     head: str
     body: bytes
     sent: int  # body bytes the client got to send before the answer came
+    read: int  # body bytes the app read (X-Body-Bytes-Read)
     seconds: float  # from the first byte sent to the answer's status line
 
 
@@ -83,7 +84,7 @@ def gunicorn(tmp_path: Path) -> Iterator[tuple[int, Path]]:
             sys.executable,
             "-m",
             "gunicorn",
-            "factcheck.wsgi:application",
+            "tests.integration.body_counter:application",  # the app, counting body reads
             f"--bind=127.0.0.1:{port}",
             "--workers=1",
             "--timeout=30",
@@ -105,6 +106,13 @@ def gunicorn(tmp_path: Path) -> Iterator[tuple[int, Path]]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
+        # One request first, so that the figures measure refusing, not the worker's first import.
+        for path in ("/accounts/login/", "/api/v1/drafts/"):
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as warm:
+                request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                warm.sendall(request.encode())
+                while warm.recv(65536):
+                    pass
         yield port, uploads
     finally:
         server.terminate()
@@ -199,7 +207,13 @@ def post_upload(
     head_text, _, content = received.partition(b"\r\n\r\n")
     status = int(head_text.split(b" ", 2)[1]) if head_text else 0
     seconds = (answered_at or time.monotonic()) - started
-    return Answer(status, head_text.decode("latin-1"), content, sent, seconds)
+    head = head_text.decode("latin-1")
+    read = next(
+        int(line.split(":", 1)[1])
+        for line in head.splitlines()
+        if line.lower().startswith("x-body-bytes-read:")
+    )
+    return Answer(status, head, content, sent, read, seconds)
 
 
 def _login(user: Any) -> dict[str, str]:
@@ -221,13 +235,15 @@ def test_a_50_mb_upload_is_refused_before_its_body_by_gunicorn(
         for path in (library, "/drafts/new/"):
             answer = post_upload(port, path, size=50 * MB, cookies=cookies, headers=csrf)
             assert answer.status == expected, (who, path, answer.head)
+            assert answer.read == 0  # not a byte of the body
             if expected == 413:
                 assert b"The request is too large" in answer.body
             assert answer.sent < 50 * MB  # it stopped sending when the answer came
             assert list(uploads.iterdir()) == []
             figures.append(
-                f"{who} {path}: {answer.status} in {answer.seconds * 1000:.0f} ms, "
-                f"{answer.sent / MB:.2f} MB of 50 MB sent"
+                f"{who} POST {path}: {answer.status} after {answer.seconds * 1000:.0f} ms, "
+                f"{answer.read} body bytes read by the app, {answer.sent / MB:.2f} MB of 50 MB "
+                "sent by the client (into the sockets' buffers) before the answer"
             )
     print("\n" + "\n".join(figures))
     assert not ReferenceDocument.objects.exists()
@@ -242,9 +258,13 @@ def test_an_api_upload_of_50_mb_is_413_in_the_apis_shape(
     headers = {"Authorization": f"Bearer {token_for(editor)}"}
     answer = post_upload(port, "/api/v1/drafts/", size=50 * MB, cookies={}, headers=headers)
     assert answer.status == 413, answer.head
+    assert answer.read == 0
     assert b'"code":"payload_too_large"' in answer.body
     assert list(uploads.iterdir()) == []
-    print(f"\napi: {answer.status} in {answer.seconds * 1000:.0f} ms, {answer.sent / MB:.2f} MB")
+    print(
+        f"\napi POST /api/v1/drafts/: {answer.status} after {answer.seconds * 1000:.0f} ms, "
+        f"{answer.read} body bytes read, {answer.sent / MB:.2f} MB sent"
+    )
 
 
 def test_a_small_upload_through_gunicorn_is_stored_and_leaves_no_temporary_file(
@@ -261,6 +281,6 @@ def test_a_small_upload_through_gunicorn_is_stored_and_leaves_no_temporary_file(
         headers={"X-CSRFToken": cookies["csrftoken"]},
     )
     assert answer.status == 302, answer.head + answer.body.decode(errors="replace")[:500]
-    assert answer.sent == 3 * MB
+    assert answer.sent == answer.read == 3 * MB
     assert ReferenceDocument.objects.get().title == "Big"
     assert list(uploads.iterdir()) == []
