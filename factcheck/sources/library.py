@@ -13,6 +13,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -299,6 +300,26 @@ def _parse_later(document_id: int) -> None:
     from factcheck.sources.tasks import parse_library_document
 
     parse_library_document.delay(document_id)
+
+
+def documents_requeue_lost(*, idle_for: timedelta) -> list[int]:
+    """Send the reading task again for PDFs still ``processing`` well after their upload (the
+    broker lost the message: Redis restarted, a worker died between taking it and recording
+    it); their ids. Past ``idle_for`` (the broker's visibility timeout) plus the task's hard
+    time limit, no delivery can still be at work on it. A duplicate is harmless: only a
+    ``processing`` document is read, once."""
+    from factcheck.sources.tasks import parse_library_document
+
+    hard_limit = timedelta(seconds=parse_library_document.time_limit or 0)
+    cutoff = timezone.now() - idle_for - hard_limit
+    ids = list(
+        ReferenceDocument.objects.filter(
+            status=ReferenceDocument.Status.PROCESSING, created_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        parse_library_document.delay(pk)
+    return ids
 
 
 def pdf_limits() -> PdfLimits:

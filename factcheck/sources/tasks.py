@@ -14,7 +14,11 @@ from django.db import connection
 from factcheck.celery import visibility_timeout
 from factcheck.sources.backends import REGISTRY
 from factcheck.sources.backends.base import SourceError, TransientError
-from factcheck.sources.library import document_parse, document_parse_failed
+from factcheck.sources.library import (
+    document_parse,
+    document_parse_failed,
+    documents_requeue_lost,
+)
 from factcheck.sources.models import Source
 from factcheck.sources.services import (
     lookup_begin,
@@ -103,3 +107,9 @@ def _release_connection() -> None:
 def requeue_lost_lookups(**kwargs: object) -> None:
     """A worker starting after a crash sends again the lookups whose messages were lost."""
     lookups_requeue_lost(idle_for=visibility_timeout())
+
+
+@worker_ready.connect
+def requeue_lost_documents(**kwargs: object) -> None:
+    """A worker starting after a crash sends again the library PDFs whose messages were lost."""
+    documents_requeue_lost(idle_for=visibility_timeout())

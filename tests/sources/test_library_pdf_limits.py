@@ -122,3 +122,27 @@ def test_the_same_pdf_twice_while_it_is_read_is_one_document(newsroom: Any, edit
     again = document_upload(newsroom=newsroom, by=editor, name="s.pdf", data=data)
     assert first.pk == again.pk
     assert ReferenceDocument.objects.count() == 1
+
+
+def test_a_pdf_whose_message_was_lost_is_sent_again_at_worker_start(
+    newsroom: Any, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from factcheck.sources.library import documents_requeue_lost
+
+    lost = document_upload(newsroom=newsroom, by=editor, name="s.pdf", data=make_pdf(SITREP_PAGES))
+    fresh = document_upload(
+        newsroom=newsroom, by=editor, name="t.pdf", data=make_pdf([["Another page."]])
+    )
+    # No commit in this test: neither message was sent. One was uploaded an hour ago.
+    ReferenceDocument.objects.filter(pk=lost.pk).update(
+        created_at=timezone.now() - timedelta(hours=1)
+    )
+    assert documents_requeue_lost(idle_for=timedelta(minutes=5)) == [lost.pk]  # read eagerly
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.status == ReferenceDocument.Status.READY
+    assert fresh.status == ReferenceDocument.Status.PROCESSING  # its message may be on its way
