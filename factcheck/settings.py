@@ -348,6 +348,13 @@ STORAGES = {
 DRAFT_MAX_BYTES = env_int("DRAFT_MAX_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = DRAFT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Where uploads over FILE_UPLOAD_MAX_MEMORY_SIZE wait while a request is read (removed at its
+# end, on every path); the system's temporary folder when empty. See docs/uploads.md.
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", "") or None
+# Reference library PDFs are read by a worker in a child process bounded in memory (address
+# space) and time; a PDF over either ends "failed" with a clear message (docs/uploads.md).
+LIBRARY_PDF_MEMORY_MB = env_int("LIBRARY_PDF_MEMORY_MB", 768)
+LIBRARY_PDF_TIMEOUT_SECONDS = env_seconds("LIBRARY_PDF_TIMEOUT_SECONDS", 60)
 # Drafts imported from a link (factcheck/fetch.py): one GET, in the web request for now, so
 # bounded by a connect and a total time limit; the body by DRAFT_MAX_BYTES.
 DRAFT_FETCH_CONNECT_SECONDS = env_seconds("DRAFT_FETCH_CONNECT_SECONDS", 5)

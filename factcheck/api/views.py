@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404
 from django.urls import reverse
@@ -50,7 +51,13 @@ from factcheck.drafts.services import (
     upload_check_size,
 )
 from factcheck.insights.diff import draft_diff
-from factcheck.newsrooms.access import Capability, get_newsroom_for_member, role_can
+from factcheck.newsrooms.access import (
+    Capability,
+    get_newsroom_for_member,
+    newsrooms_where,
+    role_can,
+)
+from factcheck.uploads import BodyIncomplete, BodyTooLarge, reading, upload_limit
 
 ERRORS = {
     code: OpenApiResponse(ErrorSerializer, description=text)
@@ -118,12 +125,20 @@ def drafts(request: Request) -> Response:
 
 
 def _draft_create(request: Request) -> Response:
-    _refuse_large(request)
-    form = DraftCreateSerializer(data=request.data)
+    # The role before the body is read: the newsroom is in the body, so any newsroom (the
+    # token's, if it is bound to one) where the user may load drafts; the exact one below.
+    token = request_token(request)
+    allowed = newsrooms_where(request.user, Capability.LOAD_DRAFT)
+    if token is not None and token.newsroom_id is not None:
+        allowed = allowed.filter(pk=token.newsroom_id)
+    if not allowed.exists():
+        raise exceptions.PermissionDenied(
+            "Your role in your newsrooms does not allow loading drafts."
+        )
+    form = DraftCreateSerializer(data=_capped_data(request))
     form.is_valid(raise_exception=True)
     data = form.validated_data
     newsroom, role = get_newsroom_for_member(request.user, data["newsroom"])
-    token = request_token(request)
     if token is not None and token.newsroom_id not in (None, newsroom.pk):
         raise Http404("No such newsroom.")
     if not role_can(role, Capability.LOAD_DRAFT):
@@ -214,8 +229,7 @@ def revisions(request: Request, pk: int) -> Response:
         page = paginator.paginate_queryset(rows, request)
         return paginator.get_paginated_response(RevisionRowSerializer(page, many=True).data)
     found, _ = api_draft(request.user, token, pk, Capability.LOAD_DRAFT)
-    _refuse_large(request)
-    form = RevisionCreateSerializer(data=request.data)
+    form = RevisionCreateSerializer(data=_capped_data(request))
     form.is_valid(raise_exception=True)
     data = form.validated_data
     read = _input(data)
@@ -306,16 +320,26 @@ def _field_error(data: dict[str, Any], exc: DraftInputError) -> exceptions.Valid
     return exceptions.ValidationError({field: [str(exc)]})
 
 
-def _refuse_large(request: Request) -> None:
-    """413 for a body over the largest draft (with room for the form around it), before it is
-    read: a JSON body is read whole."""
+def _capped_data(request: Request) -> Any:
+    """``request.data``, read only if its declared size is within the largest draft (with room
+    for the form around it), and its files capped at that while they stream: 413 otherwise.
+    Call after the role check (factcheck/uploads.py)."""
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-        limit = settings.DRAFT_MAX_BYTES // (1024 * 1024)
-        raise PayloadTooLarge(f"The request is too large: a draft has at most {limit} MB.")
+        cap = upload_limit(request._request, max_bytes=settings.DRAFT_MAX_BYTES, what="a draft")
+    except BodyTooLarge as exc:
+        raise PayloadTooLarge(str(exc)) from exc
+    try:
+        with reading(cap):
+            return request.data
+    except RequestDataTooBig as exc:  # a JSON body, or the form's fields, over Django's limit
+        raise PayloadTooLarge(cap.message) from exc
+    except BodyIncomplete as exc:
+        raise exceptions.ParseError(str(exc)) from exc
+    except exceptions.ParseError as exc:
+        # DRF turns the parser's error (ours among them) into a 400 "parse error".
+        if cap.exceeded:
+            raise PayloadTooLarge(cap.message) from exc
+        raise
 
 
 def _number(raw: str | None, name: str) -> int | None:

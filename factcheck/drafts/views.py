@@ -3,10 +3,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from factcheck.claims.revisions import revision_load
@@ -35,9 +39,16 @@ from factcheck.errors import ConflictError
 from factcheck.http import AuthedHttpRequest
 from factcheck.insights.diff import draft_diff
 from factcheck.newsrooms.access import Capability, newsrooms_where, newsrooms_with_role, role_can
-from factcheck.newsrooms.models import Role
+from factcheck.newsrooms.models import Newsroom, Role
 from factcheck.reviews.panel import clearance_panel
 from factcheck.reviews.task_selectors import draft_tasks
+from factcheck.uploads import (
+    UploadRefused,
+    before_body,
+    reading,
+    refuse_unread,
+    upload_limit,
+)
 
 
 @login_required
@@ -61,9 +72,27 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@csrf_exempt  # checked by _draft_new, after the role and the size: factcheck/uploads.py
 @require_http_methods(["GET", "POST"])
 def draft_new(request: AuthedHttpRequest) -> HttpResponse:
     newsrooms = newsrooms_where(request.user, Capability.LOAD_DRAFT)
+    if request.method == "POST":
+        with before_body(request):
+            if not newsrooms.exists():
+                raise PermissionDenied("Your role in your newsrooms does not allow loading drafts.")
+        try:
+            cap = upload_limit(request, max_bytes=settings.DRAFT_MAX_BYTES, what="a draft")
+            with reading(cap):
+                return _draft_new(request, newsrooms)
+        except UploadRefused as exc:
+            form = DraftForm(newsrooms=newsrooms)
+            refuse_unread(form, "file", str(exc))
+            return render(request, "drafts/new.html", {"form": form}, status=exc.status)
+    return _draft_new(request, newsrooms)
+
+
+@csrf_protect
+def _draft_new(request: AuthedHttpRequest, newsrooms: QuerySet[Newsroom]) -> HttpResponse:
     form = DraftForm(request.POST or None, request.FILES or None, newsrooms=newsrooms)
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,11 +152,28 @@ def draft_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@csrf_exempt  # checked by _revision_new, after the role and the size: factcheck/uploads.py
 @require_http_methods(["GET", "POST"])
 def revision_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Load a new version of the draft (paste, upload or a link): its claims follow the text,
     and the draft page says what became of them."""
-    draft, _ = get_draft_for_user(request.user, pk, Capability.LOAD_DRAFT)
+    with before_body(request):
+        draft, _ = get_draft_for_user(request.user, pk, Capability.LOAD_DRAFT)
+    if request.method == "POST":
+        try:
+            cap = upload_limit(request, max_bytes=settings.DRAFT_MAX_BYTES, what="a draft")
+            with reading(cap):
+                return _revision_new(request, draft)
+        except UploadRefused as exc:
+            form = RevisionForm()
+            refuse_unread(form, "file", str(exc))
+            context = {"draft": draft, "form": form}
+            return render(request, "drafts/revision_new.html", context, status=exc.status)
+    return _revision_new(request, draft)
+
+
+@csrf_protect
+def _revision_new(request: AuthedHttpRequest, draft: Draft) -> HttpResponse:
     form = RevisionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -37,9 +37,9 @@ def get_evidence_for_user(
 def get_document_for_user(
     user: User | AnonymousUser, pk: int, capability: Capability = Capability.VIEW
 ) -> tuple[ReferenceDocument, str]:
-    """The document with its newsroom and uploader."""
+    """The document with its newsroom and uploader (without a PDF waiting to be read)."""
     return get_for_member(
-        ReferenceDocument.objects.select_related("newsroom", "uploaded_by"),
+        ReferenceDocument.objects.select_related("newsroom", "uploaded_by").defer("pending"),
         pk,
         user,
         capability,

@@ -9,20 +9,27 @@ file raises LibraryInputError with a message fit to show the editor, before anyt
 
 from __future__ import annotations
 
-import io
+import hashlib
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-import pypdf
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from factcheck.analysis.loaders import LoadError, check_size, load_file
 from factcheck.analysis.normalise import normalise_text, strip_span, title_from_text
+from factcheck.analysis.pdfread import (
+    PdfLimits,
+    PdfRefused,
+    check_header,
+    read_pdf,
+    read_pdf_bounded,
+)
 from factcheck.errors import FactcheckError
 from factcheck.history.services import audit_record
 from factcheck.newsrooms.access import Capability, require
@@ -68,6 +75,10 @@ def read_document(name: str, data: bytes, *, max_bytes: int | None = None) -> Re
     else:
         loaded = load_file(name, data, max_bytes=max_bytes)
         text, title, kind = loaded.text, loaded.title_hint, loaded.kind
+    return _finish(name, text, title, kind)
+
+
+def _finish(name: str, text: str, title: str, kind: str) -> ReadDocument:
     text = normalise_text(text)
     if len(text) > MAX_CHARS:
         raise LoadError(
@@ -80,90 +91,12 @@ def read_document(name: str, data: bytes, *, max_bytes: int | None = None) -> Re
 
 
 def _read_pdf(display: str, data: bytes) -> tuple[str, str]:
-    if b"%PDF-" not in data[:1024]:
-        raise LoadError(f"{display} is not a PDF document (it lacks the PDF header).")
+    """In this process, unbounded: for the command line and the tests. Uploads are read by the
+    worker within limits (:func:`document_parse`)."""
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            _unlock(display, reader)
-        pages = len(reader.pages)
-    except LoadError:
-        raise
-    except Exception as exc:
-        logger.info("Refused a damaged PDF %s: %r", display, exc)
-        raise LoadError(
-            f"{display} could not be read: it is damaged or not a valid PDF ({_reason(exc)})."
-        ) from exc
-    if pages > MAX_PDF_PAGES:
-        raise LoadError(
-            f"{display} has {pages:,} pages; the limit is {MAX_PDF_PAGES:,}. "
-            "Split it into smaller documents."
-        )
-    texts: list[str] = []
-    total = 0
-    for number in range(1, pages + 1):
-        try:
-            page_text = reader.pages[number - 1].extract_text() or ""
-        except Exception as exc:
-            raise LoadError(
-                f"The text of page {number} of {display} could not be read ({_reason(exc)})."
-            ) from exc
-        page_text = _printable(page_text).strip()
-        total += len(page_text)
-        if total > MAX_CHARS:
-            raise LoadError(
-                f"{display} holds more than {MAX_CHARS:,} characters of text. "
-                "Split it into smaller documents."
-            )
-        if page_text:
-            texts.append(page_text)
-    if not texts:
-        raise LoadError(
-            f"{display} has no text layer: its pages are probably scanned images. "
-            "Run it through OCR and upload the result."
-        )
-    return "\n\n".join(texts), _pdf_title(reader)
-
-
-def _unlock(display: str, reader: pypdf.PdfReader) -> None:
-    """Many PDFs are encrypted only to restrict printing or copying: they open without a
-    password, and so can we. A password to open it is where we stop."""
-    save_copy = (
-        "Save an unprotected copy (in your PDF reader: print to PDF, or remove the security) "
-        "and upload that."
-    )
-    try:
-        opened = reader.decrypt("")
-    except Exception as exc:  # e.g. AES, which needs the optional cryptography package
-        raise LoadError(
-            f"{display} is encrypted in a way that cannot be opened here ({_reason(exc)}). "
-            + save_copy
-        ) from exc
-    if not opened:
-        raise LoadError(f"{display} is protected by a password. {save_copy}")
-
-
-def _pdf_title(reader: pypdf.PdfReader) -> str:
-    try:
-        title = reader.metadata.title if reader.metadata else None
-    except Exception:
-        return ""
-    return _printable(str(title or "")).strip()
-
-
-def _printable(text: str) -> str:
-    """Text without control characters (PDFs hold NULs, which PostgreSQL refuses), keeping
-    line breaks and tabs."""
-    return "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
-    )
-
-
-def _reason(exc: BaseException) -> str:
-    """One bounded line about ``exc`` (a KeyError's key without its quotes)."""
-    single = len(exc.args) == 1 and isinstance(exc.args[0], str)
-    text = " ".join((exc.args[0] if single else str(exc)).split()) or type(exc).__name__
-    return text[:159] + "…" if len(text) > 160 else text.rstrip(".")
+        return read_pdf(display, data, max_pages=MAX_PDF_PAGES, max_chars=MAX_CHARS)
+    except PdfRefused as exc:
+        raise LoadError(str(exc)) from exc
 
 
 def _extension(name: str) -> str:
@@ -255,24 +188,23 @@ def document_upload(
     """Add the file ``name`` (content ``data``) to ``newsroom``'s library, cut into passages.
 
     The file is read and cut before anything is written, and the document and its passages are
-    written in one transaction: a refused file leaves nothing behind. Uploading the same file
+    written in one transaction: a refused file leaves nothing behind. A PDF is only checked
+    here (size, header) and recorded ``processing``: a worker reads it within time and memory
+    limits (:func:`document_parse`) once the transaction commits. Uploading the same file
     (name and text) again returns the document already there. ``title`` defaults to the
     file's own title, else its first line. ``by=None`` is the command line acting without a
     user; otherwise ``by`` must be allowed to load drafts in ``newsroom`` (editors and admins).
     """
     _require(by, newsroom.pk, newsroom)
+    if _extension(name) == ".pdf":
+        return _pdf_receive(newsroom=newsroom, by=by, name=name, data=data, title=title)
     try:
         read = read_document(name, data)
     except LoadError as exc:
         raise LibraryInputError(str(exc)) from exc
     spans = split_passages(read.text)
-    chosen = (
-        " ".join(title.split())
-        or " ".join(read.title_hint.split())
-        or title_from_text(read.text, max_length=TITLE_MAX)
-        or re.split(r"[\\/]", name)[-1]
-    )
-    filename = re.split(r"[\\/]", name)[-1][:255]
+    chosen = _title(title, read, name)
+    filename = _filename(name)
     with transaction.atomic():
         # The same file sent twice (a double click, a re-run seed) is the same document.
         same = ReferenceDocument.objects.filter(
@@ -301,6 +233,184 @@ def document_upload(
             draft_id=None,
         )
     return document
+
+
+def _title(given: str, read: ReadDocument, name: str) -> str:
+    return (
+        " ".join(given.split())
+        or " ".join(read.title_hint.split())
+        or title_from_text(read.text, max_length=TITLE_MAX)
+        or _filename(name)
+    )
+
+
+def _filename(name: str) -> str:
+    return re.split(r"[\\/]", name)[-1][:255]
+
+
+def _pdf_receive(
+    *, newsroom: Newsroom, by: User | None, name: str, data: bytes, title: str
+) -> ReferenceDocument:
+    """Record the PDF ``processing`` and have a worker read it. The same file sent again (a
+    double click) while its first copy is being read or is ready is that first copy."""
+    try:
+        check_size(name, len(data), max_bytes=MAX_BYTES)
+        check_header(_display(name), data)
+    except (LoadError, PdfRefused) as exc:
+        raise LibraryInputError(str(exc)) from exc
+    filename = _filename(name)
+    checksum = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        same = (
+            ReferenceDocument.objects.filter(
+                newsroom=newsroom, archived_at__isnull=True, filename=filename, checksum=checksum
+            )
+            .exclude(status=ReferenceDocument.Status.FAILED)
+            .defer("pending", "text")
+            .first()
+        )
+        if same is not None:
+            return same
+        document = ReferenceDocument.objects.create(
+            newsroom=newsroom,
+            title=_clip(" ".join(title.split())),  # empty: the PDF's own, once read
+            filename=filename,
+            kind="pdf",
+            text="",
+            uploaded_by=by,
+            status=ReferenceDocument.Status.PROCESSING,
+            checksum=checksum,
+            pending=data,
+        )
+        audit_record(
+            obj=document,
+            action="created",
+            actor=by,
+            summary=f"Added “{document}” to the reference library (to be read)",
+            newsroom_id=newsroom.pk,
+            draft_id=None,
+        )
+        pk = document.pk
+        transaction.on_commit(lambda: _parse_later(pk))
+    document.pending = None  # the caller has the file; the row keeps it until it is read
+    return document
+
+
+def _parse_later(document_id: int) -> None:
+    from factcheck.sources.tasks import parse_library_document
+
+    parse_library_document.delay(document_id)
+
+
+def documents_requeue_lost(*, idle_for: timedelta) -> list[int]:
+    """Send the reading task again for PDFs still ``processing`` well after their upload (the
+    broker lost the message: Redis restarted, a worker died between taking it and recording
+    it); their ids. Past ``idle_for`` (the broker's visibility timeout) plus the task's hard
+    time limit, no delivery can still be at work on it. A duplicate is harmless: only a
+    ``processing`` document is read, once."""
+    from factcheck.sources.tasks import parse_library_document
+
+    hard_limit = timedelta(seconds=parse_library_document.time_limit or 0)
+    cutoff = timezone.now() - idle_for - hard_limit
+    ids = list(
+        ReferenceDocument.objects.filter(
+            status=ReferenceDocument.Status.PROCESSING, created_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        parse_library_document.delay(pk)
+    return ids
+
+
+def pdf_limits() -> PdfLimits:
+    """How long and how much memory reading one PDF may take (settings LIBRARY_PDF_*)."""
+    return PdfLimits(
+        max_pages=MAX_PDF_PAGES,
+        max_chars=MAX_CHARS,
+        memory_bytes=settings.LIBRARY_PDF_MEMORY_MB * 1024 * 1024,
+        timeout=settings.LIBRARY_PDF_TIMEOUT_SECONDS,
+    )
+
+
+def document_parse(*, document_id: int) -> ReferenceDocument | None:
+    """Read the ``processing`` PDF ``document_id`` in a child process within
+    :func:`pdf_limits`: ``ready`` with its text and passages, or ``failed`` with a message fit
+    to show the editor (the document stays, so nothing is lost). None when the document is gone
+    or was read already (a second delivery of the task)."""
+    row = (
+        ReferenceDocument.objects.filter(pk=document_id, status=ReferenceDocument.Status.PROCESSING)
+        .values_list("filename", "pending")
+        .first()
+    )
+    if row is None:
+        return None
+    filename, pending = row
+    try:
+        if pending is None:
+            raise LoadError(f"{_display(filename)} was lost before it could be read.")
+        bounded = read_pdf_bounded(_display(filename), bytes(pending), pdf_limits())
+        read = _finish(filename, bounded.text, bounded.title, "pdf")
+    except (LoadError, PdfRefused) as exc:
+        logger.info("Library PDF %s not read: %s", document_id, exc)
+        return document_parse_failed(document_id=document_id, reason=str(exc))
+    spans = split_passages(read.text)
+    with transaction.atomic():
+        current = (
+            ReferenceDocument.objects.select_for_update()
+            .defer("pending")
+            .filter(pk=document_id, status=ReferenceDocument.Status.PROCESSING)
+            .first()
+        )
+        if current is None:
+            return None
+        current.title = _clip(_title(current.title, read, filename))
+        current.text = read.text
+        current.status = ReferenceDocument.Status.READY
+        current.error = ""
+        current.pending = None
+        current.save(update_fields=["title", "text", "status", "error", "pending"])
+        Passage.objects.bulk_create(
+            Passage(document=current, index=i, start=s, end=e, text=read.text[s:e])
+            for i, (s, e) in enumerate(spans)
+        )
+        audit_record(
+            obj=current,
+            action="read",
+            actor=None,
+            summary=f"Read “{current.title}” into the reference library ({len(spans)} passages)",
+            newsroom_id=current.newsroom_id,
+            draft_id=None,
+            changes={"status": (ReferenceDocument.Status.PROCESSING, current.status)},
+        )
+    return current
+
+
+def document_parse_failed(*, document_id: int, reason: str) -> ReferenceDocument | None:
+    """The ``processing`` document could not be read: ``failed`` with ``reason``, the file
+    dropped (an editor uploads a better copy)."""
+    with transaction.atomic():
+        current = (
+            ReferenceDocument.objects.select_for_update()
+            .defer("pending")
+            .filter(pk=document_id, status=ReferenceDocument.Status.PROCESSING)
+            .first()
+        )
+        if current is None:
+            return None
+        current.status = ReferenceDocument.Status.FAILED
+        current.error = reason[:500]
+        current.pending = None
+        current.save(update_fields=["status", "error", "pending"])
+        audit_record(
+            obj=current,
+            action="failed",
+            actor=None,
+            summary=f"Could not read “{current}”: {current.error}",
+            newsroom_id=current.newsroom_id,
+            draft_id=None,
+            changes={"status": (ReferenceDocument.Status.PROCESSING, current.status)},
+        )
+    return current
 
 
 def document_archive(*, document: ReferenceDocument, by: User | None) -> ReferenceDocument:

@@ -128,7 +128,17 @@ class Evidence(models.Model):
 
 
 class ReferenceDocument(models.Model):
-    """A document the newsroom uploaded to search: wire copy, reports, transcripts."""
+    """A document the newsroom uploaded to search: wire copy, reports, transcripts.
+
+    A PDF is read by a worker within time and memory limits (``factcheck.sources.tasks.
+    parse_library_document``): until then it is ``processing``, with the file in ``pending``;
+    then ``ready`` with its text and passages, or ``failed`` with the reason in ``error``.
+    Other files are read in the request and are ``ready`` at once."""
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", "Being read"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be read"
 
     newsroom = models.ForeignKey(Newsroom, on_delete=models.PROTECT, related_name="documents")
     title = models.CharField(max_length=300)
@@ -140,12 +150,16 @@ class ReferenceDocument(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
+    error = models.CharField(max_length=500, blank=True)
+    checksum = models.CharField(max_length=64, blank=True, help_text="sha256 of the file")
+    pending = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title or self.filename
 
 
 class Passage(models.Model):

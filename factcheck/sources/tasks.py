@@ -1,4 +1,5 @@
-"""The lookup task: a thin adapter from a lookup id to the services and the source backend."""
+"""The lookup task: a thin adapter from a lookup id to the services and the source backend;
+and the reading of a reference library PDF, within time and memory limits."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ from django.db import connection
 
 from factcheck.sources.backends import REGISTRY
 from factcheck.sources.backends.base import SourceError, TransientError, deadline, time_left
+from factcheck.sources.library import (
+    document_parse,
+    document_parse_failed,
+    documents_requeue_lost,
+)
 from factcheck.sources.models import Lookup, Source
 from factcheck.sources.services import (
     lookup_begin,
@@ -71,6 +77,27 @@ def lookup_run(self, lookup_id: int) -> None:  # type: ignore[no-untyped-def]
     lookup_store(lookup=lookup, hits=hits)
 
 
+@shared_task(
+    name="factcheck.sources.tasks.parse_library_document",
+    acks_late=True,  # idempotent: only a "processing" document is read, and read once
+    reject_on_worker_lost=True,
+    # Backstops only (factcheck.workers enforces them under any pool): the reading runs in a
+    # child process that LIBRARY_PDF_TIMEOUT_SECONDS (60 s by default) always cuts off first.
+    soft_time_limit=300,
+    time_limit=330,
+)
+def parse_library_document(document_id: int) -> None:
+    """Read the reference library PDF ``document_id`` (status ``processing``) into text and
+    passages, or mark it ``failed`` with why: ``factcheck.sources.library.document_parse``."""
+    try:
+        document_parse(document_id=document_id)
+    except Exception as exc:
+        # A bug must not leave the document "processing" for ever.
+        reason = f"The PDF could not be read: unexpected error ({type(exc).__name__})."
+        document_parse_failed(document_id=document_id, reason=reason)
+        raise
+
+
 def _release_connection() -> None:
     """Give the database connection back (to the pool, on PostgreSQL) while the source answers:
     a lookup waits on the network far longer than it talks to the database, so a worker's
@@ -95,4 +122,21 @@ def lookup_poisoned(lookup_id: int, *, deliveries: int) -> None:
         lookup_id=lookup_id,
         reason=f"{label}: the worker stopped while looking this up, {deliveries} times; "
         "not tried again",
+    )
+
+
+@sweep
+def requeue_lost_documents(idle_for: timedelta) -> None:
+    """Send again the library PDFs whose messages were lost (a worker killed, a Redis
+    restarted)."""
+    documents_requeue_lost(idle_for=idle_for)
+
+
+@when_poisoned("factcheck.sources.tasks.parse_library_document")
+def document_poisoned(document_id: int, *, deliveries: int) -> None:
+    """Reading the PDF killed its worker ``deliveries`` times: the document ends failed."""
+    document_parse_failed(
+        document_id=document_id,
+        reason=f"The PDF could not be read: the worker stopped while reading it, {deliveries} "
+        "times; not tried again.",
     )

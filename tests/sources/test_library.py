@@ -328,11 +328,18 @@ def test_an_explicit_title_wins(newsroom: Any, editor: Any) -> None:
     assert document.title == "My title"
 
 
-def test_the_files_own_title_comes_before_its_first_line(newsroom: Any, editor: Any) -> None:
-    document = document_upload(
-        newsroom=newsroom, by=editor, name="r.pdf", data=make_pdf(SITREP_PAGES, title="Sitrep 7")
-    )
-    assert (document.title, document.kind) == ("Sitrep 7", "pdf")
+def test_the_files_own_title_comes_before_its_first_line(
+    newsroom: Any, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # the worker reads it (eagerly)
+        document = document_upload(
+            newsroom=newsroom,
+            by=editor,
+            name="r.pdf",
+            data=make_pdf(SITREP_PAGES, title="Sitrep 7"),
+        )
+    document.refresh_from_db()
+    assert (document.title, document.kind, document.status) == ("Sitrep 7", "pdf", "ready")
     assert "death toll stands at 41" in document.passages.first().text  # type: ignore[union-attr]
 
 
@@ -349,11 +356,27 @@ def test_the_command_line_uploads_without_a_user(newsroom: Any) -> None:
 
 
 def test_a_refused_file_saves_nothing(newsroom: Any, editor: Any) -> None:
-    data = encrypted(make_pdf(SITREP_PAGES), user_password="secret")
-    with pytest.raises(LibraryInputError, match="protected by a password"):
-        document_upload(newsroom=newsroom, by=editor, name="locked.pdf", data=data)
+    with pytest.raises(LibraryInputError, match="is empty"):
+        document_upload(newsroom=newsroom, by=editor, name="blank.txt", data=b" \n\n ")
+    with pytest.raises(LibraryInputError, match="is not a PDF document"):
+        document_upload(newsroom=newsroom, by=editor, name="fake.pdf", data=b"Plain words.")
     assert not ReferenceDocument.objects.exists()
     assert not AuditEntry.objects.filter(object_type="referencedocument").exists()
+
+
+def test_a_pdf_that_cannot_be_read_stays_recorded_as_failed_with_why(
+    newsroom: Any, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    data = encrypted(make_pdf(SITREP_PAGES), user_password="secret")
+    with django_capture_on_commit_callbacks(execute=True):
+        document = document_upload(newsroom=newsroom, by=editor, name="locked.pdf", data=data)
+        assert document.status == ReferenceDocument.Status.PROCESSING
+    document.refresh_from_db()
+    assert document.status == ReferenceDocument.Status.FAILED
+    assert "“locked.pdf” is protected by a password" in document.error
+    assert document.pending is None and not document.passages.exists()
+    actions = AuditEntry.objects.filter(object_type="referencedocument").order_by("id")
+    assert [a.action for a in actions] == ["created", "failed"]
 
 
 def test_the_same_file_twice_is_one_document(newsroom: Any, editor: Any) -> None:

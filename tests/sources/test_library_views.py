@@ -87,7 +87,7 @@ def test_outsider_never_sees_the_newsrooms_library(
     assert outsider_client.get(library_url(newsroom="demo", q="helicopter")).status_code == 404
     assert outsider_client.get(doc_url(document)).status_code == 404
     assert outsider_client.post(archive_url(document)).status_code == 404
-    response = outsider_client.post(library_url(), {"newsroom": "demo", "file": upload_file()})
+    response = outsider_client.post(library_url(newsroom="demo"), {"file": upload_file()})
     assert response.status_code == 404
     assert not ReferenceDocument.objects.filter(newsroom__slug="demo", kind="pdf").exists()
 
@@ -222,60 +222,96 @@ def test_search_page_queries_are_pinned(
 # --- Uploading ----------------------------------------------------------------------------------
 
 
-def test_editor_uploads_a_pdf_and_lands_on_its_page(editor_client: Client) -> None:
-    response = editor_client.post(
-        library_url(), {"newsroom": "demo", "title": "", "file": upload_file()}
-    )
-    document = ReferenceDocument.objects.get(kind="pdf")
+def test_editor_uploads_a_pdf_and_lands_on_its_page(
+    editor_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = editor_client.post(
+            library_url(newsroom="demo"), {"title": "", "file": upload_file()}
+        )
+        document = ReferenceDocument.objects.get(kind="pdf")
+        assert document.status == ReferenceDocument.Status.PROCESSING
+        # Before the worker: the page says it is being read, and asks again with htmx.
+        page = editor_client.get(doc_url(document)).content.decode()
+        assert "is being read: it will be searchable in a moment." in page
+        assert 'id="document-reading"' in page and 'hx-trigger="every 2s"' in page
+        poll = editor_client.get(
+            doc_url(document), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="document-reading"
+        )
+        assert poll.content.decode().startswith('<p id="document-reading"')
+    assert len(callbacks) == 1  # the task, sent once the upload committed (run eagerly)
     assert response.status_code == 302
     assert response["Location"] == doc_url(document)
+    document.refresh_from_db()
+    assert document.status == ReferenceDocument.Status.READY
     assert document.title == "Civil Protection situation report No. 7"
+    assert document.pending is None
     page = editor_client.get(response["Location"]).content.decode()
-    assert "is in the library: 1 passage." in page
-    assert 'id="p0"' in page
+    assert 'id="p0"' in page and 'id="document-reading"' not in page
+    poll = editor_client.get(
+        doc_url(document), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="document-reading"
+    )
+    assert (poll.status_code, poll["HX-Refresh"]) == (204, "true")
 
 
 def test_the_same_upload_twice_is_harmless(editor_client: Client) -> None:
     for _ in range(2):
-        response = editor_client.post(library_url(), {"newsroom": "demo", "file": upload_file()})
+        response = editor_client.post(library_url(newsroom="demo"), {"file": upload_file()})
         assert response.status_code == 302
     assert ReferenceDocument.objects.count() == 1
 
 
 def test_upload_with_htmx_answers_the_form_and_the_list(editor_client: Client) -> None:
     response = editor_client.post(
-        library_url(),
-        {"newsroom": "demo", "title": "Sitrep 7", "file": upload_file()},
+        library_url(newsroom="demo"),
+        {"title": "Sitrep 7", "file": upload_file()},
         HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()
     assert response.status_code == 200
     assert "library-changed" in json.loads(response["HX-Trigger"])
-    assert "“Sitrep 7” is in the library: 1 passage." in body
+    assert "“Sitrep 7” is being read: it will be searchable in a moment." in body
+    assert "Being read" in body.split('id="library-documents"')[1]
     assert '<div id="library-documents" hx-swap-oob="true">' in body
     assert "Sitrep 7" in body.split('id="library-documents"')[1]
 
 
 def test_a_refused_file_shows_why_and_saves_nothing(editor_client: Client) -> None:
-    locked = encrypted(make_pdf(SITREP_PAGES), user_password="secret")
+    fake = b"Not a PDF at all."
     response = editor_client.post(
-        library_url(), {"newsroom": "demo", "file": upload_file("locked.pdf", locked)}
+        library_url(newsroom="demo"), {"file": upload_file("fake.pdf", fake)}
     )
     assert response.status_code == 400
-    assert "“locked.pdf” is protected by a password" in response.content.decode()
+    assert "“fake.pdf” is not a PDF document" in response.content.decode()
     response = editor_client.post(
-        library_url(),
-        {"newsroom": "demo", "file": upload_file("locked.pdf", locked)},
+        library_url(newsroom="demo"),
+        {"file": upload_file("fake.pdf", fake)},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 422
     assert response.content.decode().startswith('<section id="library-upload"')
-    assert "is protected by a password" in response.content.decode()
+    assert "is not a PDF document" in response.content.decode()
     assert not ReferenceDocument.objects.exists()
 
 
+def test_a_pdf_the_worker_cannot_read_shows_why_on_its_page(
+    editor_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    locked = encrypted(make_pdf(SITREP_PAGES), user_password="secret")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            library_url(newsroom="demo"), {"file": upload_file("locked.pdf", locked)}
+        )
+    document = ReferenceDocument.objects.get()
+    assert response["Location"] == doc_url(document)
+    page = editor_client.get(doc_url(document)).content.decode()
+    assert "“locked.pdf” is protected by a password" in page
+    listing = editor_client.get(library_url(newsroom="demo")).content.decode()
+    assert "Could not be read" in listing
+
+
 def test_a_missing_file_is_a_form_error(editor_client: Client) -> None:
-    response = editor_client.post(library_url(), {"newsroom": "demo", "title": "Nothing"})
+    response = editor_client.post(library_url(newsroom="demo"), {"title": "Nothing"})
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert not ReferenceDocument.objects.exists()
@@ -286,7 +322,7 @@ def test_a_file_over_the_limit_is_refused_before_reading(
 ) -> None:
     monkeypatch.setattr(library_module, "MAX_BYTES", 1024)
     response = editor_client.post(
-        library_url(), {"newsroom": "demo", "file": upload_file("big.txt", b"x" * 5000)}
+        library_url(newsroom="demo"), {"file": upload_file("big.txt", b"x" * 5000)}
     )
     assert response.status_code == 400
     assert "the limit is 1 KB" in response.content.decode()
@@ -294,15 +330,13 @@ def test_a_file_over_the_limit_is_refused_before_reading(
 
 
 def test_checker_may_not_upload(checker_client: Client) -> None:
-    response = checker_client.post(library_url(), {"newsroom": "demo", "file": upload_file()})
+    response = checker_client.post(library_url(newsroom="demo"), {"file": upload_file()})
     assert response.status_code == 403
     assert not ReferenceDocument.objects.exists()
 
 
 def test_newsroom_admin_may_upload(newsadmin: Any) -> None:
-    response = client_for(newsadmin).post(
-        library_url(), {"newsroom": "demo", "file": upload_file()}
-    )
+    response = client_for(newsadmin).post(library_url(newsroom="demo"), {"file": upload_file()})
     assert response.status_code == 302
     assert ReferenceDocument.objects.get().uploaded_by == newsadmin
 

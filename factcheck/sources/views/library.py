@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -38,6 +39,13 @@ from factcheck.sources.library import (
 )
 from factcheck.sources.models import ReferenceDocument
 from factcheck.sources.textsearch import highlight_spans, terms
+from factcheck.uploads import (
+    UploadRefused,
+    before_body,
+    reading,
+    refuse_unread,
+    upload_limit,
+)
 
 if TYPE_CHECKING:
     pass
@@ -62,14 +70,27 @@ class DocumentUploadForm(forms.Form):
 
 
 @login_required
+@csrf_exempt  # checked by _upload, after the role and the size: factcheck/uploads.py
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def library(request: AuthedHttpRequest) -> HttpResponse:
     held = newsrooms_with_role(request.user)
-    chosen = _chosen(held, request.POST.get("newsroom") or request.GET.get("newsroom"))
     newsrooms = [newsroom for newsroom, _ in held]
-    if request.method == "POST":
-        return _upload(request, newsrooms, chosen)
+    # On a POST too, the newsroom comes from the address: its role is checked before the body.
+    with before_body(request):
+        chosen = _chosen(held, request.GET.get("newsroom"))
+        if request.method == "POST":
+            chosen = _may_upload(chosen)
+    if request.method == "POST" and chosen is not None:
+        try:
+            cap = upload_limit(request, max_bytes=MAX_BYTES, what="a library document")
+            with reading(cap):
+                return _upload(request, newsrooms, chosen)
+        except UploadRefused as exc:
+            form = DocumentUploadForm()
+            refuse_unread(form, "file", str(exc))
+            context = _context(newsrooms, chosen, form=form)
+            return _refused(request, context, status=exc.status)
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
     context = _context(newsrooms, chosen, query=query)
     if request.htmx and request.htmx.target == "library-results":
@@ -77,14 +98,23 @@ def library(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, TEMPLATE, context)
 
 
-def _upload(
-    request: AuthedHttpRequest, newsrooms: list[Newsroom], chosen: tuple[Newsroom, str] | None
-) -> HttpResponse:
+def _may_upload(chosen: tuple[Newsroom, str] | None) -> tuple[Newsroom, str]:
     if chosen is None:
         raise Http404("No such newsroom.")
-    newsroom, role = chosen
-    if not role_can(role, Capability.LOAD_DRAFT):
+    if not role_can(chosen[1], Capability.LOAD_DRAFT):
         raise PermissionDenied("Your role in this newsroom does not allow adding documents.")
+    return chosen
+
+
+@csrf_protect
+def _upload(
+    request: AuthedHttpRequest, newsrooms: list[Newsroom], chosen: tuple[Newsroom, str]
+) -> HttpResponse:
+    newsroom, _ = chosen
+    # A form that names its newsroom in the body too (an older page) must name the same one.
+    named = request.POST.get("newsroom")
+    if named and named != newsroom.slug:
+        raise Http404("No such newsroom.")
     form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -100,9 +130,7 @@ def _upload(
         except LibraryInputError as exc:
             form.add_error("file", str(exc))
         else:
-            count = document.passages.count()
-            plural = "" if count == 1 else "s"
-            notice = f"“{document.title}” is in the library: {count} passage{plural}."
+            notice = _upload_notice(document)
             return htmx_answer(
                 request,
                 redirect_to=document_url(document),
@@ -115,16 +143,42 @@ def _upload(
                 notice=notice,
                 events=["library-changed"],
             )
-    context = _context(newsrooms, chosen, form=form)
+    return _refused(request, _context(newsrooms, chosen, form=form))
+
+
+def _upload_notice(document: ReferenceDocument) -> str:
+    if document.status == ReferenceDocument.Status.PROCESSING:
+        return f"“{document}” is being read: it will be searchable in a moment."
+    count = document.passages.count()
+    plural = "" if count == 1 else "s"
+    return f"“{document}” is in the library: {count} passage{plural}."
+
+
+def _refused(
+    request: AuthedHttpRequest, context: dict[str, Any], *, status: int | None = None
+) -> HttpResponse:
+    """The upload form with its errors: the fragment for htmx (422, or ``status``), else the
+    page (400, or ``status``). base.html's htmx-config swaps 413 and 422, not 400: a body
+    refused as incomplete (400) answers htmx with 422."""
     if request.htmx:
-        return render(request, f"{TEMPLATE}#upload", context, status=422)
-    return render(request, TEMPLATE, context, status=400)
+        htmx_status = 413 if status == 413 else 422
+        return render(request, f"{TEMPLATE}#upload", context, status=htmx_status)
+    return render(request, TEMPLATE, context, status=status or 400)
 
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def document_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The document and its passages. A PDF being read shows so, and with htmx its status line
+    asks again every few seconds: the same status line while it is read, then a full reload."""
     document, role = get_document_for_user(request.user, pk)
+    if request.htmx and request.htmx.target == "document-reading":
+        if document.status == ReferenceDocument.Status.PROCESSING:
+            return render(request, f"{DOCUMENT_TEMPLATE}#reading", {"document": document})
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
     query_terms = terms(query)
     passages = [
@@ -191,6 +245,7 @@ def _context(
     documents = (
         ReferenceDocument.objects.filter(newsroom=newsroom, archived_at__isnull=True)
         .select_related("uploaded_by")
+        .defer("text", "pending")
         .annotate(passage_count=Count("passages"))
         .order_by("-created_at", "-id")  # Meta.ordering does not apply to a GROUP BY query
         if newsroom is not None
