@@ -5,7 +5,7 @@ temporary file is left behind. A small upload through the same server still work
 The client speaks HTTP over a raw socket so that it can stop sending when the answer comes, as
 browsers and curl do: it counts what it got to send (the kernel's buffers take some of it before
 gunicorn answers) and the time to the answer. Run with ``-s`` to see the figures
-(docs/reliability-uploads.md).
+(docs/reliability.md, "Uploads").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Concurrent member changes never leave a newsroom without an admin, on PostgreSQL: its two
 admins demoting or removing each other (or themselves) at the same moment, round after round.
-The figures of docs/reliability-members.md come from here (``-s`` prints them)."""
+The figures of docs/reliability.md ("Newsroom members") come from here (``-s`` prints them)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def test_two_admins_at_once_leave_one_admin(move: str) -> None:
         # One change, one history entry; the refused one wrote nothing.
         assert AuditEntry.objects.filter(newsroom=newsroom).count() == 1
     took.sort()
-    # The figures for docs/reliability-members.md (with -s).
+    # The figures for docs/reliability.md ("Newsroom members") (with -s).
     print(
         f"\n{move}: {ROUNDS} rounds, 0 newsrooms left without an admin; refused {refused}; "
         f"pair p50 {took[len(took) // 2] * 1000:.1f} ms, max {took[-1] * 1000:.1f} ms"
