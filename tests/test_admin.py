@@ -426,9 +426,6 @@ def test_drafts_are_not_added_in_the_admin(site_admin_client: Client) -> None:
 
 # Changed elsewhere in issue 16 (members through services): until then the newsroom's name and
 # its memberships are edited by the admin's own forms.
-NOT_YET_THROUGH_SERVICES = {Newsroom}
-
-
 def test_every_admin_that_saves_goes_through_a_service(root: Any) -> None:
     """A registered model admin either refuses to change rows (a view page), or saves them in
     its own save_model (a service), never with the ModelAdmin's own save."""
@@ -438,7 +435,7 @@ def test_every_admin_that_saves_goes_through_a_service(root: Any) -> None:
     for model, model_admin in admin.site._registry.items():
         if not model.__module__.startswith("factcheck."):
             continue  # Django's own: users and groups
-        if model in NOT_YET_THROUGH_SERVICES or not model_admin.has_change_permission(request):
+        if not model_admin.has_change_permission(request):
             continue
         saving.add(model.__name__)
         assert type(model_admin).save_model is not admin.ModelAdmin.save_model, model
@@ -448,7 +445,31 @@ def test_every_admin_that_saves_goes_through_a_service(root: Any) -> None:
             assert type(model_admin).delete_queryset is not admin.ModelAdmin.delete_queryset
         else:
             assert type(model_admin).delete_model is admin.ModelAdmin.delete_model, model
-    assert saving == {"Draft", "SourceSettings", "Membership"}
+    assert saving == {"Draft", "SourceSettings", "Membership", "Newsroom"}
+
+
+def test_a_newsroom_is_opened_and_renamed_through_the_services(
+    site_admin_client: Client, root: Any, newsroom: Any
+) -> None:
+    members = {"memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0}  # the inline
+    added = site_admin_client.post(
+        f"{base(Newsroom)}add/", {"name": "Harbour Post", "slug": "hp", **members}
+    )
+    opened = Newsroom.objects.get(slug="hp")
+    assert added.status_code == 302
+    created = AuditEntry.objects.get(object_type="newsroom", object_id=opened.pk)
+    assert (created.action, created.actor) == ("created", root)
+
+    url = f"{base(Newsroom)}{newsroom.pk}/change/"
+    form = {"name": "Demo Newsroom Daily", "slug": "taken-over", **members}
+    assert site_admin_client.post(url, form).status_code == 302
+    newsroom.refresh_from_db()
+    assert (newsroom.name, newsroom.slug) == ("Demo Newsroom Daily", "demo")  # the slug stays
+    renamed = AuditEntry.objects.get(
+        object_type="newsroom", object_id=newsroom.pk, action="renamed"
+    )
+    assert renamed.changes["name"][1] == "Demo Newsroom Daily" and renamed.actor == root
+    assert site_admin_client.post(f"{base(Newsroom)}{newsroom.pk}/delete/").status_code == 403
 
 
 def test_claim_actions_go_through_the_services_under_the_site_admins_name(

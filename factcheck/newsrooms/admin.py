@@ -18,6 +18,8 @@ from factcheck.newsrooms.services import (
     membership_add,
     membership_remove,
     membership_set_role,
+    newsroom_create,
+    newsroom_rename,
     role_change_refusal,
 )
 
@@ -38,10 +40,27 @@ class MembershipInline(admin.TabularInline[Membership, Any]):
 class NewsroomAdmin(admin.ModelAdmin[Newsroom]):
     list_display = ["name", "slug", "require_2fa", "created_at"]
     search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    # Set on the newsroom's Security page, through its service and into its history.
-    readonly_fields = ["require_2fa"]
     inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Newsroom | None = None) -> Any:
+        # require_2fa: set on the newsroom's Security page, through its service; the slug is in
+        # every link, export and feed of the newsroom: set once, when it is opened.
+        return ["require_2fa", "slug"] if obj is not None else ["require_2fa"]
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Newsroom | None = None) -> Any:
+        return {} if obj is not None else {"slug": ["name"]}
+
+    def has_delete_permission(self, request: HttpRequest, obj: Newsroom | None = None) -> bool:
+        return False  # a newsroom holds drafts, claims and their history: never deleted here
+
+    def save_model(self, request: HttpRequest, obj: Newsroom, form: Any, change: bool) -> None:
+        """Opened or renamed through the services, into the newsroom's history."""
+        by = authed_user(request)
+        if change:
+            newsroom_rename(newsroom=obj, name=obj.name, by=by)
+        else:
+            created = newsroom_create(name=obj.name, slug=obj.slug, by=by)
+            obj.pk, obj.created_at = created.pk, created.created_at
 
 
 class MembershipForm(forms.ModelForm[Membership]):

@@ -367,6 +367,47 @@ def role_change_refusal(membership: Membership, role: str | None) -> str:
 
 
 @transaction.atomic
+def newsroom_create(*, name: str, slug: str, by: User | None) -> Newsroom:
+    """A new newsroom (the Django admin's way: a site admin opens one, then gives it its first
+    admin with :func:`membership_add`), in its own history."""
+    newsroom = Newsroom.objects.create(name=name.strip(), slug=slug)
+    audit_record(
+        obj=newsroom,
+        action="created",
+        actor=by,
+        summary=f"Newsroom {newsroom.name} opened",
+        newsroom_id=newsroom.pk,
+        draft_id=None,
+        changes={"name": (None, newsroom.name), "slug": (None, newsroom.slug)},
+    )
+    return newsroom
+
+
+@transaction.atomic
+def newsroom_rename(*, newsroom: Newsroom, name: str, by: User | None) -> Done[Newsroom]:
+    """Give the newsroom a new name (its slug, in every link and feed, stays), under its row's
+    lock and in its history; the same name changes nothing."""
+    current = _lock(newsroom.pk, by)
+    name = name.strip()
+    if not name:
+        raise FactcheckError("A newsroom needs a name.")
+    if name == current.name:
+        return Done(current, False)
+    before, current.name = current.name, name
+    current.save(update_fields=["name"])
+    audit_record(
+        obj=current,
+        action="renamed",
+        actor=by,
+        summary=f"Newsroom renamed from {before} to {name}",
+        newsroom_id=current.pk,
+        draft_id=None,
+        changes={"name": (before, name)},
+    )
+    return Done(current, True)
+
+
+@transaction.atomic
 def membership_add(*, newsroom: Newsroom, user: User, role: str, by: User | None) -> Membership:
     """Make ``user`` a member in ``role`` directly, without an invitation: the Django admin's
     way in (a site admin gives a new newsroom its first admin). Refused for a member already."""
