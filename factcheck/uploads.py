@@ -22,17 +22,18 @@ one as empty; the web server in front caps bodies too (docs/uploads.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, load_handler
-from django.http import Http404, HttpRequest, QueryDict, UnreadablePostError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDict
+from django.views.decorators.csrf import csrf_exempt
 
 from factcheck.analysis.loaders.base import format_size
 
@@ -182,3 +183,16 @@ def refuse_unread(form: forms.Form, field: str, message: str) -> None:
     form.full_clean()  # unbound: no errors yet, and no cleaned_data
     form.cleaned_data = {}
     form.add_error(field, message)
+
+
+_V = TypeVar("_V", bound=Callable[..., HttpResponse])
+
+
+def csrf_after_limits(view: _V) -> _V:
+    """``csrf_exempt`` for a view that takes a file and runs Django's CSRF check itself, in a
+    ``csrf_protect``-ed inner view, once the role and the size are checked (see above); marked
+    ``csrf_checked_after_limits`` so that tests/test_csrf.py tells it from a view that skips the
+    check (it also proves each refuses a POST without a token)."""
+    exempt = csrf_exempt(view)
+    exempt.csrf_checked_after_limits = True  # type: ignore[attr-defined]
+    return exempt

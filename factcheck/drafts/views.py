@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from factcheck.claims.revisions import revision_load
@@ -45,6 +45,7 @@ from factcheck.reviews.task_selectors import draft_tasks
 from factcheck.uploads import (
     UploadRefused,
     before_body,
+    csrf_after_limits,
     reading,
     refuse_unread,
     upload_limit,
@@ -72,7 +73,7 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@csrf_exempt  # checked by _draft_new, after the role and the size: factcheck/uploads.py
+@csrf_after_limits  # checked by _draft_new, after the role and the size
 @require_http_methods(["GET", "POST"])
 def draft_new(request: AuthedHttpRequest) -> HttpResponse:
     newsrooms = newsrooms_where(request.user, Capability.LOAD_DRAFT)
@@ -152,7 +153,7 @@ def draft_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@csrf_exempt  # checked by _revision_new, after the role and the size: factcheck/uploads.py
+@csrf_after_limits  # checked by _revision_new, after the role and the size
 @require_http_methods(["GET", "POST"])
 def revision_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Load a new version of the draft (paste, upload or a link): its claims follow the text,

@@ -18,7 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -42,6 +42,7 @@ from factcheck.sources.textsearch import highlight_spans, terms
 from factcheck.uploads import (
     UploadRefused,
     before_body,
+    csrf_after_limits,
     reading,
     refuse_unread,
     upload_limit,
@@ -70,7 +71,7 @@ class DocumentUploadForm(forms.Form):
 
 
 @login_required
-@csrf_exempt  # checked by _upload, after the role and the size: factcheck/uploads.py
+@csrf_after_limits  # checked by _upload, after the role and the size
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def library(request: AuthedHttpRequest) -> HttpResponse:
