@@ -428,18 +428,23 @@ def membership_add(*, newsroom: Newsroom, user: User, role: str, by: User | None
     return membership
 
 
+def _membership_locked(pk: int) -> Membership | None:
+    """The membership with its user, locked after its newsroom's row (None: removed meanwhile)."""
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: str, by: User | None) -> Done[Membership]:
     """Give the member ``role``. Refused when it would leave the newsroom without an admin, and
     for an API token's account. The same role again changes nothing."""
     chosen = _role(role)
     newsroom = _lock(membership.newsroom_id, by)
-    current = (
-        Membership.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .filter(pk=membership.pk)
-        .first()
-    )
+    current = _membership_locked(membership.pk)
     if current is None:
         raise FactcheckError("This person is no longer a member: nothing was changed.")
     if current.role == chosen:
@@ -468,12 +473,7 @@ def membership_remove(*, membership: Membership, by: User | None) -> Done[Member
     them (pages, exports, their personal API tokens). Refused for its last admin and for an API
     token's account; one removed meanwhile is left as it is."""
     newsroom = _lock(membership.newsroom_id, by)
-    current = (
-        Membership.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .filter(pk=membership.pk)
-        .first()
-    )
+    current = _membership_locked(membership.pk)
     if current is None:
         return Done(membership, False)
     _refuse_token_account(current)

@@ -355,12 +355,7 @@ def document_parse(*, document_id: int) -> ReferenceDocument | None:
         return document_parse_failed(document_id=document_id, reason=str(exc))
     spans = split_passages(read.text)
     with transaction.atomic():
-        current = (
-            ReferenceDocument.objects.select_for_update()
-            .defer("pending")
-            .filter(pk=document_id, status=ReferenceDocument.Status.PROCESSING)
-            .first()
-        )
+        current = _processing_locked(document_id)
         if current is None:
             return None
         current.title = _clip(_title(current.title, read, filename))
@@ -385,16 +380,22 @@ def document_parse(*, document_id: int) -> ReferenceDocument | None:
     return current
 
 
+def _processing_locked(document_id: int) -> ReferenceDocument | None:
+    """The document, locked, while it is still ``processing`` (else None: another delivery
+    finished it); without its pending file, which the caller no longer needs."""
+    return (
+        ReferenceDocument.objects.select_for_update()
+        .defer("pending")
+        .filter(pk=document_id, status=ReferenceDocument.Status.PROCESSING)
+        .first()
+    )
+
+
 def document_parse_failed(*, document_id: int, reason: str) -> ReferenceDocument | None:
     """The ``processing`` document could not be read: ``failed`` with ``reason``, the file
     dropped (an editor uploads a better copy)."""
     with transaction.atomic():
-        current = (
-            ReferenceDocument.objects.select_for_update()
-            .defer("pending")
-            .filter(pk=document_id, status=ReferenceDocument.Status.PROCESSING)
-            .first()
-        )
+        current = _processing_locked(document_id)
         if current is None:
             return None
         current.status = ReferenceDocument.Status.FAILED
