@@ -89,6 +89,7 @@ from django.core.management import call_command
 call_command("migrate", "--noinput", verbosity=0)
 call_command("seed_demo", verbosity=0)
 call_command("collectstatic", "--noinput", verbosity=0)
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from factcheck.drafts.models import Draft
 from factcheck.newsrooms.models import Membership, Newsroom, Role
@@ -99,6 +100,12 @@ names = []
 hashed = None
 for i in range({users}):
     user, _ = User.objects.get_or_create(username=f"load{{i:03d}}")
+    # A verified address: the login (django-allauth) refuses an account without one.
+    user.email = f"load{{i:03d}}@example.org"
+    user.save(update_fields=["email"])
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={{"verified": True, "primary": True}}
+    )
     if hashed is None:
         user.set_password({PASSWORD!r})
         hashed = user.password
@@ -180,7 +187,9 @@ async def login(client: httpx.AsyncClient, username: str) -> None:
         headers={"Referer": str(client.base_url) + "/accounts/login/"},
         timeout=LOGIN_TIMEOUT,
     )
-    if answer.status_code != 302 or "login" in answer.headers.get("location", ""):
+    # Logged in: sent on to the desk, not back to a page of /accounts/ (the login again, or
+    # an address to confirm).
+    if answer.status_code != 302 or "/accounts/" in answer.headers.get("location", ""):
         raise RuntimeError(f"{username} could not log in: {answer.status_code}")
 
 
