@@ -35,6 +35,7 @@ class ClaimMarkSerializer(serializers.Serializer[Any]):
     sentence = serializers.IntegerField(
         required=False,
         min_value=0,
+        max_value=2**31 - 1,  # what the unit's index column holds
         help_text="The index of a unit of the latest revision, to mark it whole.",
     )
     start = serializers.IntegerField(

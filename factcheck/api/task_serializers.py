@@ -29,7 +29,8 @@ class TaskCreateSerializer(serializers.Serializer[Any]):
         required=False, allow_blank=True, default="", help_text="What to check."
     )
     claims = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        # An id the database can hold (a bigger one is a 400, not an overflow in the query).
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         default=list,
         max_length=500,

@@ -102,6 +102,7 @@ def test_marking_a_dismissed_claim_restores_it(
         ({"sentence": 2, "start": 0, "end": 5}, ""),
         ({"start": 3}, "end"),
         ({"sentence": "two"}, "sentence"),
+        ({"sentence": 2**40}, "sentence"),  # no unit's index: a 400, not an overflow (500)
         ({"sentence": 99}, "sentence"),
         ({"start": -1, "end": 4}, "start"),
     ],
