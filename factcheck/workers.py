@@ -46,6 +46,19 @@ log = logging.getLogger(__name__)
 # The queues, and which worker reads which (make run: one worker per queue).
 QUEUES = ("lookups", "analysis", "mail")
 
+# The options of a task that sends one email, idempotently (it claims its row or its number
+# first, so a redelivery sends nothing twice): an SMTP server away is tried again with backoff.
+EMAIL_TASK: dict[str, Any] = {
+    "acks_late": True,
+    "autoretry_for": (ConnectionError, TimeoutError, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "soft_time_limit": 30,
+    "time_limit": 60,
+}
+
 Sweep = Callable[[timedelta], object]
 _sweeps: dict[str, Sweep] = {}
 _poison_handlers: dict[str, Callable[..., None]] = {}

@@ -7,19 +7,10 @@ from __future__ import annotations
 from celery import shared_task
 
 from factcheck.newsrooms.services import invitation_email_send
+from factcheck.workers import EMAIL_TASK
 
 
-@shared_task(
-    name="factcheck.newsrooms.tasks.invitation_email",
-    acks_late=True,  # idempotent: the send claims its number first
-    autoretry_for=(ConnectionError, TimeoutError, OSError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=5,
-    soft_time_limit=30,
-    time_limit=60,
-)
+@shared_task(name="factcheck.newsrooms.tasks.invitation_email", **EMAIL_TASK)
 def invitation_email(invitation_id: int, send: int) -> None:
     """Send email number ``send`` of the invitation (a later resend supersedes it)."""
     invitation_email_send(invitation_id=invitation_id, send=send)
