@@ -86,18 +86,22 @@ def email_matches(user: User, email: str) -> bool:
     return bool(user.email) and user.email.strip().lower() == email
 
 
+def _by_link(slug: str, secret: str) -> QuerySet[Invitation]:
+    """The invitation whose link is ``/newsrooms/<slug>/join/<secret>/``, by its secret's hash
+    (none for a spent link, whose hash is emptied)."""
+    return (
+        Invitation.objects.filter(newsroom__slug=slug, token_hash=invitation_hash(secret))
+        # An empty hash: a spent link, no password (bandit B106).
+        .exclude(token_hash="")  # nosec B106
+    )
+
+
 def get_invitation_for_invitee(user: User, slug: str, secret: str) -> tuple[Invitation | None, str]:
     """The invitation behind the link ``/newsrooms/<slug>/join/<secret>/`` when ``user`` is the
     one it was sent to (their email is the invited address), in one query; else None and what
     to tell them (the page answers 404: the link shows nothing of the newsroom to anyone
     else). Whether it may still be accepted is the service's business."""
-    invitation = (
-        Invitation.objects.filter(newsroom__slug=slug, token_hash=invitation_hash(secret))
-        # An empty hash: a spent link, no password (bandit B106).
-        .exclude(token_hash="")  # nosec B106
-        .select_related("newsroom", "invited_by")
-        .first()
-    )
+    invitation = _by_link(slug, secret).select_related("newsroom", "invited_by").first()
     if invitation is None:
         return None, NO_SUCH_LINK
     if not email_matches(user, invitation.email):
@@ -111,12 +115,7 @@ def get_invitation_to_sign_up(slug: str, secret: str) -> Invitation | None:
     open signup for them (``factcheck.accounts.adapter.INVITATION_SESSION_KEY``). None for an
     unknown, replaced, used, revoked or expired link. It shows nothing: the page they are sent
     to is the login page."""
-    invitation = (
-        Invitation.objects.filter(newsroom__slug=slug, token_hash=invitation_hash(secret))
-        # An empty hash: a spent link, no password (bandit B106).
-        .exclude(token_hash="")  # nosec B106
-        .first()
-    )
+    invitation = _by_link(slug, secret).first()
     if invitation is None or invitation.status_at(timezone.now()) != Invitation.Status.PENDING:
         return None
     return invitation
