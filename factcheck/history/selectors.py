@@ -3,6 +3,7 @@ members."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,22 +54,20 @@ def draft_timeline(draft: Draft, *, kind: str = "") -> QuerySet[AuditEntry]:
 def settings_history(newsroom_id: int, *, limit: int = SETTINGS_HISTORY_SIZE) -> list[AuditEntry]:
     """The latest changes to the newsroom's settings, newest first, with their actors (one
     query). The page shows each entry's summary, which names every change."""
-    return list(
-        AuditEntry.objects.filter(
-            newsroom_id=newsroom_id, draft=None, object_type__in=SETTINGS_OBJECTS
-        )
-        .select_related("actor")
-        .order_by("-created_at", "-id")[:limit]
-    )
+    return _latest(newsroom_id, SETTINGS_OBJECTS, limit)
 
 
 def members_history(newsroom_id: int, *, limit: int = SETTINGS_HISTORY_SIZE) -> list[AuditEntry]:
     """The latest changes to the newsroom's members (invitations, roles, removals), newest
     first, with their actors (one query)."""
+    return _latest(newsroom_id, MEMBER_OBJECTS, limit)
+
+
+def _latest(newsroom_id: int, object_types: Sequence[str], limit: int) -> list[AuditEntry]:
+    """The newsroom's latest entries (not a draft's) about these kinds of object, newest first,
+    with their actors: one query."""
     return list(
-        AuditEntry.objects.filter(
-            newsroom_id=newsroom_id, draft=None, object_type__in=MEMBER_OBJECTS
-        )
+        AuditEntry.objects.filter(newsroom_id=newsroom_id, draft=None, object_type__in=object_types)
         .select_related("actor")
         .order_by("-created_at", "-id")[:limit]
     )
