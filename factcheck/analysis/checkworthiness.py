@@ -340,33 +340,28 @@ def _load(folder: Path) -> Model:
         why="Refusing to load a model file that is not the one trained: re-create it with "
         "manage.py train_checkworthiness, or restore it from git.",
     )
-    session = onnxruntime.InferenceSession(
-        str(folder / ONNX_NAME), session_options(), providers=["CPUExecutionProvider"]
-    )
     tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_NAME))
     tokenizer.enable_truncation(int(manifest.get("max_tokens", MAX_TOKENS)))
     tokenizer.no_padding()
-    model = Model(
-        session=session,
-        tokenizer=tokenizer,
-        threshold=float(manifest["threshold"]),
-        info=manifest,
-    )
+    data = (folder / ONNX_NAME).read_bytes()
+
+    def model_of(weights: bytes, kernel: str) -> Model:
+        session = onnxruntime.InferenceSession(
+            weights, session_options(), providers=["CPUExecutionProvider"]
+        )
+        threshold = float(manifest["threshold"])
+        return Model(session, tokenizer, threshold, info=manifest, kernel=kernel)
+
     kernel = _kernel()
-    if kernel == "uint8" or (kernel == "auto" and not exact_int8_kernel()):
-        return model
-    fast = Model(
-        session=onnxruntime.InferenceSession(
-            int8_weights((folder / ONNX_NAME).read_bytes()),
-            session_options(),
-            providers=["CPUExecutionProvider"],
-        ),
-        tokenizer=tokenizer,
-        threshold=model.threshold,
-        info=manifest,
-        kernel="int8",
-    )
-    if kernel == "auto" and fast.scores(PROBE) != model.scores(PROBE):
+    if kernel == "int8":
+        return model_of(int8_weights(data), "int8")
+    committed = model_of(data, "uint8")
+    if kernel == "uint8" or not exact_int8_kernel():
+        return committed
+    # "auto" on a CPU that should sum exactly: trusted once the probe scores agree (the
+    # committed session is then dropped).
+    fast = model_of(int8_weights(data), "int8")
+    if fast.scores(PROBE) != committed.scores(PROBE):
         log.warning("The int8 kernel moved the probe scores on this CPU: scoring with uint8.")
-        return model
+        return committed
     return fast
