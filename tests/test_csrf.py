@@ -40,6 +40,7 @@ from tests.test_url_access import (
     World,
     _walk,
     admin_urls,
+    walk_keywords,
     world,  # noqa: F401  (the fixture, built per test as in tests/test_url_access.py)
 )
 
@@ -58,10 +59,10 @@ def all_patterns() -> dict[str, tuple[frozenset[str], Any]]:
     """Every named URL pattern but the admin's (listed by admin_urls), with its keywords and
     view."""
     found: dict[str, tuple[frozenset[str], Any]] = {}
-    for name, pattern in _walk(get_resolver().url_patterns):
+    for name, pattern, keywords in walk_keywords(get_resolver().url_patterns):
         if name.startswith("admin:") or not pattern.name:
             continue
-        found[name] = (frozenset(pattern.pattern.regex.groupindex), pattern.callback)
+        found[name] = (keywords, pattern.callback)
     return found
 
 
@@ -90,14 +91,12 @@ def keywords_for(name: str, w: World) -> dict[str, Any]:
     if row is not None:
         return row.url(w)
     keywords, _view = PATTERNS[name]
-    if name.startswith("openid_connect_"):  # allauth's, under an include() naming the provider
-        keywords = frozenset({"provider_id"})
     stand_ins = {
         "pk": w.draft.pk,
         "slug": w.draft.newsroom.slug,
         "number": 1,
         "rest": "v1/x/",
-        "provider_id": "sso",
+        "provider_id": "sso",  # allauth's single sign-on, under an include() naming it
     }
     return {k: stand_ins.get(k, "1") for k in keywords}
 

@@ -1163,18 +1163,29 @@ EXPECTED: dict[str, Row] = {
 
 
 def _walk(patterns: list[Any], namespace: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
+    for name, entry, _keywords in walk_keywords(patterns, namespace):
+        yield name, entry
+
+
+def walk_keywords(
+    patterns: list[Any], namespace: tuple[str, ...] = (), outer: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, Any, frozenset[str]]]:
+    """Every URL pattern by its full name, with the keywords its URL takes: its own and those
+    of the include()s above it (allauth's provider, say)."""
     for entry in patterns:
         if isinstance(entry, URLResolver):
             inner = (*namespace, entry.namespace) if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, inner)
+            keywords = outer | frozenset(entry.pattern.regex.groupindex)
+            yield from walk_keywords(entry.url_patterns, inner, keywords)
         elif isinstance(entry, URLPattern):
-            yield ":".join((*namespace, entry.name or f"<unnamed {entry.pattern}>")), entry
+            name = ":".join((*namespace, entry.name or f"<unnamed {entry.pattern}>"))
+            yield name, entry, outer | frozenset(entry.pattern.regex.groupindex)
 
 
 def project_patterns() -> dict[str, frozenset[str]]:
     """Every URL pattern outside the skipped namespaces, by full name, with its keywords."""
     found: dict[str, frozenset[str]] = {}
-    for name, pattern in _walk(get_resolver().url_patterns):
+    for name, pattern, keywords in walk_keywords(get_resolver().url_patterns):
         if (
             name.split(":")[0] in SKIPPED_NAMESPACES
             or is_account_page(name, pattern)
@@ -1182,7 +1193,7 @@ def project_patterns() -> dict[str, frozenset[str]]:
         ):
             continue
         assert name not in found, f"two URL patterns are named {name}"
-        found[name] = frozenset(pattern.pattern.regex.groupindex)
+        found[name] = keywords
     return found
 
 
